@@ -1,0 +1,130 @@
+using System.Buffers;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Azure;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
+using CdrFunctions.Pipeline.Storage;
+using CdrFunctions.Pipeline.Time;
+using CdrFunctions.Pipeline.Vendors;
+using Microsoft.Extensions.Logging;
+
+namespace CdrFunctions.Pipeline.Landing;
+
+public enum LandingOutcome
+{
+    /// <summary>A new or changed window was committed.</summary>
+    Written,
+
+    /// <summary>The vendor sent the same bytes as the blob already holds: nothing rewritten, no new trigger.</summary>
+    Unchanged,
+}
+
+public sealed record LandingResult(string BlobName, LandingOutcome Outcome, long RecordCount, long Bytes, string Sha256);
+
+/// <summary>
+/// Lands one window as one block blob: pages are buffered into blocks of a few MiB, staged as they come,
+/// and the block list is committed once at the end, so readers never see half a window and a crash
+/// leaves nothing committed. The content hash is compared with the existing blob's before committing.
+/// </summary>
+public sealed class RawLander(CdrStorage storage, TimeProvider time, ILogger<RawLander> logger)
+{
+    internal const int BlockSize = 4 * 1024 * 1024;
+
+    public async Task<LandingResult> LandAsync(ICdrVendor vendor, TimeWindow window, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        var name = RawBlobName.ForWindow(vendor.Name, window, vendor.RawExtension).Name;
+        var blob = storage.Raw.GetBlockBlobClient(name);
+        await using var sink = new StagingSink(blob);
+        await vendor.PullAsync(window, sink, cancellationToken).ConfigureAwait(false);
+        var staged = await sink.CompleteAsync(cancellationToken).ConfigureAwait(false);
+
+        var existingHash = await ExistingHashAsync(blob, cancellationToken).ConfigureAwait(false);
+        if (existingHash == staged.Sha256)
+        {
+            logger.LogInformation("Window {Window} of {Vendor} unchanged ({Records} records): {Blob} kept", window, vendor.Name, sink.Records, name);
+            return new LandingResult(name, LandingOutcome.Unchanged, sink.Records, staged.Bytes, staged.Sha256);
+        }
+
+        var metadata = new RawBlobMetadata(vendor.Name, window, sink.Records, staged.Sha256, time.GetUtcNow()).ToDictionary();
+        var headers = new BlobHttpHeaders { ContentType = vendor.RawExtension == "csv" ? "text/csv; charset=utf-8" : "application/json" };
+        await blob.CommitBlockListAsync(staged.BlockIds, new CommitBlockListOptions { HttpHeaders = headers, Metadata = metadata }, cancellationToken)
+            .ConfigureAwait(false);
+        logger.LogInformation("Landed {Records} records of {Vendor} for {Window} at {Blob}", sink.Records, vendor.Name, window, name);
+        return new LandingResult(name, LandingOutcome.Written, sink.Records, staged.Bytes, staged.Sha256);
+    }
+
+    private static async Task<string?> ExistingHashAsync(BlockBlobClient blob, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var props = await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return RawBlobMetadata.Sha256Of(props.Value.Metadata);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    private sealed record Staged(IReadOnlyList<string> BlockIds, long Bytes, string Sha256);
+
+    private sealed class StagingSink(BlockBlobClient blob) : IRawSink, IAsyncDisposable
+    {
+        private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        private readonly List<string> _blockIds = [];
+        private byte[] _buffer = ArrayPool<byte>.Shared.Rent(BlockSize);
+        private int _filled;
+        private long _bytes;
+
+        public long Records { get; private set; }
+
+        public void AddRecords(int count) => Records += count;
+
+        public async ValueTask WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+        {
+            _hash.AppendData(bytes.Span);
+            _bytes += bytes.Length;
+            while (!bytes.IsEmpty)
+            {
+                var take = Math.Min(bytes.Length, BlockSize - _filled);
+                bytes[..take].CopyTo(_buffer.AsMemory(_filled));
+                _filled += take;
+                bytes = bytes[take..];
+                if (_filled == BlockSize)
+                {
+                    await StageAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        private async Task StageAsync(CancellationToken cancellationToken)
+        {
+            // Block ids must have equal length within a blob; a counter keeps them ordered and unique.
+            var id = Convert.ToBase64String(Encoding.ASCII.GetBytes(_blockIds.Count.ToString("D6", CultureInfo.InvariantCulture)));
+            using var content = new MemoryStream(_buffer, 0, _filled, writable: false);
+            await blob.StageBlockAsync(id, content, cancellationToken: cancellationToken).ConfigureAwait(false);
+            _blockIds.Add(id);
+            _filled = 0;
+        }
+
+        public async Task<Staged> CompleteAsync(CancellationToken cancellationToken)
+        {
+            if (_filled > 0)
+            {
+                await StageAsync(cancellationToken).ConfigureAwait(false);
+            }
+            return new Staged(_blockIds, _bytes, Convert.ToHexStringLower(_hash.GetHashAndReset()));
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            _hash.Dispose();
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+            return ValueTask.CompletedTask;
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace CdrFunctions.Pipeline.Model;
+
+/// <summary>The one JSON shape of <see cref="CallRecord"/> (camelCase, ISO-8601 UTC with Z, nulls written).</summary>
+public static class CallJson
+{
+    public static readonly JsonSerializerOptions Options = CreateOptions();
+
+    private static JsonSerializerOptions CreateOptions()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        };
+        options.Converters.Add(new UtcDateTimeOffsetConverter());
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+
+    public static string Serialize(CallRecord record) => JsonSerializer.Serialize(record, Options);
+
+    public static CallRecord Deserialize(string json) =>
+        JsonSerializer.Deserialize<CallRecord>(json, Options) ?? throw new JsonException("null call record");
+
+    /// <summary>Always prints UTC with a trailing Z and second precision unless sub-seconds exist.</summary>
+    private sealed class UtcDateTimeOffsetConverter : JsonConverter<DateTimeOffset>
+    {
+        public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            reader.GetDateTimeOffset().ToUniversalTime();
+
+        public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(IsoUtc.Format(value));
+    }
+}
+
+public static class IsoUtc
+{
+    /// <summary><c>2025-11-22T10:43:18Z</c>; fractional seconds only when present.</summary>
+    public static string Format(DateTimeOffset value)
+    {
+        var utc = value.UtcDateTime;
+        return utc.Ticks % TimeSpan.TicksPerSecond == 0
+            ? utc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)
+            : utc.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public static string? Format(DateTimeOffset? value) => value is { } v ? Format(v) : null;
+}

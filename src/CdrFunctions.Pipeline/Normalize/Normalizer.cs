@@ -1,0 +1,181 @@
+using System.Text;
+using System.Text.Json;
+using Azure;
+using Azure.Storage.Blobs.Models;
+using CdrFunctions.Pipeline.Landing;
+using CdrFunctions.Pipeline.Model;
+using CdrFunctions.Pipeline.Storage;
+using CdrFunctions.Pipeline.Vendors;
+using Microsoft.Extensions.Logging;
+
+namespace CdrFunctions.Pipeline.Normalize;
+
+/// <summary>
+/// Turns one raw blob into table rows, the window's curated CSV and its quarantine file. Re-running it on
+/// the same blob leaves the same state: keys are deterministic, the curated and quarantine blobs are
+/// replaced whole, and rows written by an earlier run that the new run no longer produces are removed
+/// (the previous curated CSV is the manifest of that earlier run). Bad data never throws; storage
+/// failures do, so the Functions runtime retries and finally parks the blob in the poison queue.
+/// </summary>
+public sealed class Normalizer(CdrStorage storage, VendorCatalog vendors, ILogger<Normalizer> logger)
+{
+    public async Task<NormalizeResult> NormalizeAsync(string rawBlobName, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        if (!RawBlobName.TryParse(rawBlobName, out var name) || !vendors.TryGet(name.Vendor, out var vendor))
+        {
+            var reason = RawBlobName.TryParse(rawBlobName, out var parsed)
+                ? $"no vendor named '{parsed.Vendor}' is registered"
+                : "the name is not {vendor}/{yyyy}/{MM}/{dd}/{stem}.{ext}";
+            return await QuarantineUnrecognizedAsync(rawBlobName, reason, cancellationToken).ConfigureAwait(false);
+        }
+
+        var blob = storage.Raw.GetBlobClient(rawBlobName);
+        BlobDownloadStreamingResult download;
+        try
+        {
+            download = (await blob.DownloadStreamingAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            logger.LogWarning("Raw blob {Blob} vanished before it was normalized", rawBlobName);
+            return new NormalizeResult { RawBlob = rawBlobName, Vendor = vendor.Name, FileError = "the raw blob does not exist" };
+        }
+
+        var window = RawBlobMetadata.WindowOf(download.Details.Metadata);
+        var file = new RawFileInfo(rawBlobName, window);
+        var calls = new Dictionary<string, CallRecord>(StringComparer.Ordinal);
+        var quarantined = new List<Quarantined>();
+        int duplicates = 0, outside = 0;
+        string? fileError = null;
+        await using (var content = download.Content)
+        {
+            await foreach (var result in vendor.ParseAsync(content, file, cancellationToken).ConfigureAwait(false))
+            {
+                if (result.Quarantined is { } q)
+                {
+                    quarantined.Add(q);
+                    fileError ??= q.FileLevel ? q.Reason : null;
+                    continue;
+                }
+                var record = result.Record! with { RawBlob = rawBlobName };
+                if (RecordLimits.Violation(record) is { } violation)
+                {
+                    quarantined.Add(new Quarantined($"callId {Quarantined.Cap(record.CallId)}", violation, Quarantined.Cap(CallJson.Serialize(record))));
+                    continue;
+                }
+                if (window is { } w && record.StartUtc is { } start && !w.Contains(start))
+                {
+                    outside++;
+                    continue;
+                }
+                if (!calls.TryAdd(record.CallId, record))
+                {
+                    duplicates++;
+                    calls[record.CallId] = record;
+                }
+            }
+        }
+
+        var fallbackStart = window?.Start ?? name.WindowStart;
+        var ordered = calls.Values.OrderBy(c => c.StartUtc ?? fallbackStart).ThenBy(c => c.CallId, StringComparer.Ordinal).ToList();
+        var writer = new TableBatchWriter(storage.Calls);
+        await writer.UpsertAsync(ordered.SelectMany(c => CallEntityMapper.ToEntities(c, fallbackStart)), cancellationToken).ConfigureAwait(false);
+        var stale = await StaleKeysAsync(name, ordered, fallbackStart, cancellationToken).ConfigureAwait(false);
+        var removed = stale.Count == 0 ? 0 : await writer.DeleteAsync(stale, cancellationToken).ConfigureAwait(false);
+        await WriteCuratedAsync(name, ordered, cancellationToken).ConfigureAwait(false);
+        var quarantineBlob = await WriteQuarantineAsync(name.QuarantineName, rawBlobName, quarantined, cancellationToken).ConfigureAwait(false);
+
+        var summary = new NormalizeResult
+        {
+            RawBlob = rawBlobName,
+            Vendor = vendor.Name,
+            Records = ordered.Count,
+            Quarantined = quarantined.Count,
+            Duplicates = duplicates,
+            OutsideWindow = outside,
+            StaleRowsRemoved = removed,
+            CuratedBlob = name.CuratedName,
+            QuarantineBlob = quarantineBlob,
+            FileError = fileError,
+        };
+        logger.LogInformation("Normalized {Summary}", summary.Summary);
+        return summary;
+    }
+
+    /// <summary>Rows the previous normalization of this window wrote that this one does not (read from its curated CSV).</summary>
+    private async Task<List<(string PartitionKey, string RowKey)>> StaleKeysAsync(
+        RawBlobName name, IReadOnlyCollection<CallRecord> current, DateTimeOffset fallbackStart, CancellationToken cancellationToken)
+    {
+        List<CallRecord> previous;
+        try
+        {
+            var old = await storage.Curated.GetBlobClient(name.CuratedName).DownloadStreamingAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            await using var stream = old.Value.Content;
+            previous = await CuratedCsv.ReadAsync(stream, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return [];
+        }
+        var keep = current.SelectMany(c => CallEntityMapper.KeysFor(c, fallbackStart)).ToHashSet();
+        return previous.SelectMany(c => CallEntityMapper.KeysFor(c, fallbackStart)).Where(k => !keep.Contains(k)).Distinct().ToList();
+    }
+
+    private async Task WriteCuratedAsync(RawBlobName name, IReadOnlyCollection<CallRecord> records, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        await CuratedCsv.WriteAsync(records, buffer, cancellationToken).ConfigureAwait(false);
+        buffer.Position = 0;
+        await storage.Curated.GetBlobClient(name.CuratedName).UploadAsync(buffer, new BlobUploadOptions
+        {
+            HttpHeaders = new BlobHttpHeaders { ContentType = "text/csv; charset=utf-8" },
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One JSON line per bad record; the blob is removed when a re-run finds nothing bad.</summary>
+    private async Task<string?> WriteQuarantineAsync(string quarantineName, string rawBlobName, IReadOnlyCollection<Quarantined> entries, CancellationToken cancellationToken)
+    {
+        var blob = storage.Quarantine.GetBlobClient(quarantineName);
+        if (entries.Count == 0)
+        {
+            await blob.DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        var sb = new StringBuilder();
+        foreach (var q in entries)
+        {
+            sb.Append(JsonSerializer.Serialize(new { rawBlob = rawBlobName, position = q.Position, reason = q.Reason, fileLevel = q.FileLevel, raw = q.Raw }, CallJson.Options)).Append('\n');
+        }
+        await blob.UploadAsync(BinaryData.FromString(sb.ToString()), overwrite: true, cancellationToken).ConfigureAwait(false);
+        logger.LogWarning("Quarantined {Count} record(s) of {Blob} to {Quarantine}", entries.Count, rawBlobName, quarantineName);
+        return quarantineName;
+    }
+
+    private async Task<NormalizeResult> QuarantineUnrecognizedAsync(string rawBlobName, string reason, CancellationToken cancellationToken)
+    {
+        var quarantineName = $"unrecognized/{rawBlobName}.jsonl";
+        await WriteQuarantineAsync(quarantineName, rawBlobName, [new Quarantined("file", reason, FileLevel: true)], cancellationToken).ConfigureAwait(false);
+        return new NormalizeResult { RawBlob = rawBlobName, Quarantined = 1, QuarantineBlob = quarantineName, FileError = reason };
+    }
+
+    /// <summary>Raw blobs of one vendor whose window starts in <c>[from, to)</c>, for replays.</summary>
+    public async Task<IReadOnlyList<string>> ListRawBlobsAsync(string vendorName, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        var vendor = vendors.Get(vendorName);
+        var names = new List<string>();
+        for (var day = from.UtcDateTime.Date; day < to.UtcDateTime; day = day.AddDays(1))
+        {
+            var prefix = $"{vendor.Name}/{day:yyyy}/{day:MM}/{day:dd}/";
+            await foreach (var item in storage.Raw.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken).ConfigureAwait(false))
+            {
+                if (RawBlobName.TryParse(item.Name, out var n) && n.WindowStart >= from && n.WindowStart < to)
+                {
+                    names.Add(item.Name);
+                }
+            }
+        }
+        return names;
+    }
+}

@@ -1,0 +1,129 @@
+using System.Collections.Concurrent;
+using PhoneNumbers;
+
+namespace CdrFunctions.Pipeline.Phones;
+
+/// <summary>
+/// Normalizes vendor phone numbers: E.164 when libphonenumber can read the number as valid with the
+/// vendor's default region, else the digits as given (a leading '+' kept), else null for text such as
+/// "anonymous". The original always goes to extras, so nothing is lost.
+/// </summary>
+public sealed class PhoneNumberNormalizer
+{
+    private const int MaxCacheEntries = 100_000;
+    private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
+
+    // Agent lines, queues and repeat callers recur a lot; parsing is the costliest step of a record.
+    private readonly ConcurrentDictionary<string, string?> _cache = new(StringComparer.Ordinal);
+
+    public PhoneNumberNormalizer(string defaultRegion)
+    {
+        if (!Util.GetSupportedRegions().Contains(defaultRegion.ToUpperInvariant()))
+        {
+            throw new ArgumentException($"Unknown phone region '{defaultRegion}': use an ISO 3166 code such as TR, US or IN.", nameof(defaultRegion));
+        }
+        DefaultRegion = defaultRegion.ToUpperInvariant();
+    }
+
+    public string DefaultRegion { get; }
+
+    public static bool IsKnownRegion(string? region) =>
+        !string.IsNullOrWhiteSpace(region) && Util.GetSupportedRegions().Contains(region.ToUpperInvariant());
+
+    public string? Normalize(string? raw)
+    {
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return null;
+        }
+        if (_cache.TryGetValue(raw, out var cached))
+        {
+            return cached;
+        }
+        var result = NormalizeUncached(raw);
+        if (_cache.Count < MaxCacheEntries)
+        {
+            _cache.TryAdd(raw, result);
+        }
+        return result;
+    }
+
+    private string? NormalizeUncached(string raw)
+    {
+        var digits = DigitsAsGiven(raw);
+        if (digits is null)
+        {
+            return null;
+        }
+        try
+        {
+            var number = Util.Parse(raw, DefaultRegion);
+            if (Util.IsValidNumber(number))
+            {
+                return Util.Format(number, PhoneNumberFormat.E164);
+            }
+            // Numbers stored without '+' but with the country code ("905321234567").
+            if (!raw.TrimStart().StartsWith('+') && digits.Length > 10)
+            {
+                var withPlus = Util.Parse("+" + digits, DefaultRegion);
+                if (Util.IsValidNumber(withPlus))
+                {
+                    return Util.Format(withPlus, PhoneNumberFormat.E164);
+                }
+            }
+        }
+        catch (NumberParseException)
+        {
+            // Not a phone number libphonenumber knows: fall through to the digits.
+        }
+        return digits;
+    }
+
+    /// <summary>The digits of the input (with a leading '+' if it had one), or null when it has none.</summary>
+    public static string? DigitsAsGiven(string raw)
+    {
+        Span<char> buffer = raw.Length <= 256 ? stackalloc char[raw.Length + 1] : new char[raw.Length + 1];
+        var n = 0;
+        var trimmed = raw.AsSpan().Trim();
+        if (trimmed.StartsWith("+"))
+        {
+            buffer[n++] = '+';
+        }
+        foreach (var c in trimmed)
+        {
+            if (c is >= '0' and <= '9')
+            {
+                buffer[n++] = c;
+            }
+        }
+        var hasDigit = n > 0 && !(n == 1 && buffer[0] == '+');
+        return hasDigit ? new string(buffer[..n]) : null;
+    }
+}
+
+/// <summary>Phone numbers in logs show their country/area prefix and last two digits only.</summary>
+public static class PhoneMask
+{
+    public static string Mask(string? number)
+    {
+        if (string.IsNullOrEmpty(number))
+        {
+            return "";
+        }
+        if (number.Length <= 4)
+        {
+            return new string('*', number.Length);
+        }
+        var keepStart = Math.Min(4, number.Length / 3);
+        Span<char> chars = stackalloc char[number.Length];
+        number.AsSpan().CopyTo(chars);
+        for (var i = keepStart; i < chars.Length - 2; i++)
+        {
+            if (char.IsDigit(chars[i]))
+            {
+                chars[i] = '*';
+            }
+        }
+        return new string(chars);
+    }
+}

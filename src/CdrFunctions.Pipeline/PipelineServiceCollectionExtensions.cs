@@ -1,0 +1,29 @@
+using CdrFunctions.Pipeline.Landing;
+using CdrFunctions.Pipeline.Lookup;
+using CdrFunctions.Pipeline.Normalize;
+using CdrFunctions.Pipeline.Pull;
+using CdrFunctions.Pipeline.Storage;
+using CdrFunctions.Pipeline.Vendors;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace CdrFunctions.Pipeline;
+
+public static class PipelineServiceCollectionExtensions
+{
+    /// <summary>The vendor-agnostic pipeline. Vendors register themselves as <see cref="ICdrVendor"/>.</summary>
+    public static IServiceCollection AddCdrPipeline(this IServiceCollection services, IConfiguration configuration)
+    {
+        // Clients are created lazily: nothing touches storage until a job runs (Flex allows 30 s to start).
+        services.TryAddSingleton(_ => CdrStorage.FromConfiguration(configuration));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<VendorCatalog>();
+        services.TryAddSingleton<RawLander>();
+        services.TryAddSingleton<CheckpointStore>();
+        services.TryAddSingleton<PullRunner>();
+        services.TryAddSingleton<Normalizer>();
+        services.TryAddSingleton<CallLookup>();
+        return services;
+    }
+}

@@ -1,0 +1,75 @@
+using CdrFunctions.Pipeline.Landing;
+using CdrFunctions.Pipeline.Time;
+
+namespace CdrFunctions.Pipeline.Pull;
+
+public enum PullRunStatus
+{
+    /// <summary>Every due window landed.</summary>
+    Completed,
+
+    /// <summary>Nothing was due (caught up to now minus the settle delay).</summary>
+    NothingDue,
+
+    /// <summary>The vendor is switched off or lacks settings; nothing was attempted.</summary>
+    Skipped,
+
+    /// <summary>Another run holds the vendor's lease; this one did nothing.</summary>
+    LeaseHeld,
+
+    /// <summary>A window failed; the checkpoint stops before it and the next run retries from there.</summary>
+    Failed,
+}
+
+public sealed record WindowPullResult(TimeWindow Window, string BlobName, LandingOutcome Outcome, long Records, bool Repull);
+
+/// <summary>What one run did: returned by the timer function, printed by the CLI, kept for <c>status</c>.</summary>
+public sealed record PullRunResult
+{
+    public required string Vendor { get; init; }
+    public required PullRunStatus Status { get; init; }
+    public IReadOnlyList<WindowPullResult> Windows { get; init; } = [];
+    public long Records => Windows.Sum(w => w.Records);
+    public int Retries { get; init; }
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+    public string? Error { get; init; }
+    public DateTimeOffset? CheckpointBefore { get; init; }
+    public DateTimeOffset? CheckpointAfter { get; init; }
+
+    public string Summary =>
+        $"{Vendor}: {Status}, {Windows.Count} window(s), {Records} record(s), {Retries} retr{(Retries == 1 ? "y" : "ies")}"
+        + (Warnings.Count > 0 ? $", {Warnings.Count} warning(s)" : "")
+        + (Error is null ? "" : $"; error: {Error}");
+}
+
+/// <summary>
+/// Counts retries of the HTTP calls made inside one pull run. The resilience pipeline's retry callback
+/// runs on the run's async flow, so an <see cref="AsyncLocal{T}"/> scope reaches it without plumbing.
+/// </summary>
+public sealed class PullMetrics
+{
+    private static readonly AsyncLocal<PullMetrics?> CurrentScope = new();
+    private int _retries;
+
+    public static PullMetrics? Current => CurrentScope.Value;
+
+    public int Retries => Volatile.Read(ref _retries);
+
+    public static PullMetrics Begin()
+    {
+        var metrics = new PullMetrics();
+        CurrentScope.Value = metrics;
+        return metrics;
+    }
+
+    public static void RecordRetry()
+    {
+        if (CurrentScope.Value is { } m)
+        {
+            Interlocked.Increment(ref m._retries);
+        }
+    }
+}
+
+/// <summary>Progress of a run or backfill, for progress bars.</summary>
+public readonly record struct PullProgress(int WindowsDone, int WindowsTotal, long Records, TimeWindow? Current);

@@ -1,0 +1,191 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using CdrFunctions.Pipeline.Landing;
+using CdrFunctions.Pipeline.Storage;
+using CdrFunctions.Pipeline.Time;
+using CdrFunctions.Pipeline.Vendors;
+using Microsoft.Extensions.Logging;
+
+namespace CdrFunctions.Pipeline.Pull;
+
+/// <summary>
+/// Pulls a vendor's due windows into raw blobs. A scheduled run re-pulls the lookback windows before the
+/// checkpoint (late or changed calls), then pulls new windows up to <c>now − settle delay</c>, at most
+/// <c>MaxWindowsPerRun</c> of them, advancing the checkpoint after each committed window. A run holds a
+/// lease on the checkpoint row, so concurrent runs of one vendor do not pull or advance twice.
+/// </summary>
+public sealed class PullRunner(
+    VendorCatalog vendors,
+    RawLander lander,
+    CheckpointStore checkpoints,
+    TimeProvider time,
+    ILogger<PullRunner> logger)
+{
+    /// <summary>Long enough for a slow window, short enough that a crashed run does not block for long.</summary>
+    internal static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(10);
+
+    private static readonly ConcurrentDictionary<string, bool> WarnedInactive = new(StringComparer.Ordinal);
+
+    public async Task<PullRunResult> RunScheduledAsync(string vendorName, IProgress<PullProgress>? progress, CancellationToken cancellationToken)
+    {
+        var vendor = vendors.Get(vendorName);
+        if (InactiveReason(vendor) is { } reason)
+        {
+            if (WarnedInactive.TryAdd(vendor.Name, true))
+            {
+                logger.LogWarning("Vendor {Vendor} is not pulled: {Reason}", vendor.Name, reason);
+            }
+            return new PullRunResult { Vendor = vendor.Name, Status = PullRunStatus.Skipped, Warnings = [reason] };
+        }
+
+        var schedule = vendor.Schedule;
+        var grid = new WindowGrid(schedule.WindowSize);
+        var now = time.GetUtcNow();
+        var owner = Guid.NewGuid().ToString("N");
+        var initial = grid.Floor(schedule.StartFrom?.ToUniversalTime() ?? now.AddDays(-1));
+        var checkpoint = await checkpoints.GetOrCreateAsync(vendor.Name, initial, cancellationToken).ConfigureAwait(false);
+        if (checkpoint.IsLeasedByOther(owner, now))
+        {
+            logger.LogInformation("Vendor {Vendor}: another run holds the lease until {Until:O}; skipping", vendor.Name, checkpoint.LeaseUntil);
+            return new PullRunResult { Vendor = vendor.Name, Status = PullRunStatus.LeaseHeld, CheckpointBefore = checkpoint.Watermark };
+        }
+        var leased = await checkpoints.TryReplaceAsync(checkpoint with { LeaseOwner = owner, LeaseUntil = now + LeaseDuration }, cancellationToken).ConfigureAwait(false);
+        if (leased is null)
+        {
+            return new PullRunResult { Vendor = vendor.Name, Status = PullRunStatus.LeaseHeld, CheckpointBefore = checkpoint.Watermark };
+        }
+
+        var watermark = grid.Floor(leased.Watermark);
+        var end = grid.Floor(now - schedule.SettleDelay);
+        var lookbackStart = grid.Floor(watermark - schedule.Lookback);
+        if (schedule.StartFrom is { } startFrom && lookbackStart < grid.Floor(startFrom.ToUniversalTime()))
+        {
+            lookbackStart = grid.Floor(startFrom.ToUniversalTime());
+        }
+        var repulls = grid.Cover(lookbackStart, watermark).Where(w => w.End <= end).Select(w => (w, true));
+        var fresh = watermark < end ? grid.Cover(watermark, end).Take(schedule.MaxWindowsPerRun).Select(w => (w, false)) : [];
+        var plan = repulls.Concat(fresh).ToList();
+
+        var metrics = PullMetrics.Begin();
+        var results = new List<WindowPullResult>(plan.Count);
+        var warnings = new List<string>();
+        string? error = null;
+        var current = leased;
+        foreach (var (window, repull) in plan)
+        {
+            progress?.Report(new PullProgress(results.Count, plan.Count, results.Sum(r => r.Records), window));
+            try
+            {
+                var landed = await lander.LandAsync(vendor, window, cancellationToken).ConfigureAwait(false);
+                results.Add(new WindowPullResult(window, landed.BlobName, landed.Outcome, landed.RecordCount, repull));
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                error = $"{window}: {e.Message}";
+                logger.LogError(e, "Vendor {Vendor}: window {Window} failed; the checkpoint stays at {Watermark:O}", vendor.Name, window, current.Watermark);
+                break;
+            }
+            if (window.End > current.Watermark)
+            {
+                var advanced = await checkpoints.TryReplaceAsync(
+                    current with { Watermark = window.End, LeaseUntil = time.GetUtcNow() + LeaseDuration }, cancellationToken).ConfigureAwait(false);
+                if (advanced is null)
+                {
+                    warnings.Add($"The checkpoint was changed by someone else after {window}; this run stopped without advancing it.");
+                    logger.LogWarning("Vendor {Vendor}: checkpoint changed concurrently after {Window}; stopping", vendor.Name, window);
+                    current = null;
+                    break;
+                }
+                current = advanced;
+            }
+        }
+        progress?.Report(new PullProgress(results.Count, plan.Count, results.Sum(r => r.Records), null));
+
+        var result = new PullRunResult
+        {
+            Vendor = vendor.Name,
+            Status = error is not null ? PullRunStatus.Failed : plan.Count == 0 ? PullRunStatus.NothingDue : PullRunStatus.Completed,
+            Windows = results,
+            Retries = metrics.Retries,
+            Warnings = warnings,
+            Error = error,
+            CheckpointBefore = leased.Watermark,
+            CheckpointAfter = current?.Watermark,
+        };
+        if (current is not null)
+        {
+            await ReleaseAsync(current, result).ConfigureAwait(false);
+        }
+        logger.LogInformation("Pull run {Summary}", result.Summary);
+        return result;
+    }
+
+    /// <summary>Lands every window overlapping <c>[from, to)</c>, ignoring and not moving the checkpoint.</summary>
+    public async Task<PullRunResult> BackfillAsync(string vendorName, DateTimeOffset from, DateTimeOffset to, IProgress<PullProgress>? progress, CancellationToken cancellationToken)
+    {
+        var vendor = vendors.Get(vendorName);
+        if (!vendor.IsConfigured)
+        {
+            var reason = $"vendor {vendor.Name} is not configured: {InactiveReason(vendor)}";
+            return new PullRunResult { Vendor = vendor.Name, Status = PullRunStatus.Skipped, Warnings = [reason], Error = reason };
+        }
+        var plan = new WindowGrid(vendor.Schedule.WindowSize).Cover(from.ToUniversalTime(), to.ToUniversalTime()).ToList();
+        var metrics = PullMetrics.Begin();
+        var results = new List<WindowPullResult>(plan.Count);
+        string? error = null;
+        foreach (var window in plan)
+        {
+            progress?.Report(new PullProgress(results.Count, plan.Count, results.Sum(r => r.Records), window));
+            try
+            {
+                var landed = await lander.LandAsync(vendor, window, cancellationToken).ConfigureAwait(false);
+                results.Add(new WindowPullResult(window, landed.BlobName, landed.Outcome, landed.RecordCount, Repull: false));
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                error = $"{window}: {e.Message}";
+                logger.LogError(e, "Vendor {Vendor}: backfill window {Window} failed", vendor.Name, window);
+                break;
+            }
+        }
+        progress?.Report(new PullProgress(results.Count, plan.Count, results.Sum(r => r.Records), null));
+        return new PullRunResult
+        {
+            Vendor = vendor.Name,
+            Status = error is null ? PullRunStatus.Completed : PullRunStatus.Failed,
+            Windows = results,
+            Retries = metrics.Retries,
+            Error = error,
+        };
+    }
+
+    private static string? InactiveReason(ICdrVendor vendor) =>
+        !vendor.Schedule.Enabled ? $"switched off (set Vendors:{vendor.Name}:Enabled=true)"
+        : !vendor.IsConfigured ? "missing settings (see the README's configuration reference)"
+        : null;
+
+    /// <summary>Runs even when the run was cancelled, so the next run does not wait for the lease to expire.</summary>
+    private async Task ReleaseAsync(Checkpoint current, PullRunResult result)
+    {
+        var summary = JsonSerializer.Serialize(new
+        {
+            status = result.Status.ToString(),
+            windows = result.Windows.Count,
+            records = result.Records,
+            retries = result.Retries,
+            warnings = result.Warnings,
+        });
+        var released = current with
+        {
+            LeaseOwner = null,
+            LeaseUntil = null,
+            LastRunAt = time.GetUtcNow(),
+            LastRunSummary = summary,
+            LastError = result.Error ?? (result.Status == PullRunStatus.Failed ? "failed" : null),
+        };
+        if (await checkpoints.TryReplaceAsync(released, CancellationToken.None).ConfigureAwait(false) is null)
+        {
+            logger.LogWarning("Vendor {Vendor}: could not release the run lease (changed concurrently); it expires by itself", result.Vendor);
+        }
+    }
+}

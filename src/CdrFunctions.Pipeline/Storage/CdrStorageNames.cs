@@ -1,0 +1,17 @@
+namespace CdrFunctions.Pipeline.Storage;
+
+/// <summary>
+/// Fixed names: the Functions blob trigger cannot take its container from settings, and Power BI and the
+/// Bicep templates point at these, so they are part of the product, not configuration.
+/// </summary>
+public static class CdrStorageNames
+{
+    public const string RawContainer = "cdr-raw";
+    public const string CuratedContainer = "cdr-curated";
+    public const string QuarantineContainer = "cdr-quarantine";
+    public const string CallsTable = "CdrCalls";
+    public const string CheckpointsTable = "CdrCheckpoints";
+
+    /// <summary>Configuration key (and app-setting prefix) of the data storage connection.</summary>
+    public const string ConnectionName = "CdrStorage";
+}

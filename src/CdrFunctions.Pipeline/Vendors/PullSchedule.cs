@@ -1,0 +1,53 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CdrFunctions.Pipeline.Vendors;
+
+/// <summary>
+/// Scheduling settings every vendor section carries (<c>Vendors:{Vendor}:...</c>). Vendor option classes
+/// derive from this, so the pipeline reads them without knowing the vendor.
+/// </summary>
+public class PullSchedule : IValidatableObject
+{
+    /// <summary>Off by default: a vendor pulls only once it is switched on and configured.</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>Six-field NCRONTAB in UTC, used by the Functions timer and by <c>cdr run</c>.</summary>
+    public string Schedule { get; set; } = "0 */15 * * * *";
+
+    /// <summary>Length of one window on the UTC grid; must divide a day.</summary>
+    public TimeSpan WindowSize { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Already landed windows re-pulled each run, to catch late or changed calls.</summary>
+    public TimeSpan Lookback { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>How long after a window ends the vendor is given to finish writing its calls.</summary>
+    public TimeSpan SettleDelay { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>New windows per run at most; the rest is picked up by the next run.</summary>
+    [Range(1, 10_000)]
+    public int MaxWindowsPerRun { get; set; } = 24;
+
+    /// <summary>Where a vendor with no checkpoint yet starts; default: one day before the first run.</summary>
+    public DateTimeOffset? StartFrom { get; set; }
+
+    public virtual IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        var day = TimeSpan.FromDays(1);
+        if (WindowSize < TimeSpan.FromMinutes(1) || WindowSize > day || day.Ticks % WindowSize.Ticks != 0)
+        {
+            yield return new ValidationResult($"WindowSize {WindowSize} must divide a day evenly (e.g. 00:15:00, 01:00:00).", [nameof(WindowSize)]);
+        }
+        if (Lookback < TimeSpan.Zero)
+        {
+            yield return new ValidationResult("Lookback must not be negative.", [nameof(Lookback)]);
+        }
+        if (SettleDelay < TimeSpan.Zero)
+        {
+            yield return new ValidationResult("SettleDelay must not be negative.", [nameof(SettleDelay)]);
+        }
+        if (string.IsNullOrWhiteSpace(Schedule) || Schedule.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length != 6)
+        {
+            yield return new ValidationResult($"Schedule '{Schedule}' must be a six-field NCRONTAB expression (second minute hour day month weekday).", [nameof(Schedule)]);
+        }
+    }
+}
