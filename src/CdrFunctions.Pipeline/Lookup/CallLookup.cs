@@ -25,6 +25,13 @@ public sealed class CallLookup(CdrStorage storage)
     public const int MaxPageSize = 1000;
     private const string TokenPrefix = "v1.";
 
+    // Only numbers written with '+' are reformatted (the region is then irrelevant); others are matched by their digits.
+    private static readonly PhoneNumberNormalizer InternationalNumbers = new("US");
+
+    /// <summary>The form a number is stored under: E.164 for international numbers, else its digits.</summary>
+    public static string? QueryNumber(string number) =>
+        number.TrimStart().StartsWith('+') ? InternationalNumbers.Normalize(number) : PhoneNumberNormalizer.DigitsAsGiven(number);
+
     public async Task<CallRecord?> GetAsync(string vendor, string callId, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(callId) || callId.Length > RecordLimits.MaxIdChars)
@@ -41,9 +48,10 @@ public sealed class CallLookup(CdrStorage storage)
     public async Task<CallPage> ListByNumberAsync(
         string number, DateTimeOffset from, DateTimeOffset to, string? vendor, int limit, string? continuationToken, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(number) || PhoneNumberNormalizer.DigitsAsGiven(number) is null)
+        var stored = string.IsNullOrWhiteSpace(number) || number.Length > 64 ? null : QueryNumber(number);
+        if (stored is null)
         {
-            throw new LookupArgumentException("number", "number must contain digits, e.g. +905321234567.");
+            throw new LookupArgumentException("number", "number must be a phone number with digits, e.g. +905321234567.");
         }
         if (from >= to)
         {
@@ -57,7 +65,7 @@ public sealed class CallLookup(CdrStorage storage)
         await storage.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
 
         var (lower, upper) = TableKeys.NumberRange(from, to);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.NumberPartition(number)} and RowKey ge {lower} and RowKey lt {upper}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.NumberPartition(stored)} and RowKey ge {lower} and RowKey lt {upper}");
         if (!string.IsNullOrEmpty(vendor))
         {
             filter += " and " + TableClient.CreateQueryFilter($"Vendor eq {vendor}");

@@ -42,7 +42,20 @@ public sealed class CallExtras : IEquatable<CallExtras>
         return buffer.WrittenCount == 2 ? Empty : new CallExtras(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
     }
 
-    internal static readonly JsonWriterOptions WriterOptions = new()
+    /// <summary>
+    /// Extras from UTF-8 a parser wrote itself with a <see cref="Utf8JsonWriter"/> (so already valid JSON);
+    /// only the object shape is checked, which keeps the hot path of parsing free of a second parse.
+    /// </summary>
+    public static CallExtras FromWrittenUtf8(ReadOnlySpan<byte> utf8Object)
+    {
+        if (utf8Object.Length < 2 || utf8Object[0] != (byte)'{' || utf8Object[^1] != (byte)'}')
+        {
+            throw new ArgumentException("Extras must be a JSON object.", nameof(utf8Object));
+        }
+        return utf8Object.Length == 2 ? Empty : new CallExtras(System.Text.Encoding.UTF8.GetString(utf8Object));
+    }
+
+    public static readonly JsonWriterOptions WriterOptions = new()
     {
         // Relaxed escaping keeps non-ASCII names (Turkish, Hindi) readable in CSV and tables.
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,

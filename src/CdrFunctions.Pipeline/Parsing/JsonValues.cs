@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace CdrFunctions.Pipeline.Parsing;
+
+/// <summary>
+/// Tolerant readers for vendor JSON values: vendors send numbers as strings, booleans as 0/1 or "true",
+/// and empty strings for "no value". Each returns an error text naming the field instead of throwing.
+/// </summary>
+public static class JsonValues
+{
+    public static string? Text(JsonElement v, string field, out string? text)
+    {
+        switch (v.ValueKind)
+        {
+            case JsonValueKind.String:
+                var s = v.GetString()!.Trim();
+                text = s.Length == 0 ? null : s;
+                return null;
+            case JsonValueKind.Number:
+                text = v.GetRawText();
+                return null;
+            case JsonValueKind.Null:
+                text = null;
+                return null;
+            default:
+                text = null;
+                return WrongType(field, v, "text");
+        }
+    }
+
+    public static string? Bool(JsonElement v, string field, out bool? value)
+    {
+        value = null;
+        switch (v.ValueKind)
+        {
+            case JsonValueKind.True:
+                value = true;
+                return null;
+            case JsonValueKind.False:
+                value = false;
+                return null;
+            case JsonValueKind.Null:
+                return null;
+            case JsonValueKind.Number when v.TryGetInt64(out var n) && n is 0 or 1:
+                value = n == 1;
+                return null;
+            case JsonValueKind.String:
+                var s = v.GetString()!.Trim();
+                if (s.Length == 0)
+                {
+                    return null;
+                }
+                if (s is "1" || s.Equals("true", StringComparison.OrdinalIgnoreCase))
+                {
+                    value = true;
+                    return null;
+                }
+                if (s is "0" || s.Equals("false", StringComparison.OrdinalIgnoreCase))
+                {
+                    value = false;
+                    return null;
+                }
+                return $"field '{field}' is \"{Clip(s)}\", expected true or false";
+            default:
+                return WrongType(field, v, "true or false");
+        }
+    }
+
+    /// <summary>Whole non-negative seconds or counts; decimals are rounded.</summary>
+    public static string? Count(JsonElement v, string field, out int? value)
+    {
+        value = null;
+        double d;
+        switch (v.ValueKind)
+        {
+            case JsonValueKind.Null:
+                return null;
+            case JsonValueKind.Number:
+                if (v.TryGetInt32(out var i))
+                {
+                    d = i;
+                    break;
+                }
+                d = v.GetDouble();
+                break;
+            case JsonValueKind.String:
+                var s = v.GetString()!.Trim();
+                if (s.Length == 0)
+                {
+                    return null;
+                }
+                if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out d))
+                {
+                    return $"field '{field}' is \"{Clip(s)}\", expected a number";
+                }
+                break;
+            case JsonValueKind.True:
+            case JsonValueKind.False:
+                // Some exports send a flag where a count is documented (e.g. "transferred": true).
+                value = v.ValueKind == JsonValueKind.True ? 1 : 0;
+                return null;
+            default:
+                return WrongType(field, v, "a number");
+        }
+        if (d < 0 || d > int.MaxValue || double.IsNaN(d))
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"field '{field}' is {d}, expected a non-negative number");
+        }
+        value = (int)Math.Round(d, MidpointRounding.AwayFromZero);
+        return null;
+    }
+
+    private static string WrongType(string field, JsonElement v, string expected) =>
+        $"field '{field}' is {Describe(v.ValueKind)}, expected {expected}";
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.String => "text",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
+
+    public static string Clip(string s) => s.Length <= 40 ? s : string.Concat(s.AsSpan(0, 40), "…");
+}

@@ -1,0 +1,17 @@
+using CdrFunctions.Pipeline;
+using CdrFunctions.Vendors.Alotech;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CdrFunctions.Vendors;
+
+public static class CdrServiceCollectionExtensions
+{
+    /// <summary>The pipeline and every vendor. Adding a vendor: its folder, plus one line below.</summary>
+    public static IServiceCollection AddCdrFunctions(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddCdrPipeline(configuration);
+        services.AddAlotech(configuration);
+        return services;
+    }
+}
