@@ -1,0 +1,39 @@
+// Worker entry point. Functions are added in a later issue; this only wires up the host.
+// APIs used, as checked in Azure/azure-functions-dotnet-worker:
+//   FunctionsApplication.CreateBuilder            src/DotNetWorker/Builder/FunctionsApplication.cs
+//   ConfigureFunctionsWebApplication (builder)    extensions/Worker.Extensions.Http.AspNetCore/src/FunctionsApplicationBuilderAspNetCoreExtensions.cs
+//   ConfigureFunctionsApplicationInsights         src/DotNetWorker.ApplicationInsights/FunctionsApplicationInsightsExtensions.cs
+// and AddApplicationInsightsTelemetryWorkerService in the Microsoft.ApplicationInsights.WorkerService package.
+using CdrFunctions.Vendors;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+var builder = FunctionsApplication.CreateBuilder(args);
+
+// ASP.NET Core integration (HttpRequest / IActionResult in HTTP triggers).
+builder.ConfigureFunctionsWebApplication();
+
+// The worker sends its own telemetry straight to Application Insights.
+builder.Services
+    .AddApplicationInsightsTelemetryWorkerService()
+    .ConfigureFunctionsApplicationInsights();
+
+// The Application Insights SDK adds a logger filter rule that keeps only Warning and above;
+// remove it so the levels from host.json / configuration apply to worker logs too.
+builder.Logging.Services.Configure<LoggerFilterOptions>(options =>
+{
+    var defaultRule = options.Rules.FirstOrDefault(rule => rule.ProviderName
+        == "Microsoft.Extensions.Logging.ApplicationInsights.ApplicationInsightsLoggerProvider");
+    if (defaultRule is not null)
+    {
+        options.Rules.Remove(defaultRule);
+    }
+});
+
+// Pipeline + vendors; options are validated on start.
+builder.Services.AddCdrFunctions(builder.Configuration);
+
+builder.Build().Run();
