@@ -100,6 +100,12 @@ public sealed class Normalizer(CdrStorage storage, VendorCatalog vendors, ILogge
             FileError = fileError,
         };
         logger.LogInformation("Normalized {Summary}", summary.Summary);
+        if (outside > ordered.Count)
+        {
+            // Most calls outside their own window means the times were read in the wrong zone.
+            logger.LogWarning("{Blob}: {Outside} of {Total} calls start outside the window {Window}; check Vendors:{Vendor}:TimeZone",
+                rawBlobName, outside, outside + ordered.Count, window, vendor.Name);
+        }
         return summary;
     }
 

@@ -24,6 +24,8 @@ public static class VendorResilience
         {
             var o = options(context.ServiceProvider);
             var logger = context.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger($"CdrFunctions.Vendors.{vendor}.Http");
+            // Network waits run on the wall clock, whatever clock the pipeline's schedule uses.
+            pipeline.TimeProvider = TimeProvider.System;
             pipeline
                 .AddTimeout(new HttpTimeoutStrategyOptions { Name = "total", Timeout = o.TotalTimeout })
                 .AddRetry(new HttpRetryStrategyOptions
