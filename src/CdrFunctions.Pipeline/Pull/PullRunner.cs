@@ -79,7 +79,7 @@ public sealed class PullRunner(
                 var landed = await lander.LandAsync(vendor, window, cancellationToken).ConfigureAwait(false);
                 results.Add(new WindowPullResult(window, landed.BlobName, landed.Outcome, landed.RecordCount, repull));
             }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (IsWindowFailure(e, cancellationToken))
             {
                 error = $"{window}: {e.Message}";
                 logger.LogError(e, "Vendor {Vendor}: window {Window} failed; the checkpoint stays at {Watermark:O}", vendor.Name, window, current.Watermark);
@@ -141,7 +141,7 @@ public sealed class PullRunner(
                 var landed = await lander.LandAsync(vendor, window, cancellationToken).ConfigureAwait(false);
                 results.Add(new WindowPullResult(window, landed.BlobName, landed.Outcome, landed.RecordCount, Repull: false));
             }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (IsWindowFailure(e, cancellationToken))
             {
                 error = $"{window}: {e.Message}";
                 logger.LogError(e, "Vendor {Vendor}: backfill window {Window} failed", vendor.Name, window);
@@ -158,6 +158,10 @@ public sealed class PullRunner(
             Error = error,
         };
     }
+
+    /// <summary>A vendor or data problem fails the window; cancellation and unreachable storage end the whole run.</summary>
+    private static bool IsWindowFailure(Exception e, CancellationToken cancellationToken) =>
+        e is not StorageUnreachableException && (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested);
 
     private static string? InactiveReason(ICdrVendor vendor) =>
         !vendor.Schedule.Enabled ? $"switched off (set Vendors:{vendor.Name}:Enabled=true)"

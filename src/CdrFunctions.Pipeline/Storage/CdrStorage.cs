@@ -106,6 +106,11 @@ public sealed class CdrStorage
 
     private async Task CreateAllAsync()
     {
+        // A refused local port fails fast instead of after the SDK's retries: that is Azurite not started.
+        if (Blobs.Uri.IsLoopback && !await AcceptsConnectionsAsync(Blobs.Uri).ConfigureAwait(false))
+        {
+            throw new StorageUnreachableException(DescribedAs, new SocketException((int)SocketError.ConnectionRefused));
+        }
         try
         {
             await Task.WhenAll(
@@ -118,6 +123,21 @@ public sealed class CdrStorage
         catch (Exception e) when (IsUnreachable(e))
         {
             throw new StorageUnreachableException(DescribedAs, e);
+        }
+    }
+
+    private static async Task<bool> AcceptsConnectionsAsync(Uri endpoint)
+    {
+        using var client = new TcpClient();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await client.ConnectAsync(endpoint.Host, endpoint.Port, timeout.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            return false;
         }
     }
 

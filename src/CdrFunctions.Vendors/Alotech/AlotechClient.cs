@@ -108,7 +108,7 @@ public sealed class AlotechClient
             sb.Append(k).Append('=').Append(Uri.EscapeDataString(v)).Append('&');
         }
         sb.Append("app_token=").Append(Uri.EscapeDataString(_options.AppToken ?? ""));
-        return new Uri(_options.ApiBase, sb.ToString());
+        return new Uri(_options.ApiBase(), sb.ToString());
     }
 
     private VendorApiException StatusError(HttpStatusCode status, byte[] body)

@@ -43,7 +43,7 @@ public sealed partial class AlotechOptions : PullSchedule
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(AppToken) && (BaseUrl is not null || !string.IsNullOrWhiteSpace(Tenant));
 
-    public Uri ApiBase => BaseUrl is { } b
+    public Uri ApiBase() => BaseUrl is { } b
         ? new Uri(b.AbsoluteUri.EndsWith('/') ? b.AbsoluteUri : b.AbsoluteUri + "/")
         : new Uri($"https://{Tenant}.alo-tech.com/");
 

@@ -1,0 +1,131 @@
+using System.Text.Json;
+using CdrFunctions.Simulators.Alotech;
+using CdrFunctions.Simulators.Azurite;
+
+namespace CdrFunctions.Tests.Cli;
+
+public class CdrCommandTests
+{
+    private static readonly string Example = Path.Combine(AppContext.BaseDirectory, "Payloads", "Alotech", "page-example.json");
+
+    private static string TempFile(string content)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"cdr-test-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    [Fact]
+    public async Task Parse_prints_one_json_line_per_call_and_exits_0()
+    {
+        var r = await CdrProcess.RunAsync(null, "parse", "--vendor", "alotech", "--input", Example);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal("", r.Stderr);
+        Assert.Equal(3, r.StdoutLines.Length);
+        using var first = JsonDocument.Parse(r.StdoutLines[0]);
+        Assert.Equal("2025-11-22T10:43:18Z", first.RootElement.GetProperty("startUtc").GetString());
+        Assert.Equal(Example, first.RootElement.GetProperty("rawBlob").GetString());
+    }
+
+    [Fact]
+    public async Task Parse_takes_the_time_zone_from_the_command_line()
+    {
+        var r = await CdrProcess.RunAsync(null, "parse", "--vendor", "alotech", "--input", Example, "--time-zone", "UTC");
+        using var first = JsonDocument.Parse(r.StdoutLines[0]);
+        Assert.Equal("2025-11-22T13:43:18Z", first.RootElement.GetProperty("startUtc").GetString());
+    }
+
+    [Fact]
+    public async Task Parse_reports_bad_rows_on_stderr_and_still_exits_0()
+    {
+        var file = TempFile("""{"CallList":[{"key":"1","calldate":"2025-11-22 10:00:00"},{"calldate":"2025-11-22 10:00:00"},{"key":"3","calldate":"x"}]}""");
+        var r = await CdrProcess.RunAsync(null, "parse", "--vendor", "alotech", "--input", file);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Single(r.StdoutLines);
+        Assert.Equal(2, r.StderrLines.Length);
+        using var bad = JsonDocument.Parse(r.StderrLines[0]);
+        Assert.Equal("page 1, record 2", bad.RootElement.GetProperty("position").GetString());
+        Assert.Contains("key", bad.RootElement.GetProperty("reason").GetString());
+    }
+
+    [Theory]
+    [InlineData("{\"CallList\":[{\"key\":\"1\",\"calldate\":\"2025-11-22 10:00:00\"},{\"key\":\"2\"")]
+    [InlineData("<html>maintenance</html>")]
+    public async Task Parse_of_an_unreadable_file_exits_2_with_one_line(string content)
+    {
+        var r = await CdrProcess.RunAsync(null, "parse", "--vendor", "alotech", "--input", TempFile(content));
+        Assert.Equal(2, r.ExitCode);
+        Assert.StartsWith("cdr: ", Assert.Single(r.StderrLines));
+        Assert.Contains("not readable", r.Stderr);
+    }
+
+    [Fact]
+    public async Task Parse_of_a_missing_file_or_unknown_vendor_is_a_usage_error()
+    {
+        var missing = await CdrProcess.RunAsync(null, "parse", "--vendor", "alotech", "--input", "/nonexistent/file.json");
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("cannot read", missing.Stderr);
+        var vendor = await CdrProcess.RunAsync(null, "parse", "--vendor", "nosuch", "--input", Example);
+        Assert.Equal(2, vendor.ExitCode);
+        Assert.Contains("Unknown vendor 'nosuch'", vendor.Stderr);
+    }
+
+    [Fact]
+    public async Task Unreachable_azurite_gives_one_clear_line()
+    {
+        var env = new Dictionary<string, string> { ["CdrStorage"] = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + AzuriteProcess.AccountKey + ";BlobEndpoint=http://127.0.0.1:1/devstoreaccount1;QueueEndpoint=http://127.0.0.1:1/devstoreaccount1;TableEndpoint=http://127.0.0.1:1/devstoreaccount1;" };
+        var r = await CdrProcess.RunAsync(env, "lookup", "--vendor", "alotech", "--call-id", "x");
+        Assert.Equal(1, r.ExitCode);
+        var line = Assert.Single(r.StderrLines);
+        Assert.Contains("Azurite is not running", line);
+        Assert.Contains("npx azurite", line);
+    }
+
+    [Fact]
+    public async Task Pull_normalize_lookup_and_calls_work_from_the_command_line()
+    {
+        await using var azurite = await AzuriteProcess.StartAsync();
+        await using var simulator = await AlotechSimulator.StartAsync(new AlotechSimulatorOptions());
+        var env = new Dictionary<string, string>
+        {
+            ["CdrStorage"] = azurite.ConnectionString,
+            ["Vendors__Alotech__Enabled"] = "true",
+            ["Vendors__Alotech__BaseUrl"] = simulator.BaseUrl.AbsoluteUri,
+            ["Vendors__Alotech__AppToken"] = simulator.State.Options.AppToken,
+        };
+        string[] range = ["--from", "2026-11-21T10:00:00Z", "--to", "2026-11-21T12:00:00Z"];
+        var pull = await CdrProcess.RunAsync(env, ["pull", "--vendor", "alotech", .. range]);
+        Assert.True(pull.ExitCode == 0, pull.Stdout + pull.Stderr);
+        Assert.Contains("2 window(s)", pull.Stdout);
+        var normalize = await CdrProcess.RunAsync(env, ["normalize", "--vendor", "alotech", .. range]);
+        Assert.True(normalize.ExitCode == 0, normalize.Stdout + normalize.Stderr);
+
+        var expected = simulator.ValidCallsBetween(new DateTimeOffset(2026, 11, 21, 10, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
+        var call = expected.First(c => c.Answered);
+        var lookup = await CdrProcess.RunAsync(env, "lookup", "--vendor", "alotech", "--call-id", call.Key);
+        Assert.Equal(0, lookup.ExitCode);
+        using var json = JsonDocument.Parse(lookup.Stdout);
+        Assert.Equal(call.Key, json.RootElement.GetProperty("callId").GetString());
+        var number = json.RootElement.GetProperty("fromNumber").GetString()!;
+
+        var calls = await CdrProcess.RunAsync(env, ["calls", "--number", number, .. range]);
+        Assert.Equal(0, calls.ExitCode);
+        using var list = JsonDocument.Parse(calls.Stdout);
+        Assert.Contains(list.RootElement.GetProperty("calls").EnumerateArray(), c => c.GetProperty("callId").GetString() == call.Key);
+
+        var unknown = await CdrProcess.RunAsync(env, "lookup", "--vendor", "alotech", "--call-id", "no-such-call");
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("no call alotech/no-such-call", unknown.Stderr);
+    }
+
+    [Fact]
+    public async Task Demo_once_pulls_normalizes_and_finds_a_call()
+    {
+        await using var azurite = await AzuriteProcess.StartAsync();
+        var r = await CdrProcess.RunAsync(new Dictionary<string, string> { ["CdrStorage"] = azurite.ConnectionString }, "demo", "--once", "--hours", "3");
+        Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
+        Assert.Contains("Lookup of call", r.Stdout);
+        Assert.Contains("\"vendor\": \"alotech\"", r.Stdout);
+        Assert.Contains("lookup --vendor alotech --call-id", r.Stdout);
+    }
+}
