@@ -38,3 +38,26 @@ internal static class CliOptions
         return default;
     }
 }
+
+/// <summary>The <c>--vendor --from --to</c> trio of the commands that work on a range of windows.</summary>
+internal sealed record RangeOptions(Option<string> Vendor, Option<DateTimeOffset> From, Option<DateTimeOffset> To)
+{
+    public static RangeOptions Create(string fromDescription) => new(
+        CliOptions.Vendor(),
+        CliOptions.Utc("--from", fromDescription, required: true),
+        CliOptions.Utc("--to", "End of the range (exclusive).", required: true));
+
+    public Command Command(string name, string description) => new(name, description) { Vendor, From, To };
+
+    /// <summary>The values, or null after printing why the range is unusable.</summary>
+    public (string Vendor, DateTimeOffset From, DateTimeOffset To)? Read(ParseResult parse)
+    {
+        var (from, to) = (parse.GetValue(From), parse.GetValue(To));
+        if (from >= to)
+        {
+            CliErrors.Fail("--from must be before --to.", CliErrors.Usage);
+            return null;
+        }
+        return (parse.GetValue(Vendor)!, from, to);
+    }
+}

@@ -8,22 +8,16 @@ internal static class NormalizeCommand
 {
     public static Command Create()
     {
-        var vendor = CliOptions.Vendor();
-        var from = CliOptions.Utc("--from", "Start of the range (inclusive): windows starting at or after it.", required: true);
-        var to = CliOptions.Utc("--to", "End of the range (exclusive).", required: true);
-        var command = new Command("normalize", "(Re)process the raw blobs of [from, to) into the table, curated CSV and quarantine. Safe to repeat.")
-        {
-            vendor, from, to,
-        };
+        var range = RangeOptions.Create("Start of the range (inclusive): windows starting at or after it.");
+        var command = range.Command("normalize", "(Re)process the raw blobs of [from, to) into the table, curated CSV and quarantine. Safe to repeat.");
         command.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
         {
-            var (start, end) = (parse.GetValue(from), parse.GetValue(to));
-            if (start >= end)
+            if (range.Read(parse) is not var (vendor, start, end))
             {
-                return CliErrors.Fail("--from must be before --to.", CliErrors.Usage);
+                return CliErrors.Usage;
             }
             await using var services = CliHost.Build();
-            var results = await NormalizeRangeAsync(services.GetRequiredService<Normalizer>(), parse.GetValue(vendor)!, start, end, ct).ConfigureAwait(false);
+            var results = await NormalizeRangeAsync(services.GetRequiredService<Normalizer>(), vendor, start, end, ct).ConfigureAwait(false);
             Reports.Print(results);
             return CliErrors.Ok;
         }));

@@ -8,23 +8,17 @@ internal static class PullCommand
 {
     public static Command Create()
     {
-        var vendor = CliOptions.Vendor();
-        var from = CliOptions.Utc("--from", "Start of the range (inclusive).", required: true);
-        var to = CliOptions.Utc("--to", "End of the range (exclusive).", required: true);
-        var command = new Command("pull", "Land the vendor's raw CDRs of [from, to), one blob per window (a backfill: the schedule's checkpoint is left alone).")
-        {
-            vendor, from, to,
-        };
+        var range = RangeOptions.Create("Start of the range (inclusive).");
+        var command = range.Command("pull", "Land the vendor's raw CDRs of [from, to), one blob per window (a backfill: the schedule's checkpoint is left alone).");
         command.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
         {
-            var (start, end) = (parse.GetValue(from), parse.GetValue(to));
-            if (start >= end)
+            if (range.Read(parse) is not var (vendor, start, end))
             {
-                return CliErrors.Fail("--from must be before --to.", CliErrors.Usage);
+                return CliErrors.Usage;
             }
             await using var services = CliHost.Build();
             var runner = services.GetRequiredService<PullRunner>();
-            var result = await Progress.RunAsync("pull", p => runner.BackfillAsync(parse.GetValue(vendor)!, start, end, p, ct)).ConfigureAwait(false);
+            var result = await Progress.RunAsync("pull", p => runner.BackfillAsync(vendor, start, end, p, ct)).ConfigureAwait(false);
             Reports.Print(result);
             return result.Status == PullRunStatus.Failed ? CliErrors.Failed : CliErrors.Ok;
         }));

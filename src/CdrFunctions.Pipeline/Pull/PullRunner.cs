@@ -67,39 +67,24 @@ public sealed class PullRunner(
         var plan = repulls.Concat(fresh).ToList();
 
         var metrics = PullMetrics.Begin();
-        var results = new List<WindowPullResult>(plan.Count);
         var warnings = new List<string>();
-        string? error = null;
         var current = leased;
-        foreach (var (window, repull) in plan)
+        var (results, error) = await LandWindowsAsync(vendor, plan, async landed =>
         {
-            progress?.Report(new PullProgress(results.Count, plan.Count, results.Sum(r => r.Records), window));
-            try
+            if (landed.Window.End <= current!.Watermark)
             {
-                var landed = await lander.LandAsync(vendor, window, cancellationToken).ConfigureAwait(false);
-                results.Add(new WindowPullResult(window, landed.BlobName, landed.Outcome, landed.RecordCount, repull));
+                return true;
             }
-            catch (Exception e) when (IsWindowFailure(e, cancellationToken))
+            var advanced = await checkpoints.TryReplaceAsync(
+                current with { Watermark = landed.Window.End, LeaseUntil = time.GetUtcNow() + LeaseDuration }, cancellationToken).ConfigureAwait(false);
+            if (advanced is null)
             {
-                error = $"{window}: {e.Message}";
-                logger.LogError(e, "Vendor {Vendor}: window {Window} failed; the checkpoint stays at {Watermark:O}", vendor.Name, window, current.Watermark);
-                break;
+                warnings.Add($"The checkpoint was changed by someone else after {landed.Window}; this run stopped without advancing it.");
+                logger.LogWarning("Vendor {Vendor}: checkpoint changed concurrently after {Window}; stopping", vendor.Name, landed.Window);
             }
-            if (window.End > current.Watermark)
-            {
-                var advanced = await checkpoints.TryReplaceAsync(
-                    current with { Watermark = window.End, LeaseUntil = time.GetUtcNow() + LeaseDuration }, cancellationToken).ConfigureAwait(false);
-                if (advanced is null)
-                {
-                    warnings.Add($"The checkpoint was changed by someone else after {window}; this run stopped without advancing it.");
-                    logger.LogWarning("Vendor {Vendor}: checkpoint changed concurrently after {Window}; stopping", vendor.Name, window);
-                    current = null;
-                    break;
-                }
-                current = advanced;
-            }
-        }
-        progress?.Report(new PullProgress(results.Count, plan.Count, results.Sum(r => r.Records), null));
+            current = advanced;
+            return advanced is not null;
+        }, progress, cancellationToken).ConfigureAwait(false);
 
         var result = new PullRunResult
         {
@@ -129,26 +114,9 @@ public sealed class PullRunner(
             var reason = $"vendor {vendor.Name} is not configured: {InactiveReason(vendor)}";
             return new PullRunResult { Vendor = vendor.Name, Status = PullRunStatus.Skipped, Warnings = [reason], Error = reason };
         }
-        var plan = new WindowGrid(vendor.Schedule.WindowSize).Cover(from.ToUniversalTime(), to.ToUniversalTime()).ToList();
+        var plan = new WindowGrid(vendor.Schedule.WindowSize).Cover(from.ToUniversalTime(), to.ToUniversalTime()).Select(w => (w, false)).ToList();
         var metrics = PullMetrics.Begin();
-        var results = new List<WindowPullResult>(plan.Count);
-        string? error = null;
-        foreach (var window in plan)
-        {
-            progress?.Report(new PullProgress(results.Count, plan.Count, results.Sum(r => r.Records), window));
-            try
-            {
-                var landed = await lander.LandAsync(vendor, window, cancellationToken).ConfigureAwait(false);
-                results.Add(new WindowPullResult(window, landed.BlobName, landed.Outcome, landed.RecordCount, Repull: false));
-            }
-            catch (Exception e) when (IsWindowFailure(e, cancellationToken))
-            {
-                error = $"{window}: {e.Message}";
-                logger.LogError(e, "Vendor {Vendor}: backfill window {Window} failed", vendor.Name, window);
-                break;
-            }
-        }
-        progress?.Report(new PullProgress(results.Count, plan.Count, results.Sum(r => r.Records), null));
+        var (results, error) = await LandWindowsAsync(vendor, plan, null, progress, cancellationToken).ConfigureAwait(false);
         return new PullRunResult
         {
             Vendor = vendor.Name,
@@ -157,6 +125,41 @@ public sealed class PullRunner(
             Retries = metrics.Retries,
             Error = error,
         };
+    }
+
+    /// <summary>
+    /// Lands the planned windows in order, stopping at the first failure or when <paramref name="afterEach"/>
+    /// says stop; returns what landed and the failure, if any.
+    /// </summary>
+    private async Task<(List<WindowPullResult> Landed, string? Error)> LandWindowsAsync(
+        ICdrVendor vendor, IReadOnlyList<(TimeWindow Window, bool Repull)> plan, Func<WindowPullResult, Task<bool>>? afterEach,
+        IProgress<PullProgress>? progress, CancellationToken cancellationToken)
+    {
+        var landed = new List<WindowPullResult>(plan.Count);
+        string? error = null;
+        foreach (var (window, repull) in plan)
+        {
+            progress?.Report(new PullProgress(landed.Count, plan.Count, landed.Sum(r => r.Records), window));
+            WindowPullResult result;
+            try
+            {
+                var blob = await lander.LandAsync(vendor, window, cancellationToken).ConfigureAwait(false);
+                result = new WindowPullResult(window, blob.BlobName, blob.Outcome, blob.RecordCount, repull);
+            }
+            catch (Exception e) when (IsWindowFailure(e, cancellationToken))
+            {
+                error = $"{window}: {e.Message}";
+                logger.LogError(e, "Vendor {Vendor}: window {Window} failed", vendor.Name, window);
+                break;
+            }
+            landed.Add(result);
+            if (afterEach is not null && !await afterEach(result).ConfigureAwait(false))
+            {
+                break;
+            }
+        }
+        progress?.Report(new PullProgress(landed.Count, plan.Count, landed.Sum(r => r.Records), null));
+        return (landed, error);
     }
 
     /// <summary>A vendor or data problem fails the window; cancellation and unreachable storage end the whole run.</summary>

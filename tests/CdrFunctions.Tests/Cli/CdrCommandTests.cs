@@ -70,6 +70,19 @@ public class CdrCommandTests
         Assert.Contains("Unknown vendor 'nosuch'", vendor.Stderr);
     }
 
+    [Theory]
+    [InlineData("pull")]
+    [InlineData("normalize")]
+    public async Task An_empty_or_reversed_range_is_a_usage_error(string command)
+    {
+        var r = await CdrProcess.RunAsync(null, command, "--vendor", "alotech", "--from", "2026-11-22T10:00Z", "--to", "2026-11-22T09:00Z");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal("cdr: --from must be before --to.", Assert.Single(r.StderrLines));
+        var bad = await CdrProcess.RunAsync(null, command, "--vendor", "alotech", "--from", "yesterday", "--to", "2026-11-22T09:00Z");
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("'yesterday' is not a date/time", bad.Stderr + bad.Stdout);
+    }
+
     [Fact]
     public async Task Unreachable_azurite_gives_one_clear_line()
     {
