@@ -24,6 +24,7 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<PullRunner>();
         services.TryAddSingleton<Normalizer>();
         services.TryAddSingleton<CallLookup>();
+        services.TryAddSingleton<LiveLookup>();
         return services;
     }
 }

@@ -23,6 +23,19 @@ public sealed partial record RawBlobName(string Vendor, DateTimeOffset WindowSta
 
     public override string ToString() => Name;
 
+    /// <summary>A file stem from untrusted text (a call id): letters, digits, '-' and '_' kept, the rest as '_', plus a hash when changed or long.</summary>
+    public static string SafeStem(string text)
+    {
+        var chars = text.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray();
+        var safe = new string(chars);
+        if (safe == text && safe.Length is > 0 and <= 80)
+        {
+            return safe;
+        }
+        var hash = Convert.ToHexStringLower(System.IO.Hashing.XxHash64.Hash(System.Text.Encoding.UTF8.GetBytes(text)));
+        return $"{safe[..Math.Min(safe.Length, 60)]}_{hash}";
+    }
+
     public static bool TryParse(string name, out RawBlobName parsed)
     {
         parsed = null!;

@@ -56,6 +56,31 @@ public sealed class RawLander(CdrStorage storage, TimeProvider time, ILogger<Raw
         return new LandingResult(name, LandingOutcome.Written, sink.Records, staged.Bytes, staged.Sha256);
     }
 
+    /// <summary>
+    /// Lands one document that belongs to no window (a live lookup, a pushed report) at
+    /// <c>{vendor}/{yyyy}/{MM}/{dd}/{stem}.{ext}</c> of the day it arrived; the normal normalize path reads it.
+    /// </summary>
+    public async Task<LandingResult> LandDocumentAsync(ICdrVendor vendor, string stem, ReadOnlyMemory<byte> content, int records, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        var name = new RawBlobName(vendor.Name, new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero), RawBlobName.SafeStem(stem), vendor.RawExtension).Name;
+        var blob = storage.Raw.GetBlockBlobClient(name);
+        var sha = Convert.ToHexStringLower(SHA256.HashData(content.Span));
+        if (await ExistingHashAsync(blob, cancellationToken).ConfigureAwait(false) == sha)
+        {
+            return new LandingResult(name, LandingOutcome.Unchanged, records, content.Length, sha);
+        }
+        var metadata = new RawBlobMetadata(vendor.Name, null, records, sha, now).ToDictionary();
+        await blob.UploadAsync(new BinaryData(content).ToStream(), new BlobUploadOptions
+        {
+            Metadata = metadata,
+            HttpHeaders = new BlobHttpHeaders { ContentType = vendor.RawExtension == "csv" ? "text/csv; charset=utf-8" : "application/json" },
+        }, cancellationToken).ConfigureAwait(false);
+        logger.LogInformation("Landed a {Vendor} document at {Blob}", vendor.Name, name);
+        return new LandingResult(name, LandingOutcome.Written, records, content.Length, sha);
+    }
+
     private static async Task<string?> ExistingHashAsync(BlockBlobClient blob, CancellationToken cancellationToken)
     {
         try

@@ -12,7 +12,7 @@ namespace CdrFunctions.Vendors.Alotech;
 /// Alotech as the pipeline sees it. A window's raw blob is a JSON array of the response pages exactly as
 /// received (<c>[page1,page2,...]</c>), so the raw file keeps the vendor's bytes and stays one document.
 /// </summary>
-public sealed class AlotechVendor(IOptions<AlotechOptions> options, IServiceProvider services) : ICdrVendor
+public sealed class AlotechVendor(IOptions<AlotechOptions> options, IServiceProvider services) : ICdrVendor, ILiveCallSource
 {
     public const string VendorName = "alotech";
     private static readonly byte[] Open = "["u8.ToArray();
@@ -55,6 +55,13 @@ public sealed class AlotechVendor(IOptions<AlotechOptions> options, IServiceProv
         {
             yield return result;
         }
+    }
+
+    /// <summary>Alotech's <c>callkey</c> query: one page holding that call, or an empty list.</summary>
+    public async Task<byte[]?> FetchCallAsync(string callId, CancellationToken cancellationToken)
+    {
+        var page = await services.GetRequiredService<AlotechClient>().GetCallAsync(callId, cancellationToken).ConfigureAwait(false);
+        return page.RecordCount == 0 ? null : page.Body;
     }
 
     public static AlotechParser CreateParser(AlotechOptions options) =>

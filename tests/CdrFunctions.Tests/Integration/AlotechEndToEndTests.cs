@@ -237,6 +237,24 @@ public class AlotechEndToEndTests
         Assert.Contains(changed.GetFakeLogCollector().GetSnapshot(), l => l.Level == Microsoft.Extensions.Logging.LogLevel.Warning && l.Message.Contains("TimeZone", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_live_lookup_asks_the_vendor_lands_the_answer_and_then_reads_the_table()
+    {
+        await using var h = await AlotechHarness.StartAsync();
+        var live = h.Services.GetRequiredService<CdrFunctions.Pipeline.Lookup.LiveLookup>();
+        var call = h.Simulator.ValidCallsBetween(From, To).First(c => c.Answered);
+
+        Assert.Null(await live.GetAsync("alotech", call.Key, live: false, None));
+        var fetched = await live.GetAsync("alotech", call.Key, live: true, None);
+        Assert.Equal(call.CallDateUtc, fetched!.StartUtc);
+        Assert.Equal($"alotech/2026/11/22/live-{call.Key}.json", fetched.RawBlob);
+        Assert.Single(h.Simulator.Requests, r => r.QueryValue("callkey") == call.Key);
+
+        Assert.Equal(fetched, await live.GetAsync("alotech", call.Key, live: true, None));
+        Assert.Single(h.Simulator.Requests, r => r.QueryValue("callkey") == call.Key);
+        Assert.Null(await live.GetAsync("alotech", "000000000000000", live: true, None));
+    }
+
     private static async Task<Dictionary<string, string>> RawEtagsAsync(AlotechHarness h)
     {
         var etags = new Dictionary<string, string>();
