@@ -9,6 +9,7 @@ namespace CdrFunctions.Simulators.EngageVoice;
 internal sealed class EngageVoiceApiEndpoints(EngageVoiceSimulatorState state)
 {
     private const string JwtGrant = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+    private static readonly TimeSpan TruncationDelay = TimeSpan.FromMilliseconds(300);
 
     public async Task RingCentralTokenAsync(HttpContext http)
     {
@@ -132,6 +133,9 @@ internal sealed class EngageVoiceApiEndpoints(EngageVoiceSimulatorState state)
         {
             await http.Response.Body.WriteAsync(bytes.AsMemory(0, bytes.Length / 2), http.RequestAborted);
             await http.Response.Body.FlushAsync(http.RequestAborted);
+            // Let the headers and the first half reach the client before the connection drops, so the
+            // break happens mid-body (an abort right away can overtake the flushed bytes).
+            await Task.Delay(TruncationDelay, http.RequestAborted);
             http.Abort();
             return;
         }

@@ -68,12 +68,12 @@ public sealed class EngageVoiceSimulatorState
         }
     }
 
-    /// <summary>A new access/refresh pair; the access token is a JWT whose <c>exp</c> is its expiry.</summary>
+    /// <summary>A new access/refresh pair; the access token is a JWT with <c>iat</c> and <c>exp</c>.</summary>
     internal (string Access, string Refresh) IssueEngageTokens()
     {
         var n = Interlocked.Increment(ref _issued);
         var expiry = Now + Options.AccessTokenLifetime;
-        var payload = JsonSerializer.Serialize(new { exp = expiry.ToUnixTimeSeconds(), jti = n, sub = Options.UserId });
+        var payload = JsonSerializer.Serialize(new { iat = Now.ToUnixTimeSeconds(), exp = expiry.ToUnixTimeSeconds(), jti = n, sub = Options.UserId });
         var access = $"{B64("{\"alg\":\"HS256\",\"typ\":\"JWT\"}")}.{B64(payload)}.sim{n}";
         var refresh = $"refresh-{n}-{Guid.NewGuid():N}";
         lock (_gate)

@@ -173,18 +173,15 @@ public sealed class EngageVoiceAuth(IHttpClientFactory httpFactory, IOptions<Eng
             throw new VendorApiException(EngageVoiceVendor.VendorName, "the Engage token response has no accessToken", retryable: false);
         }
         var refresh = root.TryGetProperty("refreshToken", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
-        var now = time.GetUtcNow();
-        var expires = JwtExpiry(access) ?? now + _options.AccessTokenLifetime;
-        // Never trust an expiry beyond the documented lifetime: the clocks of both sides may differ.
-        if (expires > now + _options.AccessTokenLifetime)
-        {
-            expires = now + _options.AccessTokenLifetime;
-        }
-        return new EngageToken(access, refresh, expires, expires - _options.TokenRenewBefore);
+        // Lifetime, not absolute expiry: our clock and Engage's may differ, and the token is renewed early anyway.
+        var lifetime = JwtLifetime(access) is { } l && l < _options.AccessTokenLifetime ? l : _options.AccessTokenLifetime;
+        var expires = time.GetUtcNow() + lifetime;
+        var renewBefore = TimeSpan.FromTicks(Math.Min(_options.TokenRenewBefore.Ticks, lifetime.Ticks / 2));
+        return new EngageToken(access, refresh, expires, expires - renewBefore);
     }
 
-    /// <summary>The <c>exp</c> claim of a JWT, read without validating it (the server validates); null when absent.</summary>
-    internal static DateTimeOffset? JwtExpiry(string token)
+    /// <summary><c>exp − iat</c> of a JWT, read without validating it (the server validates); null when either is absent.</summary>
+    internal static TimeSpan? JwtLifetime(string token)
     {
         var parts = token.Split('.');
         if (parts.Length != 3)
@@ -196,8 +193,12 @@ public sealed class EngageVoiceAuth(IHttpClientFactory httpFactory, IOptions<Eng
             var payload = parts[1].Replace('-', '+').Replace('_', '/');
             payload = payload.PadRight(payload.Length + ((4 - (payload.Length % 4)) % 4), '=');
             using var doc = JsonDocument.Parse(Convert.FromBase64String(payload));
-            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("exp", out var exp) && exp.TryGetInt64(out var seconds)
-                ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            var root = doc.RootElement;
+            return root.ValueKind == JsonValueKind.Object
+                && root.TryGetProperty("exp", out var exp) && exp.TryGetInt64(out var expires)
+                && root.TryGetProperty("iat", out var iat) && iat.TryGetInt64(out var issued)
+                && expires > issued
+                ? TimeSpan.FromSeconds(expires - issued)
                 : null;
         }
         catch (Exception e) when (e is FormatException or JsonException or ArgumentOutOfRangeException)

@@ -54,7 +54,7 @@ public sealed class EngageVoiceOptions : PullSchedule
     /// <summary>The RingCentral JWT credential. A secret.</summary>
     public string? Jwt { get; set; }
 
-    /// <summary>Used when the Engage token carries no readable <c>exp</c>: the documented 5 minutes.</summary>
+    /// <summary>The documented 5 minutes; a token whose <c>exp − iat</c> is shorter is renewed by that instead.</summary>
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>A cached token is renewed this long before it expires, so a request never leaves with a dying token.</summary>

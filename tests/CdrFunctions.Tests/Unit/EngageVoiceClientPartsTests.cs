@@ -61,13 +61,14 @@ public class EngageVoiceClientPartsTests
     }
 
     [Fact]
-    public void The_jwt_exp_claim_is_read_and_garbage_is_not()
+    public void The_jwt_lifetime_is_read_and_garbage_is_not()
     {
         static string B64(string s) => Convert.ToBase64String(Encoding.UTF8.GetBytes(s)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1_700_000_000), EngageVoiceAuth.JwtExpiry($"{B64("{}")}.{B64("{\"exp\":1700000000}")}.sig"));
-        Assert.Null(EngageVoiceAuth.JwtExpiry("not-a-jwt"));
-        Assert.Null(EngageVoiceAuth.JwtExpiry("a.%%%.c"));
-        Assert.Null(EngageVoiceAuth.JwtExpiry($"{B64("{}")}.{B64("[1]")}.sig"));
+        Assert.Equal(TimeSpan.FromMinutes(5), EngageVoiceAuth.JwtLifetime($"{B64("{}")}.{B64("{\"iat\":1700000000,\"exp\":1700000300}")}.sig"));
+        Assert.Null(EngageVoiceAuth.JwtLifetime($"{B64("{}")}.{B64("{\"exp\":1700000000}")}.sig"));
+        Assert.Null(EngageVoiceAuth.JwtLifetime("not-a-jwt"));
+        Assert.Null(EngageVoiceAuth.JwtLifetime("a.%%%.c"));
+        Assert.Null(EngageVoiceAuth.JwtLifetime($"{B64("{}")}.{B64("[1]")}.sig"));
     }
 
     [Fact]
