@@ -1,0 +1,244 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace CdrFunctions.Simulators.EngageVoice;
+
+/// <summary>The documented protocol: token grant, exchange, refresh, reportsStreaming (CSV), inputControls.</summary>
+internal sealed class EngageVoiceApiEndpoints(EngageVoiceSimulatorState state)
+{
+    private const string JwtGrant = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+    private static readonly TimeSpan TruncationDelay = TimeSpan.FromMilliseconds(300);
+
+    public async Task RingCentralTokenAsync(HttpContext http)
+    {
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{state.Options.ClientId}:{state.Options.ClientSecret}"));
+        if (http.Request.Headers.Authorization.ToString() != expected)
+        {
+            await Finish(http, EngageVoiceEndpoint.RingCentralToken, 401, "application/json", """{"error":"invalid_client","error_description":"Invalid client"}""");
+            return;
+        }
+        if (form["grant_type"] != JwtGrant || form["assertion"] != state.Options.Jwt)
+        {
+            await Finish(http, EngageVoiceEndpoint.RingCentralToken, 400, "application/json", """{"error":"invalid_grant","error_description":"Invalid JWT"}""");
+            return;
+        }
+        var token = state.IssueRingCentralToken();
+        await Finish(http, EngageVoiceEndpoint.RingCentralToken, 200, "application/json",
+            JsonSerializer.Serialize(new { access_token = token, token_type = "bearer", expires_in = 3600 }));
+    }
+
+    public async Task ExchangeAsync(HttpContext http)
+    {
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        if (state.TakeExchangeSlot() is { } wait)
+        {
+            http.Response.Headers.RetryAfter = wait.ToString(CultureInfo.InvariantCulture);
+            await Finish(http, EngageVoiceEndpoint.Exchange, 429, "text/plain", "Too many requests: 5 token exchanges per minute");
+            return;
+        }
+        if (!state.IsRingCentralToken(form["rcAccessToken"]) || form["rcTokenType"] != "Bearer")
+        {
+            await Finish(http, EngageVoiceEndpoint.Exchange, 401, "text/plain", "Invalid RingCentral access token");
+            return;
+        }
+        await Finish(http, EngageVoiceEndpoint.Exchange, 200, "application/json", Tokens(includeRefresh: http.Request.Query["includeRefresh"] == "true"));
+    }
+
+    public async Task RefreshAsync(HttpContext http)
+    {
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        if (!state.RedeemRefreshToken(form["refresh_token"]))
+        {
+            await Finish(http, EngageVoiceEndpoint.Refresh, 401, "text/plain", "Invalid refresh token");
+            return;
+        }
+        await Finish(http, EngageVoiceEndpoint.Refresh, 200, "application/json", Tokens(includeRefresh: true));
+    }
+
+    public async Task InputControlsAsync(HttpContext http)
+    {
+        if (state.Authorize(Header(http, "X-Auth-Token"), Header(http, "Authorization")) is { } denied)
+        {
+            await Finish(http, EngageVoiceEndpoint.InputControls, 401, "text/plain", denied);
+            return;
+        }
+        if (state.InputControlsStatus != 200)
+        {
+            await Finish(http, EngageVoiceEndpoint.InputControls, state.InputControlsStatus, "application/json", """{"errorMessage":"Access is denied"}""");
+            return;
+        }
+        // The shape is undocumented: groups with groupId (null = ungrouped) and children with objId.
+        var profiles = EngageVoiceCallGenerator.ProfileCatalog;
+        var groups = new object[]
+        {
+            new { groupId = (int?)null, groupName = "Ungrouped", children = profiles.Take(1).Select(p => new { objId = int.Parse(p.Id, CultureInfo.InvariantCulture), name = p.Name }) },
+            new { groupId = (int?)10, groupName = "Main", children = profiles.Skip(1).Select(p => new { objId = int.Parse(p.Id, CultureInfo.InvariantCulture), name = p.Name }) },
+        };
+        await Finish(http, EngageVoiceEndpoint.InputControls, 200, "application/json", JsonSerializer.Serialize(groups));
+    }
+
+    public async Task ReportAsync(HttpContext http)
+    {
+        using var reader = new StreamReader(http.Request.Body, Encoding.UTF8);
+        var body = await reader.ReadToEndAsync(http.RequestAborted);
+        if (state.Authorize(Header(http, "X-Auth-Token"), Header(http, "Authorization")) is { } denied)
+        {
+            await Finish(http, EngageVoiceEndpoint.Report, 401, "text/plain", denied, body: body);
+            return;
+        }
+        var fault = state.Faults.TakeNext();
+        switch (fault)
+        {
+            case EngageVoiceFault.TooManyRequests:
+                http.Response.Headers.RetryAfter = state.Faults.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+                await Finish(http, EngageVoiceEndpoint.Report, 429, "text/plain", "Too Many Requests", fault, body);
+                return;
+            case EngageVoiceFault.ServerError:
+                await Finish(http, EngageVoiceEndpoint.Report, 500, "text/plain", "Internal Server Error", fault, body);
+                return;
+            case EngageVoiceFault.ExpireToken when Header(http, "Authorization") is not null:
+                state.ExpireAllTokens();
+                await Finish(http, EngageVoiceEndpoint.Report, 401, "text/plain", "Jwt is expired", fault, body);
+                return;
+        }
+        if (http.Request.RouteValues["accountId"] as string != state.Options.AccountId)
+        {
+            await Finish(http, EngageVoiceEndpoint.Report, 403, "application/json", """{"errorMessage":"Access is denied to this account"}""", fault, body);
+            return;
+        }
+        if (ReadRequest(body, out var zone, out var fromUtc, out var toUtc) is { } invalid)
+        {
+            await Finish(http, EngageVoiceEndpoint.Report, 400, "application/json", JsonSerializer.Serialize(new { errorMessage = invalid }), fault, body);
+            return;
+        }
+        var csv = new StringBuilder();
+        var newLine = state.Options.NewLine;
+        if (state.Options.IncludeHeader)
+        {
+            csv.Append(EngageVoiceCallGenerator.Header).Append(newLine);
+        }
+        foreach (var call in state.Generator.CallsBetween(fromUtc, toUtc, inclusiveEnd: true))
+        {
+            csv.Append(EngageVoiceCallGenerator.Render(call, zone)).Append(newLine);
+        }
+        var bytes = Encoding.UTF8.GetBytes(csv.ToString());
+        state.Log(EngageVoiceEndpoint.Report, http.Request.Path, 200, fault, body);
+        http.Response.StatusCode = 200;
+        http.Response.ContentType = "text/csv";
+        http.Response.ContentLength = bytes.Length;
+        if (fault == EngageVoiceFault.TruncatedCsv)
+        {
+            await http.Response.Body.WriteAsync(bytes.AsMemory(0, bytes.Length / 2), http.RequestAborted);
+            await http.Response.Body.FlushAsync(http.RequestAborted);
+            // Let the headers and the first half reach the client before the connection drops, so the
+            // break happens mid-body (an abort right away can overtake the flushed bytes).
+            await Task.Delay(TruncationDelay, http.RequestAborted);
+            http.Abort();
+            return;
+        }
+        await http.Response.Body.WriteAsync(bytes, http.RequestAborted);
+    }
+
+    /// <summary>Checks the seed's fixed fields and reads the range: local times in timezoneName, end inclusive.</summary>
+    private string? ReadRequest(string body, out TimeZoneInfo zone, out DateTimeOffset fromUtc, out DateTimeOffset toUtc)
+    {
+        zone = TimeZoneInfo.Utc;
+        fromUtc = toUtc = default;
+        JsonElement root;
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            root = doc.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return "the request body is not JSON";
+        }
+        if (Text(root, "reportType") != "CASPER_REPORT" || Text(root, "reportTypeName") != "Cloud_Call_Detail_Download")
+        {
+            return "reportType must be CASPER_REPORT and reportTypeName Cloud_Call_Detail_Download";
+        }
+        if (!root.TryGetProperty("reportCriteria", out var c) || c.ValueKind != JsonValueKind.Object)
+        {
+            return "reportCriteria is required";
+        }
+        if (Text(c, "criteriaType") != "CASPER_CRITERIA" || Text(c, "reportName") != "Cloud_Call_Detail_Download" || Text(c, "returnType") != "CSV")
+        {
+            return "criteriaType, reportName and returnType must be CASPER_CRITERIA, Cloud_Call_Detail_Download and CSV";
+        }
+        if (!c.TryGetProperty("schedule", out var s) || Text(s, "repeatOption") != "ONCE")
+        {
+            return "schedule.repeatOption must be ONCE";
+        }
+        if (!c.TryGetProperty("accountIds", out var accounts) || accounts.ValueKind != JsonValueKind.Array
+            || !accounts.EnumerateArray().Any(a => a.ValueKind == JsonValueKind.String && a.GetString() == state.Options.AccountId))
+        {
+            return "accountIds must hold the account";
+        }
+        var (groups, ids) = Text(c, "groupBy") switch
+        {
+            "PROFILE" => ("cloudProfileGroupIds", "cloudProfileIds"),
+            "DESTINATION" => ("cloudDestinationGroupIds", "cloudDestinationIds"),
+            _ => ((string?)null, (string?)null),
+        };
+        if (groups is null || !c.TryGetProperty(groups, out var g) || g.ValueKind != JsonValueKind.Array
+            || !c.TryGetProperty(ids!, out var i) || i.ValueKind != JsonValueKind.Array || i.GetArrayLength() == 0)
+        {
+            return "groupBy must be PROFILE or DESTINATION, with its group id and id arrays";
+        }
+        if (Text(c, "timezoneName") is not { } zoneName || !TimeZoneInfo.TryFindSystemTimeZoneById(zoneName, out var found))
+        {
+            return "timezoneName must be a TZ database name";
+        }
+        zone = found;
+        if (!TryLocal(Text(c, "startTimestamp"), zone, out fromUtc) || !TryLocal(Text(c, "endTimestamp"), zone, out toUtc))
+        {
+            return "startTimestamp and endTimestamp must look like 2020-04-22 00:00:00";
+        }
+        return null;
+    }
+
+    private static bool TryLocal(string? text, TimeZoneInfo zone, out DateTimeOffset utc)
+    {
+        utc = default;
+        if (!DateTime.TryParseExact(text, ["yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm:ss.ffff"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
+        {
+            return false;
+        }
+        if (zone.IsInvalidTime(local))
+        {
+            local = local.AddHours(1);
+        }
+        utc = new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(local, zone), TimeSpan.Zero);
+        return true;
+    }
+
+    private string Tokens(bool includeRefresh)
+    {
+        var (access, refresh) = state.IssueEngageTokens();
+        return JsonSerializer.Serialize(new
+        {
+            accessToken = access,
+            refreshToken = includeRefresh ? refresh : null,
+            tokenType = "Bearer",
+            mainAccountId = state.Options.AccountId,
+        });
+    }
+
+    private static string? Text(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static string? Header(HttpContext http, string name) =>
+        http.Request.Headers.TryGetValue(name, out var v) ? v.ToString() : null;
+
+    private async Task Finish(HttpContext http, EngageVoiceEndpoint endpoint, int status, string contentType, string text, EngageVoiceFault? fault = null, string? body = null)
+    {
+        state.Log(endpoint, http.Request.Path, status, fault, body);
+        http.Response.StatusCode = status;
+        http.Response.ContentType = contentType;
+        await http.Response.WriteAsync(text, http.RequestAborted);
+    }
+}

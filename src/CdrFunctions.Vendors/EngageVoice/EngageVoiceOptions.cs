@@ -1,0 +1,183 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using CdrFunctions.Pipeline.Phones;
+using CdrFunctions.Pipeline.Resilience;
+using CdrFunctions.Pipeline.Time;
+using CdrFunctions.Pipeline.Vendors;
+
+namespace CdrFunctions.Vendors.EngageVoice;
+
+/// <summary>How the connector holds Engage Voice credentials (providers.md, three ways).</summary>
+public enum EngageVoiceAuthMode
+{
+    /// <summary>A permanent API token sent as <c>X-Auth-Token</c>; no renewal.</summary>
+    ApiToken,
+
+    /// <summary>RingCentral JWT → RingCentral access token → Engage access token (5 minutes) + refresh token.</summary>
+    RingCentralJwt,
+
+    /// <summary>Legacy hosts (portal.vacd.biz, portal.virtualacd.biz): <c>X-Auth-Token</c>, API paths without <c>/voice</c>.</summary>
+    Legacy,
+}
+
+/// <summary>The report's <c>groupBy</c>: which id arrays select the calls.</summary>
+public enum EngageVoiceGroupBy
+{
+    Profile,
+    Destination,
+}
+
+/// <summary>Settings of section <c>Vendors:EngageVoice</c> (app settings <c>Vendors__EngageVoice__...</c>).</summary>
+public sealed class EngageVoiceOptions : PullSchedule
+{
+    public const string Section = "Vendors:EngageVoice";
+
+    /// <summary>Engage host: ringcx.ringcentral.com (current), engage.ringcentral.com, or a legacy portal host.</summary>
+    public Uri BaseUrl { get; set; } = new("https://ringcx.ringcentral.com");
+
+    /// <summary>Whether API paths start with <c>/voice</c>; unset = yes, except in <see cref="EngageVoiceAuthMode.Legacy"/> mode or on a legacy host.</summary>
+    public bool? VoicePathPrefix { get; set; }
+
+    public EngageVoiceAuthMode AuthMode { get; set; } = EngageVoiceAuthMode.ApiToken;
+
+    /// <summary>Permanent token for <see cref="EngageVoiceAuthMode.ApiToken"/> and <see cref="EngageVoiceAuthMode.Legacy"/>. A secret.</summary>
+    public string? ApiToken { get; set; }
+
+    /// <summary>RingCentral platform that turns the JWT into a RingCentral access token.</summary>
+    public Uri RingCentralServer { get; set; } = new("https://platform.ringcentral.com");
+
+    /// <summary>RingCentral app client id and secret (Basic auth of the JWT grant). The secret is a secret.</summary>
+    public string? ClientId { get; set; }
+
+    public string? ClientSecret { get; set; }
+
+    /// <summary>The RingCentral JWT credential. A secret.</summary>
+    public string? Jwt { get; set; }
+
+    /// <summary>The documented 5 minutes; a token whose <c>exp − iat</c> is shorter is renewed by that instead.</summary>
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>A cached token is renewed this long before it expires, so a request never leaves with a dying token.</summary>
+    public TimeSpan TokenRenewBefore { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The Engage account (<c>reportCriteria.accountIds</c>, and the URL).</summary>
+    public string? AccountId { get; set; }
+
+    /// <summary>Only for <c>inputControls</c> discovery: the user whose report controls are read.</summary>
+    public string? UserId { get; set; }
+
+    public EngageVoiceGroupBy GroupBy { get; set; } = EngageVoiceGroupBy.Profile;
+
+    /// <summary>Integer ids; the word <c>null</c> stands for the null group (the seed: "include all values, including null").</summary>
+    public List<string> ProfileGroupIds { get; set; } = [];
+
+    public List<string> ProfileIds { get; set; } = [];
+
+    public List<string> DestinationGroupIds { get; set; } = [];
+
+    public List<string> DestinationIds { get; set; } = [];
+
+    /// <summary>IANA zone sent as <c>timezoneName</c>; the report's times are local times in it.</summary>
+    public string TimeZone { get; set; } = "US/Eastern";
+
+    /// <summary>ISO region for numbers without a country code.</summary>
+    public string DefaultRegion { get; set; } = "US";
+
+    public VendorHttpOptions Http { get; set; } = new();
+
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(AccountId) && MissingCredentials() is null;
+
+    public bool UsesVoicePrefix =>
+        VoicePathPrefix ?? !(AuthMode == EngageVoiceAuthMode.Legacy || IsLegacyHost(BaseUrl));
+
+    /// <summary>Root of the admin API: <c>{base}/voice/api/v1/</c>, or <c>{base}/api/v1/</c> on legacy hosts.</summary>
+    public Uri ApiRoot() => new(Root(), UsesVoicePrefix ? "voice/api/v1/" : "api/v1/");
+
+    /// <summary>The host root with a trailing slash; the auth endpoints live under <c>{base}/api/auth/</c>, never under <c>/voice</c>.</summary>
+    public Uri Root() => new(BaseUrl.AbsoluteUri.EndsWith('/') ? BaseUrl.AbsoluteUri : BaseUrl.AbsoluteUri + "/");
+
+    public (IReadOnlyList<string> GroupIds, IReadOnlyList<string> Ids) ConfiguredIds() =>
+        GroupBy == EngageVoiceGroupBy.Profile ? (ProfileGroupIds, ProfileIds) : (DestinationGroupIds, DestinationIds);
+
+    /// <summary>A configured id: an integer, or null for the word <c>null</c> (or an empty entry).</summary>
+    public static bool TryReadId(string? text, out long? id)
+    {
+        id = null;
+        var t = text?.Trim();
+        if (string.IsNullOrEmpty(t) || t.Equals("null", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+        if (long.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v))
+        {
+            id = v;
+            return true;
+        }
+        return false;
+    }
+
+    private static bool IsLegacyHost(Uri url) =>
+        url.Host.EndsWith("vacd.biz", StringComparison.OrdinalIgnoreCase) || url.Host.EndsWith("virtualacd.biz", StringComparison.OrdinalIgnoreCase);
+
+    private string? MissingCredentials() => AuthMode switch
+    {
+        EngageVoiceAuthMode.RingCentralJwt when string.IsNullOrWhiteSpace(Jwt) || string.IsNullOrWhiteSpace(ClientId) || string.IsNullOrWhiteSpace(ClientSecret)
+            => "RingCentralJwt mode needs Jwt, ClientId and ClientSecret",
+        EngageVoiceAuthMode.ApiToken or EngageVoiceAuthMode.Legacy when string.IsNullOrWhiteSpace(ApiToken)
+            => $"{AuthMode} mode needs ApiToken",
+        _ => null,
+    };
+
+    public override IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var r in base.Validate(validationContext))
+        {
+            yield return r;
+        }
+        if (!VendorClock.IsKnownZone(TimeZone))
+        {
+            yield return new ValidationResult($"Vendors:EngageVoice:TimeZone '{TimeZone}' is not a known IANA time zone (the report's timezoneName, e.g. US/Eastern).", [nameof(TimeZone)]);
+        }
+        if (!PhoneNumberNormalizer.IsKnownRegion(DefaultRegion))
+        {
+            yield return new ValidationResult($"Vendors:EngageVoice:DefaultRegion '{DefaultRegion}' is not an ISO region code.", [nameof(DefaultRegion)]);
+        }
+        if (!BaseUrl.IsAbsoluteUri || !RingCentralServer.IsAbsoluteUri)
+        {
+            yield return new ValidationResult("Vendors:EngageVoice:BaseUrl and RingCentralServer must be absolute URLs.", [nameof(BaseUrl)]);
+        }
+        if (AccessTokenLifetime <= TimeSpan.Zero || TokenRenewBefore < TimeSpan.Zero || TokenRenewBefore >= AccessTokenLifetime)
+        {
+            yield return new ValidationResult("Vendors:EngageVoice:AccessTokenLifetime must be positive and longer than TokenRenewBefore.", [nameof(TokenRenewBefore)]);
+        }
+        foreach (var (name, list) in new[] { (nameof(ProfileGroupIds), ProfileGroupIds), (nameof(ProfileIds), ProfileIds), (nameof(DestinationGroupIds), DestinationGroupIds), (nameof(DestinationIds), DestinationIds) })
+        {
+            foreach (var text in list)
+            {
+                if (!TryReadId(text, out _))
+                {
+                    yield return new ValidationResult($"Vendors:EngageVoice:{name} holds '{text}', which is neither an integer nor null.", [name]);
+                }
+            }
+        }
+        if (Enabled)
+        {
+            if (string.IsNullOrWhiteSpace(AccountId))
+            {
+                yield return new ValidationResult("Vendors:EngageVoice is enabled but lacks AccountId.", [nameof(AccountId)]);
+            }
+            if (MissingCredentials() is { } missing)
+            {
+                yield return new ValidationResult($"Vendors:EngageVoice is enabled but {missing}.", [nameof(AuthMode)]);
+            }
+            if (ConfiguredIds().Ids.Count == 0 && string.IsNullOrWhiteSpace(UserId))
+            {
+                yield return new ValidationResult($"Vendors:EngageVoice: GroupBy {GroupBy} needs its ids ({(GroupBy == EngageVoiceGroupBy.Profile ? "ProfileGroupIds/ProfileIds" : "DestinationGroupIds/DestinationIds")}) or a UserId to discover them through inputControls.", [nameof(UserId)]);
+            }
+        }
+        foreach (var r in Http.Validate(validationContext))
+        {
+            yield return r;
+        }
+    }
+}
