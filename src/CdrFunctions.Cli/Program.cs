@@ -9,5 +9,7 @@ var root = new RootCommand("cdr: collect, normalize and look up call detail reco
     CallsCommand.Create(),
     ParseCommand.Create(),
     DemoCommand.Create(),
+    RunCommand.Create(),
+    StatusCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -1,3 +1,4 @@
+using CdrFunctions.Pipeline.Api;
 using CdrFunctions.Pipeline.Landing;
 using CdrFunctions.Pipeline.Lookup;
 using CdrFunctions.Pipeline.Normalize;
@@ -25,6 +26,9 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<Normalizer>();
         services.TryAddSingleton<CallLookup>();
         services.TryAddSingleton<LiveLookup>();
+        services.TryAddSingleton<ScheduledPull>();
+        services.TryAddSingleton<RawBlobProcessor>();
+        services.AddCdrApi();
         return services;
     }
 }

@@ -1,4 +1,5 @@
-// Worker entry point. Functions are added in a later issue; this only wires up the host.
+// Worker entry point: the host, telemetry and the pipeline. The functions (PullFunctions, NormalizeFunctions,
+// ApiFunctions) only route to pipeline methods; options are validated on start, no vendor is called here.
 // APIs used, as checked in Azure/azure-functions-dotnet-worker:
 //   FunctionsApplication.CreateBuilder            src/DotNetWorker/Builder/FunctionsApplication.cs
 //   ConfigureFunctionsWebApplication (builder)    extensions/Worker.Extensions.Http.AspNetCore/src/FunctionsApplicationBuilderAspNetCoreExtensions.cs

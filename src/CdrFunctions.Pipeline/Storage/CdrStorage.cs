@@ -31,6 +31,7 @@ public sealed class CdrStorage
         Quarantine = blobs.GetBlobContainerClient(CdrStorageNames.QuarantineContainer);
         Calls = tables.GetTableClient(CdrStorageNames.CallsTable);
         Checkpoints = tables.GetTableClient(CdrStorageNames.CheckpointsTable);
+        Receipts = tables.GetTableClient(CdrStorageNames.ReceiptsTable);
     }
 
     public BlobServiceClient Blobs { get; }
@@ -40,6 +41,7 @@ public sealed class CdrStorage
     public BlobContainerClient Quarantine { get; }
     public TableClient Calls { get; }
     public TableClient Checkpoints { get; }
+    public TableClient Receipts { get; }
 
     /// <summary>Endpoint description for messages; never contains a key.</summary>
     public string DescribedAs { get; }
@@ -118,7 +120,8 @@ public sealed class CdrStorage
                 Curated.CreateIfNotExistsAsync(),
                 Quarantine.CreateIfNotExistsAsync(),
                 Calls.CreateIfNotExistsAsync(),
-                Checkpoints.CreateIfNotExistsAsync()).ConfigureAwait(false);
+                Checkpoints.CreateIfNotExistsAsync(),
+                Receipts.CreateIfNotExistsAsync()).ConfigureAwait(false);
         }
         catch (Exception e) when (IsUnreachable(e))
         {

@@ -12,6 +12,9 @@ public static class CdrStorageNames
     public const string CallsTable = "CdrCalls";
     public const string CheckpointsTable = "CdrCheckpoints";
 
+    /// <summary>Raw blob ETags the local poller (<c>cdr run</c>) has normalized; the Functions runtime keeps its own receipts.</summary>
+    public const string ReceiptsTable = "CdrReceipts";
+
     /// <summary>Configuration key (and app-setting prefix) of the data storage connection.</summary>
     public const string ConnectionName = "CdrStorage";
 }

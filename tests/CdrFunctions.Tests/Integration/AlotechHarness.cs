@@ -52,6 +52,17 @@ internal sealed class AlotechHarness : IAsyncDisposable
 
     private static ServiceProvider BuildServices(AzuriteProcess azurite, AlotechSimulator simulator, TimeProvider time, IReadOnlyDictionary<string, string?>? settings)
     {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings(azurite, simulator, settings)).Build();
+        var services = new ServiceCollection();
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddFakeLogging());
+        services.AddSingleton(time);
+        services.AddCdrFunctions(configuration);
+        return services.BuildServiceProvider(validateScopes: true);
+    }
+
+    /// <summary>The configuration every host in the tests gets: storage on this Azurite, Alotech on this simulator, fast retries.</summary>
+    public static Dictionary<string, string?> Settings(AzuriteProcess azurite, AlotechSimulator simulator, IReadOnlyDictionary<string, string?>? settings = null)
+    {
         var config = new Dictionary<string, string?>
         {
             ["CdrStorage"] = azurite.ConnectionString,
@@ -70,12 +81,7 @@ internal sealed class AlotechHarness : IAsyncDisposable
         {
             config[k] = v;
         }
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(config).Build();
-        var services = new ServiceCollection();
-        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddFakeLogging());
-        services.AddSingleton(time);
-        services.AddCdrFunctions(configuration);
-        return services.BuildServiceProvider(validateScopes: true);
+        return config;
     }
 
     public async Task<List<NormalizeResult>> NormalizeAllAsync(DateTimeOffset from, DateTimeOffset to)

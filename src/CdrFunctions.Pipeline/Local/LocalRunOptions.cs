@@ -1,0 +1,19 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CdrFunctions.Pipeline.Local;
+
+/// <summary>Settings of <c>cdr run</c> (section <c>Run</c>).</summary>
+public sealed class LocalRunOptions
+{
+    public const string Section = "Run";
+
+    /// <summary>How often <c>cdr-raw</c> is scanned for new or changed blobs.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The key the API expects in <c>x-functions-key</c>; a random one is made (and printed) when empty.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Where the API listens; the Functions Core Tools default, so the same URLs work against both.</summary>
+    public string Url { get; set; } = "http://localhost:7071";
+}
