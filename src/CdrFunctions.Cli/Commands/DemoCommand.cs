@@ -1,21 +1,23 @@
 using System.CommandLine;
 using System.Globalization;
 using CdrFunctions.Pipeline.Lookup;
-using CdrFunctions.Pipeline.Model;
 using CdrFunctions.Pipeline.Normalize;
 using CdrFunctions.Pipeline.Pull;
 using CdrFunctions.Pipeline.Storage;
-using CdrFunctions.Simulators.Alotech;
+using CdrFunctions.Pipeline.Api;
+using CdrFunctions.Simulators.Common;
 using CdrFunctions.Simulators.Azurite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Spectre.Console;
 
 namespace CdrFunctions.Cli.Commands;
 
 /// <summary>
-/// The whole chain on a workstation with nothing configured: Azurite (started if not running), the
-/// Alotech simulator, a pull of the last hours, normalization, and lookups of a call it landed.
+/// The whole chain on a workstation with nothing configured: Azurite (started if not running), every
+/// vendor simulator, a pull of the last hours per vendor, normalization, lookups of a call of each, then
+/// (unless --once) the same jobs and API as <c>cdr run</c> until Ctrl+C.
 /// </summary>
 internal static class DemoCommand
 {
@@ -25,7 +27,7 @@ internal static class DemoCommand
     {
         var hours = new Option<int>("--hours") { Description = "How many hours back to pull.", DefaultValueFactory = _ => 24 };
         var once = new Option<bool>("--once") { Description = "Exit after the summary instead of serving until Ctrl+C." };
-        var command = new Command("demo", "Pull simulated Alotech calls into local storage (Azurite), normalize them and look one up.") { hours, once };
+        var command = new Command("demo", "Pull simulated calls of every vendor into local storage (Azurite), normalize, look up, then serve the API.") { hours, once };
         command.SetAction((parse, ct) => CliErrors.RunAsync(() => RunAsync(parse.GetValue(hours), parse.GetValue(once), ct)));
         return command;
     }
@@ -37,86 +39,103 @@ internal static class DemoCommand
             return CliErrors.Fail("--hours must be between 1 and 744.", CliErrors.Usage);
         }
         await using var azurite = await EnsureAzuriteAsync(ct).ConfigureAwait(false);
-        await using var simulator = await AlotechSimulator.StartAsync(new AlotechSimulatorOptions { MalformedEvery = 97 }, ct).ConfigureAwait(false);
-        // A little throttling and a few server errors, so the retries are visible in the summary.
-        simulator.Faults.RandomFaultRate = 0.05;
-        simulator.Faults.RandomKinds = [AlotechFault.TooManyRequests, AlotechFault.ServerError];
-
-        var overrides = new Dictionary<string, string?>
-        {
-            ["Vendors:Alotech:Enabled"] = "true",
-            ["Vendors:Alotech:BaseUrl"] = simulator.BaseUrl.AbsoluteUri,
-            ["Vendors:Alotech:AppToken"] = new AlotechSimulatorOptions().AppToken,
-            ["Vendors:Alotech:TimeZone"] = new AlotechSimulatorOptions().TimeZone,
-            ["Vendors:Alotech:Http:RetryBaseDelay"] = "00:00:00.200",
-        };
-        if (azurite is not null)
-        {
-            overrides[CdrStorageNames.ConnectionName] = azurite.ConnectionString;
-        }
-        await using var services = CliHost.Build(overrides);
-        var storage = services.GetRequiredService<CdrStorage>();
-        AnsiConsole.MarkupLine($"Storage: [bold]{Markup.Escape(storage.DescribedAs)}[/]{(azurite is null ? "" : " (Azurite started by this demo, in memory)")}");
-        AnsiConsole.MarkupLine($"Alotech simulator: [bold]{Markup.Escape(simulator.BaseUrl.AbsoluteUri)}[/]");
-
-        var to = new DateTimeOffset(DateTime.UtcNow.Date.AddHours(DateTime.UtcNow.Hour), TimeSpan.Zero);
-        var from = to.AddHours(-hours);
-        var pull = await Progress.RunAsync("pull", p => services.GetRequiredService<PullRunner>().BackfillAsync("alotech", from, to, p, ct)).ConfigureAwait(false);
-        if (pull.Status == PullRunStatus.Failed)
-        {
-            Reports.Print(pull);
-            return CliErrors.Failed;
-        }
-        var normalized = await NormalizeCommand.NormalizeRangeAsync(services.GetRequiredService<Normalizer>(), "alotech", from, to, ct).ConfigureAwait(false);
-
-        var summary = new Table().Title("demo: alotech (simulated)").AddColumns("step", "result");
-        summary.AddRow("window range (UTC)", $"{from:yyyy-MM-dd HH:mm} – {to:yyyy-MM-dd HH:mm}");
-        summary.AddRow("pulled", $"{pull.Windows.Count} windows, {pull.Records:N0} records, {pull.Retries} retries after injected faults");
-        summary.AddRow("normalized", $"{normalized.Sum(n => n.Records):N0} calls, {normalized.Sum(n => n.Quarantined)} quarantined");
-        summary.AddRow("simulator ground truth", $"{simulator.ValidCallsBetween(from, to).Count:N0} valid calls, {simulator.MalformedCallsBetween(from, to).Count} malformed");
-        AnsiConsole.Write(summary);
-
-        var lookup = services.GetRequiredService<CallLookup>();
-        var sample = simulator.ValidCallsBetween(from, to).Where(c => c.Answered).Select(c => c.Key).LastOrDefault();
-        if (sample is not null && await lookup.GetAsync("alotech", sample, ct).ConfigureAwait(false) is { } call)
-        {
-            AnsiConsole.MarkupLine($"\nLookup of call [bold]{Markup.Escape(sample)}[/]:");
-            Console.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(call, LookupCommand.Indented));
-            if (call.FromNumber is { } number)
-            {
-                var page = await lookup.ListByNumberAsync(number, from, to, null, 10, null, ct).ConfigureAwait(false);
-                AnsiConsole.MarkupLine($"Calls of {Markup.Escape(Pipeline.Phones.PhoneMask.Mask(number))} in the range: {page.Calls.Count}");
-            }
-            PrintTryIt(sample, call, from, to);
-        }
-
-        if (once)
-        {
-            return CliErrors.Ok;
-        }
-        AnsiConsole.MarkupLine("\nAzurite and the simulator keep running for the commands above; press [bold]Ctrl+C[/] to stop.");
+        var simulations = await VendorSimulations.StartAllAsync(ct).ConfigureAwait(false);
         try
         {
-            await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
+            var overrides = simulations.SelectMany(s => s.Settings).ToDictionary(kv => kv.Key, kv => kv.Value);
+            if (azurite is not null)
+            {
+                overrides[CdrStorageNames.ConnectionName] = azurite.ConnectionString;
+            }
+            await using var services = CliHost.Build(overrides);
+            var storage = services.GetRequiredService<CdrStorage>();
+            AnsiConsole.MarkupLine($"Storage: [bold]{Markup.Escape(storage.DescribedAs)}[/]{(azurite is null ? "" : " (Azurite started by this demo, in memory)")}");
+
+            var to = new DateTimeOffset(DateTime.UtcNow.Date.AddHours(DateTime.UtcNow.Hour), TimeSpan.Zero);
+            var from = to.AddHours(-hours);
+            var summary = new Table().Title($"demo: {from:yyyy-MM-dd HH:mm} – {to:yyyy-MM-dd HH:mm} UTC, simulated vendors")
+                .AddColumns("vendor", "windows", "records pulled", "retries", "calls normalized", "quarantined", "simulator ground truth");
+            var samples = new List<(string Vendor, string CallId)>();
+            foreach (var simulation in simulations)
+            {
+                var pull = await Progress.RunAsync($"pull {simulation.Vendor}", p => services.GetRequiredService<PullRunner>().BackfillAsync(simulation.Vendor, from, to, p, ct)).ConfigureAwait(false);
+                if (pull.Status == PullRunStatus.Failed)
+                {
+                    Reports.Print(pull);
+                    return CliErrors.Failed;
+                }
+                var normalized = await NormalizeCommand.NormalizeRangeAsync(services.GetRequiredService<Normalizer>(), simulation.Vendor, from, to, ct).ConfigureAwait(false);
+                summary.AddRow(simulation.Vendor, $"{pull.Windows.Count}", $"{pull.Records:N0}", $"{pull.Retries}",
+                    $"{normalized.Sum(n => n.Records):N0}", $"{normalized.Sum(n => n.Quarantined)}", $"{simulation.ValidCallsBetween(from, to):N0} valid calls");
+                if (simulation.SampleCallId(from, to) is { } sample)
+                {
+                    samples.Add((simulation.Vendor, sample));
+                }
+            }
+            AnsiConsole.Write(summary);
+
+            var lookup = services.GetRequiredService<CallLookup>();
+            foreach (var (vendor, callId) in samples)
+            {
+                if (await lookup.GetAsync(vendor, callId, ct).ConfigureAwait(false) is not { } call)
+                {
+                    return CliErrors.Fail($"the sample call {vendor}/{callId} is not in the table.", CliErrors.Failed);
+                }
+                AnsiConsole.MarkupLine($"\nLookup of {Markup.Escape(vendor)} call [bold]{Markup.Escape(callId)}[/]:");
+                Console.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(call, LookupCommand.Indented));
+                if (call.FromNumber is { } number)
+                {
+                    var page = await lookup.ListByNumberAsync(number, from, to, null, 10, null, ct).ConfigureAwait(false);
+                    AnsiConsole.MarkupLine($"Calls of {Markup.Escape(Pipeline.Phones.PhoneMask.Mask(number))} in the range: {page.Calls.Count}");
+                }
+            }
+            if (once)
+            {
+                return CliErrors.Ok;
+            }
+            return await ServeAsync(overrides, samples, from, to, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var simulation in simulations)
+            {
+                await simulation.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Keeps going as <c>cdr run</c> does (timers, raw-blob poller, the API on :7071) against the simulators,
+    /// with a fixed demo key so the printed commands work as shown.
+    /// </summary>
+    private static async Task<int> ServeAsync(Dictionary<string, string?> overrides, List<(string Vendor, string CallId)> samples, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        const string key = "demo-key";
+        overrides["Run:ApiKey"] = key;
+        await using var app = RunCommand.Build(null, overrides);
+        await app.StartAsync(ct).ConfigureAwait(false);
+        var api = $"{(app.Configuration["Run:Url"] ?? "http://localhost:7071").TrimEnd('/')}/api";
+        var range = $"from={from.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}&to={to.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}";
+        AnsiConsole.MarkupLine($"\nServing the API at [bold]{Markup.Escape(api)}[/] (timers and the raw-blob poller run too). Try, from another terminal:");
+        foreach (var (vendor, callId) in samples)
+        {
+            Console.Out.WriteLine($"  curl -H '{CdrApiRoutes.KeyHeader}: {key}' {api}/calls/{vendor}/{Uri.EscapeDataString(callId)}");
+        }
+        Console.Out.WriteLine($"  curl -H '{CdrApiRoutes.KeyHeader}: {key}' '{api}/calls?number=<E.164 number from above>&{range}'");
+        Console.Out.WriteLine($"  curl -H '{CdrApiRoutes.KeyHeader}: {key}' {api}/status");
+        Console.Out.WriteLine("  dotnet run --project src/CdrFunctions.Cli -- status");
+        AnsiConsole.MarkupLine("Press [bold]Ctrl+C[/] to stop.");
+        try
+        {
+            await app.WaitForShutdownAsync(ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            AnsiConsole.MarkupLine("Stopped.");
+            // Ctrl+C: the expected way out.
         }
+        await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        AnsiConsole.MarkupLine("Stopped.");
         return CliErrors.Ok;
-    }
-
-    /// <summary>Azurite listens on its default ports, so the plain commands (UseDevelopmentStorage=true) see the demo's data.</summary>
-    private static void PrintTryIt(string callId, CallRecord call, DateTimeOffset from, DateTimeOffset to)
-    {
-        AnsiConsole.MarkupLine("\nTry it (from another terminal, while this demo runs):");
-        var cdr = "dotnet run --project src/CdrFunctions.Cli --";
-        Console.Out.WriteLine($"  {cdr} lookup --vendor alotech --call-id {callId}");
-        if (call.FromNumber is { } number)
-        {
-            Console.Out.WriteLine($"  {cdr} calls --number {number} --from {from.ToString("yyyy-MM-ddTHH:mmZ", CultureInfo.InvariantCulture)} --to {to.ToString("yyyy-MM-ddTHH:mmZ", CultureInfo.InvariantCulture)}");
-        }
-        Console.Out.WriteLine($"  {cdr} normalize --vendor alotech --from {from.ToString("yyyy-MM-ddTHH:mmZ", CultureInfo.InvariantCulture)} --to {to.ToString("yyyy-MM-ddTHH:mmZ", CultureInfo.InvariantCulture)}");
     }
 
     /// <summary>Reuses an Azurite already on the default ports; otherwise starts one there, in memory.</summary>

@@ -51,7 +51,8 @@ internal static class RunCommand
         return CliErrors.Ok;
     }
 
-    internal static WebApplication Build(string? url)
+    /// <param name="overrides">Settings on top of appsettings.json and the environment (the demo's simulators).</param>
+    internal static WebApplication Build(string? url, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.Sources.Clear();
@@ -59,6 +60,7 @@ internal static class RunCommand
             .SetBasePath(AppContext.BaseDirectory)
             .AddJsonFile("appsettings.json", optional: true)
             .AddEnvironmentVariables();
+        builder.Configuration.AddInMemoryCollection(overrides ?? new Dictionary<string, string?>());
         if (url is not null)
         {
             builder.Configuration.AddInMemoryCollection([new($"{LocalRunOptions.Section}:{nameof(LocalRunOptions.Url)}", url)]);

@@ -137,8 +137,11 @@ public class CdrCommandTests
         await using var azurite = await AzuriteProcess.StartAsync();
         var r = await CdrProcess.RunAsync(new Dictionary<string, string> { ["CdrStorage"] = azurite.ConnectionString }, "demo", "--once", "--hours", "3");
         Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
-        Assert.Contains("Lookup of call", r.Stdout);
-        Assert.Contains("\"vendor\": \"alotech\"", r.Stdout);
-        Assert.Contains("lookup --vendor alotech --call-id", r.Stdout);
+        // Every simulated vendor was pulled, normalized and one of its calls found by id.
+        Assert.Equal(CdrFunctions.Simulators.Common.VendorSimulations.All.Count, r.StdoutLines.Count(l => l.StartsWith("Lookup of ", StringComparison.Ordinal)));
+        foreach (var vendor in new[] { "alotech", "engagevoice" })
+        {
+            Assert.Contains($"\"vendor\": \"{vendor}\"", r.Stdout);
+        }
     }
 }
