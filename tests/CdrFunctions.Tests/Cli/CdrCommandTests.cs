@@ -144,4 +144,31 @@ public class CdrCommandTests
             Assert.Contains($"\"vendor\": \"{vendor}\"", r.Stdout);
         }
     }
+
+    [Fact]
+    public async Task Demo_keeps_serving_the_api_until_ctrl_c()
+    {
+        await using var azurite = await AzuriteProcess.StartAsync();
+        var port = LiveCdrProcess.FreePort();
+        using var demo = LiveCdrProcess.Start(
+            new Dictionary<string, string> { ["CdrStorage"] = azurite.ConnectionString, ["Run__Url"] = $"http://127.0.0.1:{port}" },
+            "demo", "--hours", "2");
+        await demo.WaitForOutputAsync("Press Ctrl+C", TimeSpan.FromMinutes(2));
+
+        // The printed curl lines work as shown: the demo key, the port, a call of every vendor.
+        var curls = demo.Stdout.Split('\n').Where(l => l.Contains("curl -H", StringComparison.Ordinal) && l.Contains("/calls/", StringComparison.Ordinal)).ToList();
+        Assert.Equal(CdrFunctions.Simulators.Common.VendorSimulations.All.Count, curls.Count);
+        using var client = new HttpClient();
+        client.DefaultRequestHeaders.Add("x-functions-key", "demo-key");
+        foreach (var line in curls)
+        {
+            var url = line.Trim().Split(' ').Last();
+            using var response = await client.GetAsync(url);
+            Assert.True(response.IsSuccessStatusCode, $"{url}: {(int)response.StatusCode}");
+        }
+
+        await demo.InterruptAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(0, demo.ExitCode);
+        Assert.Contains("Stopped.", demo.Stdout);
+    }
 }
