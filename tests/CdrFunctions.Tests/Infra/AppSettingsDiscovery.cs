@@ -32,34 +32,45 @@ internal sealed record DiscoveredSetting(string Vendor, string Key, bool Require
 /// </summary>
 internal static class AppSettingsDiscovery
 {
-    public static IReadOnlyList<DiscoveredSetting> VendorSettings()
+    public static IReadOnlyList<DiscoveredSetting> VendorSettings() => VendorSettings((services, configuration) => services.AddCdrFunctions(configuration));
+
+    /// <summary>The settings bound by <paramref name="register"/> (the app's registration, or a test's).</summary>
+    public static IReadOnlyList<DiscoveredSetting> VendorSettings(Action<IServiceCollection, IConfiguration> register)
     {
         var recorder = new RecordingProvider();
         var configuration = new ConfigurationRoot([recorder]);
         var services = new ServiceCollection();
-        services.AddCdrFunctions(configuration);
+        // Both Bind(section) and BindConfiguration(path) (which takes IConfiguration from the container) are seen.
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLogging();
+        register(services, configuration);
+        using var provider = services.BuildServiceProvider();
 
+        var optionsTypes = services
+            .Where(d => d.ServiceType.IsGenericType && d.ServiceType.GetGenericTypeDefinition() == typeof(IConfigureOptions<>))
+            .Select(d => d.ServiceType.GetGenericArguments()[0])
+            .Where(t => t.Assembly.GetName().Name!.StartsWith("CdrFunctions", StringComparison.Ordinal))
+            .Distinct();
         var settings = new List<DiscoveredSetting>();
-        foreach (var descriptor in services)
+        foreach (var optionsType in optionsTypes)
         {
-            if (!IsConfigurationBinding(descriptor, out var optionsType))
-            {
-                continue;
-            }
-            // Let the binder run on an empty configuration: the first path it asks about is the section.
+            // Run the configure actions (the binder) on an empty configuration, without validation:
+            // the first Vendors:{Vendor} path asked about is the bound section.
             recorder.Asked.Clear();
-            var configure = typeof(IConfigureNamedOptions<>).MakeGenericType(optionsType).GetMethod("Configure", [typeof(string), optionsType])!;
-            configure.Invoke(descriptor.ImplementationInstance, [Options.DefaultName, Activator.CreateInstance(optionsType)]);
-            var section = recorder.Asked.FirstOrDefault()
-                ?? throw new InvalidOperationException($"Binding {optionsType.Name} read no configuration.");
-            var parts = section.Split(':');
-            if (parts.Length != 2 || parts[0] != "Vendors")
+            var instance = Activator.CreateInstance(optionsType);
+            var configure = typeof(IConfigureOptions<>).MakeGenericType(optionsType).GetMethod("Configure")!;
+            foreach (var action in provider.GetServices(typeof(IConfigureOptions<>).MakeGenericType(optionsType)))
+            {
+                configure.Invoke(action, [instance]);
+            }
+            var section = recorder.Asked.Select(path => path.Split(':')).FirstOrDefault(parts => parts.Length == 2 && parts[0] == "Vendors");
+            if (section is null)
             {
                 continue;
             }
-            foreach (var (key, type, nested) in Leaves(optionsType, section, nested: false))
+            foreach (var (key, type, nested) in Leaves(optionsType, string.Join(':', section), nested: false))
             {
-                settings.Add(new DiscoveredSetting(parts[1], key, Required: !nested && IsRequiredType(type), type));
+                settings.Add(new DiscoveredSetting(section[1], key, Required: !nested && IsRequiredType(type), type));
             }
         }
         return settings;
@@ -71,22 +82,6 @@ internal static class AppSettingsDiscovery
         var recorder = new RecordingProvider();
         CdrStorage.FromConfiguration(new ConfigurationRoot([recorder]));
         return recorder.Asked.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-    }
-
-    private static bool IsConfigurationBinding(ServiceDescriptor descriptor, out Type optionsType)
-    {
-        optionsType = typeof(object);
-        if (!descriptor.ServiceType.IsGenericType || descriptor.ServiceType.GetGenericTypeDefinition() != typeof(IConfigureOptions<>))
-        {
-            return false;
-        }
-        var implementation = descriptor.ImplementationInstance?.GetType();
-        if (implementation is not { IsGenericType: true } || implementation.GetGenericTypeDefinition() != typeof(NamedConfigureFromConfigurationOptions<>))
-        {
-            return false;
-        }
-        optionsType = descriptor.ServiceType.GetGenericArguments()[0];
-        return true;
     }
 
     private static IEnumerable<(string Key, Type Type, bool Nested)> Leaves(Type type, string prefix, bool nested)

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.RegularExpressions;
 
 namespace CdrFunctions.Tests.Infra;
@@ -23,6 +25,36 @@ public partial class AppSettingsTests
         Assert.Contains(Discovered, s => s.Key == "Vendors:Alotech:BaseUrl" && !s.Required);
         Assert.DoesNotContain(Discovered, s => s.Key.EndsWith(":IsConfigured", StringComparison.Ordinal));
         Assert.Equal(["CdrStorage", "CdrStorage:blobServiceUri", "CdrStorage:tableServiceUri"], AppSettingsDiscovery.StorageKeys().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Discovery_sees_a_new_vendor_bound_either_way_without_a_list_to_edit()
+    {
+        var found = AppSettingsDiscovery.VendorSettings((services, configuration) =>
+        {
+            services.AddOptions<SampleVendorOptions>().Bind(configuration.GetSection("Vendors:SampleA"));
+            services.AddOptions<OtherSampleVendorOptions>().BindConfiguration("Vendors:SampleB");
+        });
+        Assert.Contains(found, s => s.Key == "Vendors:SampleA:ApiToken" && s.Required);
+        Assert.Contains(found, s => s.Key == "Vendors:SampleA:Schedule" && s.Required);
+        Assert.Contains(found, s => s.Key == "Vendors:SampleA:Region:Host" && !s.Required);
+        Assert.Contains(found, s => s.Key == "Vendors:SampleB:ApiToken" && s.Required);
+    }
+
+    public sealed class SampleVendorOptions : CdrFunctions.Pipeline.Vendors.PullSchedule
+    {
+        public string? ApiToken { get; set; }
+        public SampleRegion Region { get; set; } = new();
+    }
+
+    public sealed class OtherSampleVendorOptions : CdrFunctions.Pipeline.Vendors.PullSchedule
+    {
+        public string? ApiToken { get; set; }
+    }
+
+    public sealed class SampleRegion
+    {
+        public string Host { get; set; } = "example.invalid";
     }
 
     [Fact]
