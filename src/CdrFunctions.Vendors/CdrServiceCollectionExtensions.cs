@@ -1,5 +1,6 @@
 using CdrFunctions.Pipeline;
 using CdrFunctions.Vendors.Alotech;
+using CdrFunctions.Vendors.DeepCall;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -12,6 +13,7 @@ public static class CdrServiceCollectionExtensions
     {
         services.AddCdrPipeline(configuration);
         services.AddAlotech(configuration);
+        services.AddDeepCall(configuration);
         return services;
     }
 }
