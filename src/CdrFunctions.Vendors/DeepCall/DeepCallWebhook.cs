@@ -48,6 +48,19 @@ public sealed class DeepCallWebhook(VendorCatalog vendors, RawLander lander, IOp
         return endpoints.MapMethods(pattern, [HttpMethods.Get, HttpMethods.Post], handle);
     }
 
+    /// <summary>
+    /// ASP.NET Core's hosting and routing logs write request paths, which carry the secret. A host that mounts
+    /// the webhook calls this so those categories log warnings only (they never carry paths).
+    /// </summary>
+    public static ILoggingBuilder KeepSecretOutOfLogs(ILoggingBuilder logging)
+    {
+        ArgumentNullException.ThrowIfNull(logging);
+        return logging
+            .AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning)
+            .AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning)
+            .AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Warning);
+    }
+
     public async Task<IResult> HandleAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
