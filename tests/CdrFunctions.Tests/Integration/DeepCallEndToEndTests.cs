@@ -133,6 +133,21 @@ public class DeepCallEndToEndTests
     }
 
     [Fact]
+    public async Task A_scheduled_run_carries_window_warnings_into_its_result_and_checkpoint_summary()
+    {
+        await using var h = await DeepCallHarness.StartAsync(new DeepCallSimulatorOptions { CallsPerHour = 8, MaxPageSize = 3 },
+            new Dictionary<string, string?> { ["Vendors:DeepCall:StartFrom"] = "2026-11-22T09:00:00Z" });
+        var run = await h.Runner.RunScheduledAsync("deepcall", null, None);
+        Assert.Equal(PullRunStatus.Completed, run.Status);
+        Assert.Equal(2, run.Windows.Count); // 09:00 and 10:00; 11:00 is not settled at 12:07
+        Assert.Equal(2, run.Warnings.Count);
+        Assert.StartsWith("[2026-11-22T09:00:00Z", run.Warnings[0], StringComparison.Ordinal);
+        Assert.Contains("2 warning(s)", run.Summary);
+        var checkpoint = await h.Services.GetRequiredService<CheckpointStore>().GetOrCreateAsync("deepcall", DateTimeOffset.MinValue, None);
+        Assert.Contains("DeepCall reports 8 call(s)", checkpoint.LastRunSummary);
+    }
+
+    [Fact]
     public async Task Without_a_count_endpoint_or_enrichment_the_list_alone_is_landed()
     {
         await using var h = await DeepCallHarness.StartAsync(new DeepCallSimulatorOptions { CountUnavailable = true },
