@@ -1,5 +1,6 @@
 using CdrFunctions.Pipeline;
 using CdrFunctions.Vendors.Alotech;
+using CdrFunctions.Vendors.DeepCall;
 using CdrFunctions.Vendors.EngageVoice;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,6 +15,7 @@ public static class CdrServiceCollectionExtensions
         services.AddCdrPipeline(configuration);
         services.AddAlotech(configuration);
         services.AddEngageVoice(configuration);
+        services.AddDeepCall(configuration);
         return services;
     }
 }

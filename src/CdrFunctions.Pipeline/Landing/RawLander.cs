@@ -21,7 +21,11 @@ public enum LandingOutcome
     Unchanged,
 }
 
-public sealed record LandingResult(string BlobName, LandingOutcome Outcome, long RecordCount, long Bytes, string Sha256);
+public sealed record LandingResult(string BlobName, LandingOutcome Outcome, long RecordCount, long Bytes, string Sha256)
+{
+    /// <summary>What the vendor reported through <see cref="IRawSink.AddWarning"/> while pulling.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
 
 /// <summary>
 /// Lands one window as one block blob: pages are buffered into blocks of a few MiB, staged as they come,
@@ -45,7 +49,7 @@ public sealed class RawLander(CdrStorage storage, TimeProvider time, ILogger<Raw
         if (existingHash == staged.Sha256)
         {
             logger.LogInformation("Window {Window} of {Vendor} unchanged ({Records} records): {Blob} kept", window, vendor.Name, sink.Records, name);
-            return new LandingResult(name, LandingOutcome.Unchanged, sink.Records, staged.Bytes, staged.Sha256);
+            return new LandingResult(name, LandingOutcome.Unchanged, sink.Records, staged.Bytes, staged.Sha256) { Warnings = sink.Warnings };
         }
 
         var metadata = new RawBlobMetadata(vendor.Name, window, sink.Records, staged.Sha256, time.GetUtcNow()).ToDictionary();
@@ -53,7 +57,7 @@ public sealed class RawLander(CdrStorage storage, TimeProvider time, ILogger<Raw
         await blob.CommitBlockListAsync(staged.BlockIds, new CommitBlockListOptions { HttpHeaders = headers, Metadata = metadata }, cancellationToken)
             .ConfigureAwait(false);
         logger.LogInformation("Landed {Records} records of {Vendor} for {Window} at {Blob}", sink.Records, vendor.Name, window, name);
-        return new LandingResult(name, LandingOutcome.Written, sink.Records, staged.Bytes, staged.Sha256);
+        return new LandingResult(name, LandingOutcome.Written, sink.Records, staged.Bytes, staged.Sha256) { Warnings = sink.Warnings };
     }
 
     /// <summary>
@@ -106,7 +110,11 @@ public sealed class RawLander(CdrStorage storage, TimeProvider time, ILogger<Raw
 
         public long Records { get; private set; }
 
+        public List<string> Warnings { get; } = [];
+
         public void AddRecords(int count) => Records += count;
+
+        public void AddWarning(string warning) => Warnings.Add(warning);
 
         public async ValueTask WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
         {

@@ -21,7 +21,11 @@ public enum PullRunStatus
     Failed,
 }
 
-public sealed record WindowPullResult(TimeWindow Window, string BlobName, LandingOutcome Outcome, long Records, bool Repull);
+public sealed record WindowPullResult(TimeWindow Window, string BlobName, LandingOutcome Outcome, long Records, bool Repull)
+{
+    /// <summary>Warnings the vendor raised for this window (see <c>IRawSink.AddWarning</c>).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
 
 /// <summary>What one run did: returned by the timer function, printed by the CLI, kept for <c>status</c>.</summary>
 public sealed record PullRunResult

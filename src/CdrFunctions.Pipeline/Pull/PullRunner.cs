@@ -92,7 +92,7 @@ public sealed class PullRunner(
             Status = error is not null ? PullRunStatus.Failed : plan.Count == 0 ? PullRunStatus.NothingDue : PullRunStatus.Completed,
             Windows = results,
             Retries = metrics.Retries,
-            Warnings = warnings,
+            Warnings = [.. results.SelectMany(r => r.Warnings.Select(w => $"{r.Window}: {w}")), .. warnings],
             Error = error,
             CheckpointBefore = leased.Watermark,
             CheckpointAfter = current?.Watermark,
@@ -123,6 +123,7 @@ public sealed class PullRunner(
             Status = error is null ? PullRunStatus.Completed : PullRunStatus.Failed,
             Windows = results,
             Retries = metrics.Retries,
+            Warnings = [.. results.SelectMany(r => r.Warnings.Select(w => $"{r.Window}: {w}"))],
             Error = error,
         };
     }
@@ -144,7 +145,11 @@ public sealed class PullRunner(
             try
             {
                 var blob = await lander.LandAsync(vendor, window, cancellationToken).ConfigureAwait(false);
-                result = new WindowPullResult(window, blob.BlobName, blob.Outcome, blob.RecordCount, repull);
+                result = new WindowPullResult(window, blob.BlobName, blob.Outcome, blob.RecordCount, repull) { Warnings = blob.Warnings };
+                foreach (var warning in blob.Warnings)
+                {
+                    logger.LogWarning("Vendor {Vendor}: window {Window}: {Warning}", vendor.Name, window, warning);
+                }
             }
             catch (Exception e) when (IsWindowFailure(e, cancellationToken))
             {

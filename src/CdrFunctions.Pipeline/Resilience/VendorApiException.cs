@@ -4,7 +4,7 @@ namespace CdrFunctions.Pipeline.Resilience;
 /// The vendor answered, but not with data: an error status or an error body. The message names the vendor
 /// and quotes what it said (credentials removed), so an operator can act on it.
 /// </summary>
-public sealed class VendorApiException(string vendor, string message, bool retryable, int? statusCode = null, Exception? inner = null)
+public class VendorApiException(string vendor, string message, bool retryable, int? statusCode = null, Exception? inner = null)
     : Exception($"{vendor}: {message}", inner)
 {
     public string Vendor { get; } = vendor;

@@ -35,6 +35,12 @@ public interface IRawSink
 
     /// <summary>Counts records as pages arrive; ends up in the blob's metadata.</summary>
     void AddRecords(int count);
+
+    /// <summary>
+    /// Something an operator should see although the window landed (e.g. the vendor's own count disagrees
+    /// with what was landed); it is carried into the run result's warnings.
+    /// </summary>
+    void AddWarning(string warning);
 }
 
 /// <summary>What a parser knows about the file it reads.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CdrFunctions.Simulators.Alotech;
 using CdrFunctions.Simulators.Azurite;
+using CdrFunctions.Simulators.DeepCall;
 
 namespace CdrFunctions.Tests.Cli;
 
@@ -170,5 +171,34 @@ public class CdrCommandTests
         await demo.InterruptAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(0, demo.ExitCode);
         Assert.Contains("Stopped.", demo.Stdout);
+    }
+
+    [Fact]
+    public async Task Lookup_live_asks_deepcall_for_a_call_not_in_the_table()
+    {
+        await using var azurite = await AzuriteProcess.StartAsync();
+        await using var simulator = await DeepCallSimulator.StartAsync();
+        var env = new Dictionary<string, string>
+        {
+            ["CdrStorage"] = azurite.ConnectionString,
+            ["Vendors__DeepCall__Host"] = simulator.BaseUrl.AbsoluteUri,
+            ["Vendors__DeepCall__UserId"] = simulator.State.Options.UserId,
+            ["Vendors__DeepCall__Token"] = simulator.State.Options.Token,
+        };
+        var call = simulator.ValidCallsBetween(new DateTimeOffset(2026, 11, 21, 10, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 21, 11, 0, 0, TimeSpan.Zero)).First(c => c.Answered);
+
+        var stored = await CdrProcess.RunAsync(env, "lookup", "--vendor", "deepcall", "--call-id", call.ClId);
+        Assert.Equal(1, stored.ExitCode);
+        var live = await CdrProcess.RunAsync(env, "lookup", "--vendor", "deepcall", "--call-id", call.ClId, "--live");
+        Assert.True(live.ExitCode == 0, live.Stdout + live.Stderr);
+        using var json = JsonDocument.Parse(live.Stdout);
+        Assert.Equal(call.ClId, json.RootElement.GetProperty("callId").GetString());
+        Assert.Equal(call.StartUtc, json.RootElement.GetProperty("startUtc").GetDateTimeOffset());
+        Assert.Equal(call.TalkSeconds, json.RootElement.GetProperty("talkSeconds").GetInt32());
+        Assert.DoesNotContain(simulator.State.Options.Token, live.Stdout + live.Stderr, StringComparison.Ordinal);
+        // Now landed and normalized: found without asking the vendor again.
+        var again = await CdrProcess.RunAsync(env, "lookup", "--vendor", "deepcall", "--call-id", call.ClId);
+        Assert.Equal(0, again.ExitCode);
+        Assert.Single(simulator.Requests);
     }
 }

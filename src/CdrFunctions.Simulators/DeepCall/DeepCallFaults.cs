@@ -1,0 +1,68 @@
+namespace CdrFunctions.Simulators.DeepCall;
+
+/// <summary>Failure modes the simulator can inject into API requests.</summary>
+public enum DeepCallFault
+{
+    /// <summary>HTTP 200 with <c>{"status":"error","message":"Something went wrong","code":1009}</c>.</summary>
+    Error1009,
+
+    /// <summary>HTTP 200 with <c>{"status":"error","message":"Error in DB connect","code":1010}</c>.</summary>
+    Error1010,
+
+    /// <summary>HTTP 500 with a text body.</summary>
+    ServerError,
+
+    /// <summary>HTTP 429 with <c>Retry-After</c>.</summary>
+    TooManyRequests,
+
+    /// <summary>Waits <see cref="DeepCallFaults.SlowDelay"/>, then answers normally.</summary>
+    Slow,
+}
+
+/// <summary>Faults served to the next API requests, first in first out. Thread-safe.</summary>
+public sealed class DeepCallFaults
+{
+    private readonly Lock _gate = new();
+    private readonly Queue<DeepCallFault> _queue = new();
+
+    public TimeSpan SlowDelay { get; set; } = TimeSpan.FromSeconds(3);
+
+    public int RetryAfterSeconds { get; set; } = 1;
+
+    public IReadOnlyList<DeepCallFault> Pending
+    {
+        get { lock (_gate) { return _queue.ToArray(); } }
+    }
+
+    public void Enqueue(DeepCallFault kind, int count = 1)
+    {
+        if (!Enum.IsDefined(kind))
+        {
+            throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown fault kind.");
+        }
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        lock (_gate)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                _queue.Enqueue(kind);
+            }
+        }
+    }
+
+    internal DeepCallFault? TakeNext()
+    {
+        lock (_gate)
+        {
+            return _queue.TryDequeue(out var fault) ? fault : null;
+        }
+    }
+}
+
+/// <summary>One API request the simulator received.</summary>
+/// <param name="Fields">Top-level body fields as text; <c>token</c> and <c>ssid</c> are <c>***</c>.</param>
+/// <param name="ErrorCode">The error envelope's code when one was served.</param>
+public sealed record DeepCallRequestLog(string Path, IReadOnlyDictionary<string, string> Fields, int StatusCode, DeepCallFault? Fault, int? ErrorCode)
+{
+    public string? Field(string name) => Fields.TryGetValue(name, out var v) ? v : null;
+}

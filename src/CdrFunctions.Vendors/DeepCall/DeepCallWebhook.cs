@@ -1,0 +1,165 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using CdrFunctions.Pipeline.Landing;
+using CdrFunctions.Pipeline.Parsing;
+using CdrFunctions.Pipeline.Vendors;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CdrFunctions.Vendors.DeepCall;
+
+/// <summary>
+/// DeepCall's push-report webhook: one report per call, POSTed as JSON or form-encoded
+/// <c>push_report=&lt;json&gt;</c>. Each report is landed as <c>cdr-raw/deepcall/{yyyy}/{MM}/{dd}/push-{callId}.json</c>
+/// (the day it arrived), so the normal normalize path reads it. DeepCall activates a webhook only when it
+/// answers the text <c>GODBLESSYOU</c>, so every accepted request (GET, empty POST, report) answers that.
+/// The URL carries a shared secret (<c>Vendors:DeepCall:Webhook:Secret</c>), compared in constant time.
+/// </summary>
+public sealed class DeepCallWebhook(VendorCatalog vendors, RawLander lander, IOptions<DeepCallOptions> options, ILogger<DeepCallWebhook> logger)
+{
+    /// <summary>Route value that carries the secret.</summary>
+    public const string SecretRouteValue = "secret";
+
+    public const string DefaultPattern = "/api/deepcall/push/{secret}";
+
+    public const string Handshake = "GODBLESSYOU";
+
+    private readonly DeepCallWebhookOptions _options = options.Value.Webhook;
+
+    /// <summary>Maps GET and POST of <paramref name="pattern"/> (which must contain <c>{secret}</c>) to the handler.</summary>
+    public static IEndpointConventionBuilder Map(IEndpointRouteBuilder endpoints, string pattern = DefaultPattern)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        if (!pattern.Contains("{" + SecretRouteValue + "}", StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"The webhook pattern must carry the secret as {{{SecretRouteValue}}}.", nameof(pattern));
+        }
+        RequestDelegate handle = async context =>
+        {
+            var result = await context.RequestServices.GetRequiredService<DeepCallWebhook>().HandleAsync(context).ConfigureAwait(false);
+            await result.ExecuteAsync(context).ConfigureAwait(false);
+        };
+        return endpoints.MapMethods(pattern, [HttpMethods.Get, HttpMethods.Post], handle);
+    }
+
+    /// <summary>
+    /// ASP.NET Core's hosting and routing logs write request paths, which carry the secret. A host that mounts
+    /// the webhook calls this so those categories log warnings only (they never carry paths).
+    /// </summary>
+    public static ILoggingBuilder KeepSecretOutOfLogs(ILoggingBuilder logging)
+    {
+        ArgumentNullException.ThrowIfNull(logging);
+        return logging
+            .AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning)
+            .AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning)
+            .AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Warning);
+    }
+
+    public async Task<IResult> HandleAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var ct = context.RequestAborted;
+        if (!SecretMatches(context.GetRouteValue(SecretRouteValue) as string))
+        {
+            // Same answer as an unknown path: the URL is the credential, so say nothing about it.
+            logger.LogWarning("DeepCall webhook: request with a wrong or missing secret refused");
+            return Results.NotFound();
+        }
+        if (HttpMethods.IsGet(context.Request.Method))
+        {
+            return Results.Text(Handshake, "text/plain");
+        }
+        var body = await ReadBodyAsync(context.Request, ct).ConfigureAwait(false);
+        if (body is null)
+        {
+            return Problem("The body is too large", $"A push report must not exceed {_options.MaxBodyBytes} bytes.");
+        }
+        if (body.Length == 0)
+        {
+            return Results.Text(Handshake, "text/plain");
+        }
+        var report = Unwrap(context.Request, body);
+        if (report is null)
+        {
+            return Problem("No report", "Form bodies must carry the report in the push_report field.");
+        }
+        string? callId;
+        try
+        {
+            using var doc = JsonDocument.Parse(report);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return Problem("Not a report", "The push report must be a JSON object.");
+            }
+            callId = doc.RootElement.TryGetProperty("callId", out var id) && JsonValues.Text(id, "callId", out var text) is null ? text : null;
+        }
+        catch (JsonException)
+        {
+            return Problem("Not JSON", "The push report is not valid JSON.");
+        }
+        if (callId is null)
+        {
+            return Problem("No call id", "The push report has no callId.");
+        }
+        var vendor = vendors.Get(DeepCallVendor.VendorName);
+        var landed = await lander.LandDocumentAsync(vendor, $"push-{callId}", report, records: 1, ct).ConfigureAwait(false);
+        logger.LogInformation("DeepCall webhook: report landed at {Blob} ({Outcome})", landed.BlobName, landed.Outcome);
+        return Results.Text(Handshake, "text/plain");
+    }
+
+    private bool SecretMatches(string? given)
+    {
+        if (string.IsNullOrEmpty(_options.Secret) || string.IsNullOrEmpty(given))
+        {
+            return false;
+        }
+        // Hashing first makes the comparison independent of the lengths, too.
+        return CryptographicOperations.FixedTimeEquals(
+            SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(_options.Secret)));
+    }
+
+    /// <summary>The body, or null when it is larger than the limit (read no further than the limit).</summary>
+    private async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (request.ContentLength > _options.MaxBodyBytes)
+        {
+            return null;
+        }
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > _options.MaxBodyBytes)
+            {
+                return null;
+            }
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>A form body (by content type, or by its <c>push_report=</c> start) yields its field; JSON passes as is.</summary>
+    private static byte[]? Unwrap(HttpRequest request, byte[] body)
+    {
+        var isForm = request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true
+            || body.AsSpan().StartsWith("push_report="u8);
+        if (!isForm)
+        {
+            return body;
+        }
+        var fields = QueryHelpers.ParseQuery(Encoding.UTF8.GetString(body));
+        return fields.TryGetValue("push_report", out var value) && value.Count > 0 && !string.IsNullOrEmpty(value[0])
+            ? Encoding.UTF8.GetBytes(value[0]!)
+            : null;
+    }
+
+    private static IResult Problem(string title, string detail) =>
+        Results.Problem(title: title, detail: detail, statusCode: StatusCodes.Status400BadRequest);
+}

@@ -1,0 +1,152 @@
+using System.Net;
+using Azure.Data.Tables;
+using CdrFunctions.Pipeline.Lookup;
+using CdrFunctions.Pipeline.Normalize;
+using CdrFunctions.Pipeline.Pull;
+using CdrFunctions.Pipeline.Storage;
+using CdrFunctions.Simulators.Azurite;
+using CdrFunctions.Simulators.DeepCall;
+using CdrFunctions.Vendors;
+using CdrFunctions.Vendors.DeepCall;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CdrFunctions.Tests.Integration;
+
+/// <summary>A real Azurite, the DeepCall simulator and the production service graph wired by configuration.</summary>
+internal sealed class DeepCallHarness : IAsyncDisposable
+{
+    public const string WebhookSecret = "hook-secret-7d1e0c55b9a24f63";
+
+    private WebApplication? _webhookHost;
+
+    private DeepCallHarness(AzuriteProcess azurite, DeepCallSimulator simulator, Dictionary<string, string?> config, FakeTimeProvider time)
+    {
+        Azurite = azurite;
+        Simulator = simulator;
+        Config = config;
+        Time = time;
+        Services = Build(new ServiceCollection()).BuildServiceProvider(validateScopes: true);
+    }
+
+    public AzuriteProcess Azurite { get; }
+    public DeepCallSimulator Simulator { get; }
+    public Dictionary<string, string?> Config { get; }
+    public FakeTimeProvider Time { get; }
+    public ServiceProvider Services { get; }
+    public FakeLogCollector Logs => Services.GetFakeLogCollector();
+    public PullRunner Runner => Services.GetRequiredService<PullRunner>();
+    public Normalizer Normalizer => Services.GetRequiredService<Normalizer>();
+    public CallLookup Lookup => Services.GetRequiredService<CallLookup>();
+    public CdrStorage Storage => Services.GetRequiredService<CdrStorage>();
+
+    public static async Task<DeepCallHarness> StartAsync(DeepCallSimulatorOptions? simulatorOptions = null, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var azurite = await AzuriteProcess.StartAsync();
+        var simulator = await DeepCallSimulator.StartAsync(simulatorOptions ?? new DeepCallSimulatorOptions());
+        var config = new Dictionary<string, string?>
+        {
+            ["CdrStorage"] = azurite.ConnectionString,
+            ["Vendors:DeepCall:Enabled"] = "true",
+            ["Vendors:DeepCall:Host"] = simulator.BaseUrl.AbsoluteUri,
+            ["Vendors:DeepCall:UserId"] = simulator.State.Options.UserId,
+            ["Vendors:DeepCall:Token"] = simulator.State.Options.Token,
+            ["Vendors:DeepCall:Webhook:Secret"] = WebhookSecret,
+            ["Vendors:DeepCall:Http:RetryBaseDelay"] = "00:00:00.010",
+            ["Vendors:DeepCall:Http:MaxRetryDelay"] = "00:00:00.200",
+            ["Vendors:DeepCall:Http:MaxRetries"] = "10",
+            ["Vendors:DeepCall:Http:AttemptTimeout"] = "00:00:02",
+            ["Vendors:DeepCall:Http:TotalTimeout"] = "00:01:00",
+            ["Vendors:DeepCall:Http:MinimumThroughput"] = "1000",
+        };
+        foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
+        {
+            config[k] = v;
+        }
+        return new DeepCallHarness(azurite, simulator, config, new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 7, 0, TimeSpan.Zero)));
+    }
+
+    private IServiceCollection Build(IServiceCollection services)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(Config).Build();
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddFakeLogging());
+        services.AddSingleton<TimeProvider>(Time);
+        services.AddCdrFunctions(configuration);
+        return services;
+    }
+
+    /// <summary>Hosts the webhook the way the Functions app and the local host do: a real Kestrel, the production graph.</summary>
+    public async Task<(Uri Url, FakeLogCollector Logs)> StartWebhookAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        Build(builder.Services);
+        // The cdr appsettings.json beside the tests would filter Information out; the secret check needs everything.
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Logging:LogLevel:Default"] = "Trace",
+            ["Logging:LogLevel:CdrFunctions"] = "Trace",
+        });
+        DeepCallWebhook.KeepSecretOutOfLogs(builder.Logging);
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        _webhookHost = builder.Build();
+        DeepCallWebhook.Map(_webhookHost, "/hooks/deepcall/{secret}");
+        await _webhookHost.StartAsync();
+        var address = _webhookHost.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return (new Uri(address.TrimEnd('/') + "/hooks/deepcall/"), _webhookHost.Services.GetFakeLogCollector());
+    }
+
+    public async Task<List<NormalizeResult>> NormalizeAllAsync(DateTimeOffset from, DateTimeOffset to)
+    {
+        var results = new List<NormalizeResult>();
+        foreach (var blob in await Normalizer.ListRawBlobsAsync("deepcall", from, to, CancellationToken.None))
+        {
+            results.Add(await Normalizer.NormalizeAsync(blob, CancellationToken.None));
+        }
+        return results;
+    }
+
+    public async Task<List<string>> RawBlobsAsync(string prefix)
+    {
+        var names = new List<string>();
+        if (!await Storage.Raw.ExistsAsync())
+        {
+            return names;
+        }
+        await foreach (var b in Storage.Raw.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, prefix, CancellationToken.None))
+        {
+            names.Add(b.Name);
+        }
+        return names;
+    }
+
+    public async Task<int> DayRowsAsync(string day)
+    {
+        var rows = 0;
+        await foreach (var _ in Storage.Calls.QueryAsync<TableEntity>(e => e.PartitionKey == $"day|deepcall|{day}"))
+        {
+            rows++;
+        }
+        return rows;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_webhookHost is not null)
+        {
+            await _webhookHost.StopAsync();
+            await _webhookHost.DisposeAsync();
+        }
+        await Services.DisposeAsync();
+        await Simulator.DisposeAsync();
+        await Azurite.DisposeAsync();
+    }
+}
