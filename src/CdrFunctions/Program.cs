@@ -6,6 +6,7 @@
 //   ConfigureFunctionsApplicationInsights         src/DotNetWorker.ApplicationInsights/FunctionsApplicationInsightsExtensions.cs
 // and AddApplicationInsightsTelemetryWorkerService in the Microsoft.ApplicationInsights.WorkerService package.
 using CdrFunctions.Vendors;
+using CdrFunctions.Vendors.DeepCall;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,6 +34,9 @@ builder.Logging.Services.Configure<LoggerFilterOptions>(options =>
         options.Rules.Remove(defaultRule);
     }
 });
+
+// The DeepCall webhook's path carries its secret; ASP.NET Core's request logs must not write it.
+DeepCallWebhook.KeepSecretOutOfLogs(builder.Logging);
 
 // Pipeline + vendors; options are validated on start.
 builder.Services.AddCdrFunctions(builder.Configuration);

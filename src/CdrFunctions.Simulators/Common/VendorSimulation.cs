@@ -25,6 +25,7 @@ public static class VendorSimulations
     [
         Alotech.AlotechSimulation.StartAsync,
         EngageVoice.EngageVoiceSimulation.StartAsync,
+        DeepCall.DeepCallSimulation.StartAsync,
     ];
 
     public static async Task<IReadOnlyList<IVendorSimulation>> StartAllAsync(CancellationToken cancellationToken)

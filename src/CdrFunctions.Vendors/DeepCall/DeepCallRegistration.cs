@@ -18,6 +18,7 @@ public static class DeepCallRegistration
             .AddVendorResilience(DeepCallVendor.VendorName, sp => sp.GetRequiredService<IOptions<DeepCallOptions>>().Value.Http);
         services.AddSingleton<ICdrVendor, DeepCallVendor>();
         services.AddSingleton<DeepCallWebhook>();
+        services.AddSingleton<CdrFunctions.Pipeline.Api.IVendorEndpoints, DeepCallEndpoints>();
         return services;
     }
 }

@@ -42,7 +42,8 @@ public sealed class DeepCallWebhook(VendorCatalog vendors, RawLander lander, IOp
         }
         RequestDelegate handle = async context =>
         {
-            var result = await context.RequestServices.GetRequiredService<DeepCallWebhook>().HandleAsync(context).ConfigureAwait(false);
+            var result = await context.RequestServices.GetRequiredService<DeepCallWebhook>()
+                .HandleAsync(context, context.GetRouteValue(SecretRouteValue) as string).ConfigureAwait(false);
             await result.ExecuteAsync(context).ConfigureAwait(false);
         };
         return endpoints.MapMethods(pattern, [HttpMethods.Get, HttpMethods.Post], handle);
@@ -61,11 +62,12 @@ public sealed class DeepCallWebhook(VendorCatalog vendors, RawLander lander, IOp
             .AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Warning);
     }
 
-    public async Task<IResult> HandleAsync(HttpContext context)
+    /// <param name="secret">The secret path segment, as the host's routing bound it (route value or function parameter).</param>
+    public async Task<IResult> HandleAsync(HttpContext context, string? secret)
     {
         ArgumentNullException.ThrowIfNull(context);
         var ct = context.RequestAborted;
-        if (!SecretMatches(context.GetRouteValue(SecretRouteValue) as string))
+        if (!SecretMatches(secret))
         {
             // Same answer as an unknown path: the URL is the credential, so say nothing about it.
             logger.LogWarning("DeepCall webhook: request with a wrong or missing secret refused");

@@ -140,7 +140,7 @@ public class CdrCommandTests
         Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
         // Every simulated vendor was pulled, normalized and one of its calls found by id.
         Assert.Equal(CdrFunctions.Simulators.Common.VendorSimulations.All.Count, r.StdoutLines.Count(l => l.StartsWith("Lookup of ", StringComparison.Ordinal)));
-        foreach (var vendor in new[] { "alotech", "engagevoice" })
+        foreach (var vendor in new[] { "alotech", "engagevoice", "deepcall" })
         {
             Assert.Contains($"\"vendor\": \"{vendor}\"", r.Stdout);
         }
