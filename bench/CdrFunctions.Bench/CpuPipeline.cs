@@ -1,0 +1,88 @@
+using System.Text.Json;
+using Azure.Data.Tables;
+using CdrFunctions.Pipeline.Model;
+using CdrFunctions.Pipeline.Normalize;
+using CdrFunctions.Pipeline.Vendors;
+using CdrFunctions.Vendors.Alotech;
+
+namespace CdrFunctions.Bench;
+
+/// <summary>The CPU side of normalizing one raw window, step by step as <see cref="Normalizer"/> does it, on bytes in memory.</summary>
+internal static class CpuPipeline
+{
+    public const string BlobName = "alotech/2026/11/22/1000.json";
+
+    /// <summary>What the normalizer falls back to for calls without a start: the window start of <see cref="BlobName"/>.</summary>
+    public static readonly DateTimeOffset FallbackStart = new(2026, 11, 22, 10, 0, 0, TimeSpan.Zero);
+
+    private static readonly AlotechOptions Options = new();
+    private static readonly RawFileInfo File = new(BlobName, null);
+
+    /// <summary>Baseline: the cost of just reading the JSON (one DOM, every property's name and value).</summary>
+    public static int ReadJson(byte[] raw)
+    {
+        using var document = JsonDocument.Parse(raw);
+        var records = 0;
+        long checksum = 0;
+        foreach (var page in document.RootElement.EnumerateArray())
+        {
+            foreach (var record in page.GetProperty("CallList").EnumerateArray())
+            {
+                records++;
+                foreach (var property in record.EnumerateObject())
+                {
+                    checksum += property.Name.Length + ValueOf(property.Value);
+                }
+            }
+        }
+        return checksum > 0 ? records : 0;
+    }
+
+    private static long ValueOf(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString()!.Length,
+        JsonValueKind.Number => (long)value.GetDouble(),
+        JsonValueKind.True => 1,
+        _ => 0,
+    };
+
+    /// <summary>The vendor parser alone; a fresh parser per file, as <see cref="AlotechVendor.ParseAsync"/> makes one.</summary>
+    public static async Task<int> ParseAsync(byte[] raw, CancellationToken cancellationToken)
+    {
+        var records = 0;
+        await foreach (var _ in ParseRecordsAsync(raw, cancellationToken))
+        {
+            records++;
+        }
+        return records;
+    }
+
+    /// <summary>Parse, limits, de-duplication, ordering, table entities and the curated CSV: all the normalizer computes.</summary>
+    public static async Task<(int Records, List<TableEntity> Entities)> NormalizeAsync(byte[] raw, CancellationToken cancellationToken)
+    {
+        var calls = new Dictionary<string, CallRecord>(StringComparer.Ordinal);
+        await foreach (var parsed in ParseRecordsAsync(raw, cancellationToken))
+        {
+            var record = parsed with { RawBlob = BlobName };
+            if (RecordLimits.Violation(record) is null)
+            {
+                calls[record.CallId] = record;
+            }
+        }
+        var ordered = calls.Values.OrderBy(c => c.StartUtc ?? FallbackStart).ThenBy(c => c.CallId, StringComparer.Ordinal).ToList();
+        var entities = ordered.SelectMany(c => CallEntityMapper.ToEntities(c, FallbackStart)).ToList();
+        using var csv = new MemoryStream();
+        await CuratedCsv.WriteAsync(ordered, csv, cancellationToken);
+        return (ordered.Count, entities);
+    }
+
+    private static async IAsyncEnumerable<CallRecord> ParseRecordsAsync(byte[] raw, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var parser = AlotechVendor.CreateParser(Options);
+        await using var stream = new MemoryStream(raw, writable: false);
+        await foreach (var result in parser.ParseAsync(stream, File, cancellationToken))
+        {
+            yield return result.Record ?? throw new InvalidOperationException($"Unexpected quarantine: {result.Quarantined}");
+        }
+    }
+}

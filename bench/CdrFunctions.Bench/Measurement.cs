@@ -1,0 +1,95 @@
+using System.Diagnostics;
+
+namespace CdrFunctions.Bench;
+
+/// <summary>A measured operation, with untimed preparation before each run (e.g. emptying a table).</summary>
+internal sealed record Step(Measurement Measurement, Func<CancellationToken, Task> Run, Func<CancellationToken, Task>? Prepare = null);
+
+internal static class Runner
+{
+    /// <summary>
+    /// One warm-up, then <paramref name="runs"/> rounds; each round runs every step once, in alternating order,
+    /// so drift (a busier Azurite, a bigger heap) hits all steps alike.
+    /// </summary>
+    public static async Task RunAsync(string label, int runs, IReadOnlyList<Step> steps, CancellationToken cancellationToken)
+    {
+        for (var run = 0; run <= runs; run++)
+        {
+            Log(run == 0 ? $"{label}: warm-up" : $"{label}: run {run}/{runs}");
+            foreach (var step in run % 2 == 0 ? steps : steps.Reverse())
+            {
+                if (step.Prepare is { } prepare)
+                {
+                    await prepare(cancellationToken);
+                }
+                var sample = await Sample.TimeAsync(step.Run, cancellationToken);
+                if (run > 0)
+                {
+                    step.Measurement.Add(sample);
+                }
+            }
+        }
+    }
+
+    /// <summary>Progress goes to stderr; stdout carries only the report.</summary>
+    public static void Log(string message) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {message}");
+}
+
+/// <summary>One timed run: wall time and bytes allocated by the whole process meanwhile.</summary>
+internal readonly record struct Sample(TimeSpan Elapsed, long AllocatedBytes)
+{
+    public static async Task<Sample> TimeAsync(Func<CancellationToken, Task> run, CancellationToken cancellationToken)
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var watch = Stopwatch.StartNew();
+        await run(cancellationToken);
+        watch.Stop();
+        return new Sample(watch.Elapsed, GC.GetTotalAllocatedBytes(precise: true) - allocated);
+    }
+}
+
+/// <summary>The runs of one measurement, reported as throughput of <see cref="Items"/> per second.</summary>
+internal sealed class Measurement(string name, int items, string unit, int records)
+{
+    private readonly List<Sample> _samples = [];
+
+    public string Name { get; } = name;
+    public int Items { get; } = items;
+    public string Unit { get; } = unit;
+
+    /// <summary>Allocations are reported per call record, whatever the unit.</summary>
+    public int Records { get; } = records;
+
+    public Measurement? Baseline { get; init; }
+
+    public IReadOnlyList<Sample> Samples => _samples;
+
+    public void Add(Sample sample) => _samples.Add(sample);
+
+    /// <summary>Derived measurement over the same runs, counting other items (e.g. entities instead of records).</summary>
+    public Measurement Counting(string name, int items, string unit, Measurement? baseline)
+    {
+        var copy = new Measurement(name, items, unit, Records) { Baseline = baseline };
+        copy._samples.AddRange(_samples);
+        return copy;
+    }
+
+    public double MedianPerSecond => Median(_samples.Select(PerSecond));
+    public double MinPerSecond => _samples.Min(PerSecond);
+    public double MaxPerSecond => _samples.Max(PerSecond);
+    public TimeSpan MedianElapsed => TimeSpan.FromSeconds(Median(_samples.Select(s => s.Elapsed.TotalSeconds)));
+    public double AllocatedPerRecord => Median(_samples.Select(s => (double)s.AllocatedBytes)) / Records;
+    public double? Ratio => Baseline is { } b ? MedianPerSecond / b.MedianPerSecond : null;
+
+    private double PerSecond(Sample s) => Items / s.Elapsed.TotalSeconds;
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        var mid = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+}
