@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using CdrFunctions.Pipeline.Time;
 
 namespace CdrFunctions.Pipeline.Parsing;
 
@@ -108,6 +109,27 @@ public static class JsonValues
             return string.Create(CultureInfo.InvariantCulture, $"field '{field}' is {d}, expected a non-negative number");
         }
         value = (int)Math.Round(d, MidpointRounding.AwayFromZero);
+        return null;
+    }
+
+    /// <summary>A wall-clock time (<c>yyyy-MM-dd HH:mm:ss</c> and close variants) in the vendor's zone, as UTC; empty and all-zero dates are unknown.</summary>
+    public static string? LocalTime(JsonElement v, string field, VendorClock clock, out DateTimeOffset? utc)
+    {
+        utc = null;
+        if (v.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        if (v.ValueKind != JsonValueKind.String)
+        {
+            return WrongType(field, v, "a time like 2025-11-22 13:43:18");
+        }
+        var s = v.GetString()!;
+        if (!LocalTimes.TryParseIsoLike(s, out var local, out var empty))
+        {
+            return $"field '{field}' is \"{Clip(s)}\", expected a time like 2025-11-22 13:43:18";
+        }
+        utc = empty ? null : clock.ToUtc(local);
         return null;
     }
 

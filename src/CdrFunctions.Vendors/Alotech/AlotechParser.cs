@@ -243,25 +243,7 @@ public sealed class AlotechParser(VendorClock clock, PhoneNumberNormalizer phone
         }
     }
 
-    private string? Time(JsonElement v, string field, out DateTimeOffset? utc)
-    {
-        utc = null;
-        if (v.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-        if (v.ValueKind != JsonValueKind.String)
-        {
-            return $"field '{field}' is not text, expected a time like 2025-11-22 13:43:18";
-        }
-        var s = v.GetString()!;
-        if (!LocalTimes.TryParseIsoLike(s, out var local, out var empty))
-        {
-            return $"field '{field}' is \"{JsonValues.Clip(s)}\", expected a time like 2025-11-22 13:43:18";
-        }
-        utc = empty ? null : clock.ToUtc(local);
-        return null;
-    }
+    private string? Time(JsonElement v, string field, out DateTimeOffset? utc) => JsonValues.LocalTime(v, field, clock, out utc);
 
     private static ParseResult Bad(string position, string reason, JsonElement rec) =>
         ParseResult.Bad(new Quarantined(position, reason, Quarantined.Cap(rec.GetRawText())));

@@ -458,25 +458,7 @@ public sealed class DeepCallParser(DeepCallOptions options)
         }
     }
 
-    private string? Time(JsonElement v, string field, out DateTimeOffset? utc)
-    {
-        utc = null;
-        if (v.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-        if (v.ValueKind != JsonValueKind.String)
-        {
-            return $"field '{field}' is {v.ValueKind.ToString().ToLowerInvariant()}, expected a time like 2025-11-22 16:13:18";
-        }
-        var s = v.GetString()!;
-        if (!LocalTimes.TryParseIsoLike(s, out var local, out var empty))
-        {
-            return $"field '{field}' is \"{JsonValues.Clip(s)}\", expected a time like 2025-11-22 16:13:18";
-        }
-        utc = empty ? null : _clock.ToUtc(local);
-        return null;
-    }
+    private string? Time(JsonElement v, string field, out DateTimeOffset? utc) => JsonValues.LocalTime(v, field, _clock, out utc);
 
     private static int? Seconds(DateTimeOffset? from, DateTimeOffset? to) =>
         from is { } a && to is { } b && b >= a ? (int)(b - a).TotalSeconds : null;
