@@ -65,8 +65,6 @@ internal sealed class Measurement(string name, int items, string unit, int recor
 
     public Measurement? Baseline { get; init; }
 
-    public IReadOnlyList<Sample> Samples => _samples;
-
     public void Add(Sample sample) => _samples.Add(sample);
 
     /// <summary>Derived measurement over the same runs, counting other items (e.g. entities instead of records).</summary>
