@@ -16,6 +16,9 @@ public sealed class PhoneNumberNormalizer
     // Agent lines, queues and repeat callers recur a lot; parsing is the costliest step of a record.
     private readonly ConcurrentDictionary<string, string?> _cache = new(StringComparer.Ordinal);
 
+    // ConcurrentDictionary.Count takes every internal lock; on each cache miss it cost more than libphonenumber.
+    private int _cached;
+
     public PhoneNumberNormalizer(string defaultRegion)
     {
         if (!Util.GetSupportedRegions().Contains(defaultRegion.ToUpperInvariant()))
@@ -26,6 +29,8 @@ public sealed class PhoneNumberNormalizer
     }
 
     public string DefaultRegion { get; }
+
+    internal int CachedCount => Volatile.Read(ref _cached);
 
     public static bool IsKnownRegion(string? region) =>
         !string.IsNullOrWhiteSpace(region) && Util.GetSupportedRegions().Contains(region.ToUpperInvariant());
@@ -41,9 +46,9 @@ public sealed class PhoneNumberNormalizer
             return cached;
         }
         var result = NormalizeUncached(raw);
-        if (_cache.Count < MaxCacheEntries)
+        if (Volatile.Read(ref _cached) < MaxCacheEntries && _cache.TryAdd(raw, result))
         {
-            _cache.TryAdd(raw, result);
+            Interlocked.Increment(ref _cached);
         }
         return result;
     }

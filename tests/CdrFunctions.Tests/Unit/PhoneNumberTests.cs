@@ -33,6 +33,23 @@ public class PhoneNumberTests
         Assert.Equal("+14155550123", _tr.Normalize("+1 415 555 0123"));
 
     [Fact]
+    public void The_cache_counts_each_distinct_number_once_and_stops_at_its_cap()
+    {
+        var normalizer = new PhoneNumberNormalizer("TR");
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal("+905321234567", normalizer.Normalize("05321234567"));
+        }
+        Assert.Equal(1, normalizer.CachedCount);
+        for (var i = 0; i < 100_050; i++)
+        {
+            normalizer.Normalize(i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        Assert.Equal(100_000, normalizer.CachedCount);
+        Assert.Equal("12345", normalizer.Normalize("12345"));
+    }
+
+    [Fact]
     public void Unknown_regions_are_rejected() => Assert.Throws<ArgumentException>(() => new PhoneNumberNormalizer("XX"));
 
     [Theory]
