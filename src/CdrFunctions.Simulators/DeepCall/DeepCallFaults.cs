@@ -1,3 +1,5 @@
+using CdrFunctions.Simulators.Common;
+
 namespace CdrFunctions.Simulators.DeepCall;
 
 /// <summary>Failure modes the simulator can inject into API requests.</summary>
@@ -22,41 +24,17 @@ public enum DeepCallFault
 /// <summary>Faults served to the next API requests, first in first out. Thread-safe.</summary>
 public sealed class DeepCallFaults
 {
-    private readonly Lock _gate = new();
-    private readonly Queue<DeepCallFault> _queue = new();
+    private readonly FaultQueue<DeepCallFault> _queue = new();
 
     public TimeSpan SlowDelay { get; set; } = TimeSpan.FromSeconds(3);
 
     public int RetryAfterSeconds { get; set; } = 1;
 
-    public IReadOnlyList<DeepCallFault> Pending
-    {
-        get { lock (_gate) { return _queue.ToArray(); } }
-    }
+    public IReadOnlyList<DeepCallFault> Pending => _queue.Pending;
 
-    public void Enqueue(DeepCallFault kind, int count = 1)
-    {
-        if (!Enum.IsDefined(kind))
-        {
-            throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown fault kind.");
-        }
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
-        lock (_gate)
-        {
-            for (var i = 0; i < count; i++)
-            {
-                _queue.Enqueue(kind);
-            }
-        }
-    }
+    public void Enqueue(DeepCallFault kind, int count = 1) => _queue.Enqueue(kind, count);
 
-    internal DeepCallFault? TakeNext()
-    {
-        lock (_gate)
-        {
-            return _queue.TryDequeue(out var fault) ? fault : null;
-        }
-    }
+    internal DeepCallFault? TakeNext() => _queue.TakeNext();
 }
 
 /// <summary>One API request the simulator received.</summary>

@@ -1,3 +1,5 @@
+using CdrFunctions.Simulators.Common;
+
 namespace CdrFunctions.Simulators.EngageVoice;
 
 /// <summary>Failure modes injected into <c>reportsStreaming</c> requests.</summary>
@@ -20,7 +22,7 @@ public enum EngageVoiceFault
 public sealed class EngageVoiceFaults
 {
     private readonly Lock _gate = new();
-    private readonly Queue<EngageVoiceFault> _queue = new();
+    private readonly FaultQueue<EngageVoiceFault> _queue = new();
     private int _retryAfterSeconds = 1;
 
     public int RetryAfterSeconds
@@ -33,34 +35,11 @@ public sealed class EngageVoiceFaults
         }
     }
 
-    public IReadOnlyList<EngageVoiceFault> Pending
-    {
-        get { lock (_gate) { return _queue.ToArray(); } }
-    }
+    public IReadOnlyList<EngageVoiceFault> Pending => _queue.Pending;
 
-    public void Enqueue(EngageVoiceFault kind, int count = 1)
-    {
-        if (!Enum.IsDefined(kind))
-        {
-            throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown fault kind.");
-        }
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
-        lock (_gate)
-        {
-            for (var i = 0; i < count; i++)
-            {
-                _queue.Enqueue(kind);
-            }
-        }
-    }
+    public void Enqueue(EngageVoiceFault kind, int count = 1) => _queue.Enqueue(kind, count);
 
-    internal EngageVoiceFault? TakeNext()
-    {
-        lock (_gate)
-        {
-            return _queue.TryDequeue(out var f) ? f : null;
-        }
-    }
+    internal EngageVoiceFault? TakeNext() => _queue.TakeNext();
 }
 
 /// <summary>Which simulated endpoint a request reached.</summary>
