@@ -26,6 +26,9 @@ internal sealed class DeepCallHarness : IAsyncDisposable
 {
     public const string WebhookSecret = "hook-secret-7d1e0c55b9a24f63";
 
+    /// <summary>The push URL DeepCall is given, under the base <see cref="StartWebhookAsync"/> returned.</summary>
+    public static Uri WebhookUrl(Uri hook) => new(hook, WebhookSecret);
+
     private WebApplication? _webhookHost;
 
     private DeepCallHarness(AzuriteProcess azurite, DeepCallSimulator simulator, Dictionary<string, string?> config, FakeTimeProvider time)
