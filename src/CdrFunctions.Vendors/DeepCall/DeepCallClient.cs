@@ -197,7 +197,7 @@ public sealed class DeepCallClient
     private DeepCallApiException Envelope(string path, JsonElement root, byte[] body)
     {
         var code = root.TryGetProperty("code", out var c) && JsonValues(c) is { } n and <= int.MaxValue ? (int)n : 0;
-        var message = root.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? Mask(m.GetString()!) : Excerpt(body);
+        var message = root.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? VendorApiException.Excerpt(Mask(m.GetString()!), null) : Excerpt(body);
         return DeepCallApiException.FromEnvelope(code, message, path);
     }
 
