@@ -26,6 +26,8 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<Normalizer>();
         services.TryAddSingleton<CallLookup>();
         services.TryAddSingleton<LiveLookup>();
+        services.AddOptions<LiveLookupOptions>().Bind(configuration.GetSection(LiveLookupOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<LiveLookupLimiter>();
         services.TryAddSingleton<ScheduledPull>();
         services.TryAddSingleton<RawBlobProcessor>();
         services.AddCdrApi();
