@@ -1,8 +1,8 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using CdrFunctions.Pipeline.Landing;
 using CdrFunctions.Pipeline.Parsing;
+using CdrFunctions.Pipeline.Security;
 using CdrFunctions.Pipeline.Vendors;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -19,34 +19,43 @@ namespace CdrFunctions.Vendors.DeepCall;
 /// <c>push_report=&lt;json&gt;</c>. Each report is landed as <c>cdr-raw/deepcall/{yyyy}/{MM}/{dd}/push-{callId}.json</c>
 /// (the day it arrived), so the normal normalize path reads it. DeepCall activates a webhook only when it
 /// answers the text <c>GODBLESSYOU</c>, so every accepted request (GET, empty POST, report) answers that.
-/// The URL carries a shared secret (<c>Vendors:DeepCall:Webhook:Secret</c>), compared in constant time.
+/// The URL carries no secret: the host authenticates the caller with a function key in <c>?code=</c> or the
+/// <c>x-functions-key</c> header (the Functions host for <c>AuthorizationLevel.Function</c>, the local host with
+/// its key check) and strips <c>code</c> from its request telemetry. The old form with a shared secret as the last
+/// path segment (<c>Vendors:DeepCall:Webhook:Secret</c>) still works for this release and logs a deprecation warning.
 /// </summary>
 public sealed class DeepCallWebhook(VendorCatalog vendors, RawLander lander, IOptions<DeepCallOptions> options, ILogger<DeepCallWebhook> logger)
 {
-    /// <summary>Route value that carries the secret.</summary>
+    /// <summary>Route value that carries the secret in the deprecated URL form.</summary>
     public const string SecretRouteValue = "secret";
-
-    public const string DefaultPattern = "/api/deepcall/push/{secret}";
 
     public const string Handshake = "GODBLESSYOU";
 
+    /// <summary>Response header of the deprecated form (RFC 9745).</summary>
+    public const string DeprecationHeader = "Deprecation";
+
     private readonly DeepCallWebhookOptions _options = options.Value.Webhook;
 
-    /// <summary>Maps GET and POST of <paramref name="pattern"/> (which must contain <c>{secret}</c>) to the handler.</summary>
-    public static IEndpointConventionBuilder Map(IEndpointRouteBuilder endpoints, string pattern = DefaultPattern)
+    /// <summary>
+    /// Maps GET and POST of the builder's own path (the key-authenticated form) and of <c>{secret}</c> below it (the
+    /// deprecated form). The builder must already check the function key, as the local host's <c>/api</c> group does.
+    /// </summary>
+    public static RouteGroupBuilder Map(IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        if (!pattern.Contains("{" + SecretRouteValue + "}", StringComparison.Ordinal))
+        var group = endpoints.MapGroup("");
+        group.MapMethods("", [HttpMethods.Get, HttpMethods.Post], async context =>
         {
-            throw new ArgumentException($"The webhook pattern must carry the secret as {{{SecretRouteValue}}}.", nameof(pattern));
-        }
-        RequestDelegate handle = async context =>
+            var result = await context.RequestServices.GetRequiredService<DeepCallWebhook>().HandleAsync(context).ConfigureAwait(false);
+            await result.ExecuteAsync(context).ConfigureAwait(false);
+        });
+        group.MapMethods("/{" + SecretRouteValue + "}", [HttpMethods.Get, HttpMethods.Post], async context =>
         {
             var result = await context.RequestServices.GetRequiredService<DeepCallWebhook>()
                 .HandleAsync(context, context.GetRouteValue(SecretRouteValue) as string).ConfigureAwait(false);
             await result.ExecuteAsync(context).ConfigureAwait(false);
-        };
-        return endpoints.MapMethods(pattern, [HttpMethods.Get, HttpMethods.Post], handle);
+        });
+        return group;
     }
 
     /// <summary>
@@ -62,17 +71,28 @@ public sealed class DeepCallWebhook(VendorCatalog vendors, RawLander lander, IOp
             .AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Warning);
     }
 
-    /// <param name="secret">The secret path segment, as the host's routing bound it (route value or function parameter).</param>
-    public async Task<IResult> HandleAsync(HttpContext context, string? secret)
+    /// <summary>The deprecated form: the secret path segment, as the host's routing bound it, is checked, then the report handled.</summary>
+    /// <param name="secret">The secret path segment (route value or function parameter).</param>
+    public Task<IResult> HandleAsync(HttpContext context, string? secret)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var ct = context.RequestAborted;
         if (!SecretMatches(secret))
         {
             // Same answer as an unknown path: the URL is the credential, so say nothing about it.
             logger.LogWarning("DeepCall webhook: request with a wrong or missing secret refused");
-            return Results.NotFound();
+            return Task.FromResult(Results.NotFound());
         }
+        logger.LogWarning("DeepCall webhook: the URL form with a secret in the path is deprecated and goes in the next release; "
+            + "give DeepCall .../api/webhooks/deepcall with the function key in ?code= or the x-functions-key header (docs/security.md)");
+        context.Response.Headers[DeprecationHeader] = "true";
+        return HandleAsync(context);
+    }
+
+    /// <summary>A push report, a GET or an empty POST (DeepCall's activation check) from an authenticated caller.</summary>
+    public async Task<IResult> HandleAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var ct = context.RequestAborted;
         if (HttpMethods.IsGet(context.Request.Method))
         {
             return Results.Text(Handshake, "text/plain");
@@ -115,16 +135,7 @@ public sealed class DeepCallWebhook(VendorCatalog vendors, RawLander lander, IOp
         return Results.Text(Handshake, "text/plain");
     }
 
-    private bool SecretMatches(string? given)
-    {
-        if (string.IsNullOrEmpty(_options.Secret) || string.IsNullOrEmpty(given))
-        {
-            return false;
-        }
-        // Hashing first makes the comparison independent of the lengths, too.
-        return CryptographicOperations.FixedTimeEquals(
-            SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(_options.Secret)));
-    }
+    private bool SecretMatches(string? given) => SecretComparison.Matches(given, _options.Secret);
 
     /// <summary>The body, or null when it is larger than the limit (read no further than the limit).</summary>
     private async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)

@@ -1,5 +1,6 @@
 using System.Net;
 using Azure.Data.Tables;
+using CdrFunctions.Pipeline.Api;
 using CdrFunctions.Pipeline.Lookup;
 using CdrFunctions.Pipeline.Normalize;
 using CdrFunctions.Pipeline.Pull;
@@ -26,8 +27,14 @@ internal sealed class DeepCallHarness : IAsyncDisposable
 {
     public const string WebhookSecret = "hook-secret-7d1e0c55b9a24f63";
 
-    /// <summary>The push URL DeepCall is given, under the base <see cref="StartWebhookAsync"/> returned.</summary>
-    public static Uri WebhookUrl(Uri hook) => new(hook, WebhookSecret);
+    /// <summary>The host's function key (the local host's <c>Run:ApiKey</c>).</summary>
+    public const string HostKey = "host-key-5b2f0e6c1d";
+
+    /// <summary>The push URL DeepCall is given: the webhook <see cref="StartWebhookAsync"/> returned, with the key in <c>?code=</c>.</summary>
+    public static Uri WebhookUrl(Uri hook) => new(hook + "?code=" + HostKey);
+
+    /// <summary>The deprecated push URL: the secret as the last path segment (and the key).</summary>
+    public static Uri LegacyWebhookUrl(Uri hook, string secret = WebhookSecret) => new(hook + "/" + secret + "?code=" + HostKey);
 
     private WebApplication? _webhookHost;
 
@@ -86,7 +93,10 @@ internal sealed class DeepCallHarness : IAsyncDisposable
         return services;
     }
 
-    /// <summary>Hosts the webhook the way the Functions app and the local host do: a real Kestrel, the production graph.</summary>
+    /// <summary>
+    /// Hosts the webhook the way the local host does (<c>cdr run</c>'s routing behind its key check) on a real Kestrel,
+    /// with the production graph. Returns <c>.../api/webhooks/deepcall</c>, no key.
+    /// </summary>
     public async Task<(Uri Url, FakeLogCollector Logs)> StartWebhookAsync()
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
@@ -101,10 +111,10 @@ internal sealed class DeepCallHarness : IAsyncDisposable
         DeepCallWebhook.KeepSecretOutOfLogs(builder.Logging);
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         _webhookHost = builder.Build();
-        DeepCallWebhook.Map(_webhookHost, "/hooks/deepcall/{secret}");
+        _webhookHost.MapCdrApi(HostKey);
         await _webhookHost.StartAsync();
         var address = _webhookHost.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return (new Uri(address.TrimEnd('/') + "/hooks/deepcall/"), _webhookHost.Services.GetFakeLogCollector());
+        return (new Uri(address.TrimEnd('/') + "/api/webhooks/deepcall"), _webhookHost.Services.GetFakeLogCollector());
     }
 
     public async Task<List<NormalizeResult>> NormalizeAllAsync(DateTimeOffset from, DateTimeOffset to)
