@@ -5,6 +5,7 @@
 //   ConfigureFunctionsWebApplication (builder)    extensions/Worker.Extensions.Http.AspNetCore/src/FunctionsApplicationBuilderAspNetCoreExtensions.cs
 //   ConfigureFunctionsApplicationInsights         src/DotNetWorker.ApplicationInsights/FunctionsApplicationInsightsExtensions.cs
 // and AddApplicationInsightsTelemetryWorkerService in the Microsoft.ApplicationInsights.WorkerService package.
+using CdrFunctions.Telemetry;
 using CdrFunctions.Vendors;
 using CdrFunctions.Vendors.DeepCall;
 using Microsoft.Azure.Functions.Worker;
@@ -21,7 +22,8 @@ builder.ConfigureFunctionsWebApplication();
 // The worker sends its own telemetry straight to Application Insights.
 builder.Services
     .AddApplicationInsightsTelemetryWorkerService()
-    .ConfigureFunctionsApplicationInsights();
+    .ConfigureFunctionsApplicationInsights()
+    .AddTelemetryRedaction();
 
 // The Application Insights SDK adds a logger filter rule that keeps only Warning and above;
 // remove it so the levels from host.json / configuration apply to worker logs too.
