@@ -1,4 +1,3 @@
-using CdrFunctions.Pipeline.Api;
 using CdrFunctions.Pipeline.Landing;
 using CdrFunctions.Pipeline.Lookup;
 using CdrFunctions.Pipeline.Normalize;
@@ -26,11 +25,12 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<Normalizer>();
         services.TryAddSingleton<CallLookup>();
         services.TryAddSingleton<LiveLookup>();
-        services.AddOptions<LiveLookupOptions>().Bind(configuration.GetSection(LiveLookupOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<LiveLookupOptions>().Bind(configuration.GetSection(LiveLookupOptions.Section))
+            .Validate(o => o.PerMinute is >= 1 and <= LiveLookupOptions.MaxPerMinute, $"{LiveLookupOptions.Section}:PerMinute must be between 1 and {LiveLookupOptions.MaxPerMinute}.")
+            .ValidateOnStart();
         services.TryAddSingleton<LiveLookupLimiter>();
         services.TryAddSingleton<ScheduledPull>();
         services.TryAddSingleton<RawBlobProcessor>();
-        services.AddCdrApi();
         return services;
     }
 }

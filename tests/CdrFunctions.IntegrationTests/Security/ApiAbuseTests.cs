@@ -4,6 +4,7 @@ using CdrFunctions.Pipeline.Api;
 using CdrFunctions.Pipeline.Lookup;
 using CdrFunctions.Pipeline.Security;
 using CdrFunctions.Tests.Api;
+using CdrFunctions.Tests.Integration;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -14,6 +15,7 @@ namespace CdrFunctions.Tests.Security;
 /// What an API caller with a valid key can and cannot make us do: live lookups (each one a vendor call and a blob)
 /// are limited per vendor with 429 problem+json and Retry-After; the key check reveals nothing through timing.
 /// </summary>
+[Collection(AzuriteCollection.Name)]
 public class ApiAbuseTests
 {
     [Fact]
