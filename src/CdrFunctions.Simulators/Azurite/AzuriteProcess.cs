@@ -143,7 +143,9 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
     public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private const string Host = "127.0.0.1";
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    // Node starts Azurite in a second or two, but on a shared machine (load average far above the core count)
+    // it has taken more than 30 s; a healthy start is never slowed by a longer limit.
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
 
     private readonly Process _process;
@@ -180,7 +182,7 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
     /// <summary>Operating-system id of the Azurite process.</summary>
     public int ProcessId => _process.Id;
 
-    /// <summary>Starts Azurite and waits (up to 30 s) until all three services listen.</summary>
+    /// <summary>Starts Azurite and waits (up to 120 s) until all three services listen.</summary>
     /// <exception cref="InvalidOperationException">Azurite is not installed, or did not start.</exception>
     public static async Task<AzuriteProcess> StartAsync(AzuriteStartOptions? options = null, CancellationToken ct = default)
     {
