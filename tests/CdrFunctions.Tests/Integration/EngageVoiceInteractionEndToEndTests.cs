@@ -115,7 +115,8 @@ public class EngageVoiceInteractionEndToEndTests
     [Fact]
     public async Task A_backfill_needing_more_requests_than_the_limits_allow_finishes_across_runs_without_a_429()
     {
-        // Eleven windows of two sub-accounts: 22 requests against 3 a minute and 9 a quarter hour per sub-account.
+        // Eleven windows of two sub-accounts are due at first, twelve by the last run: 24 requests against
+        // 3 a minute and 9 a quarter hour per sub-account.
         await using var h = await StartAsync(new()
         {
             ["Vendors:EngageVoice:StartFrom"] = "2026-11-22T00:00:00Z",
@@ -128,7 +129,7 @@ public class EngageVoiceInteractionEndToEndTests
             h.Time.Advance(advance);
             runs.Add(await h.Runner.RunScheduledAsync("engagevoice", null, None));
         }
-        Assert.Equal([3, 3, 3, 0, 2], runs.Select(r => r.Windows.Count));
+        Assert.Equal([3, 3, 3, 0, 3], runs.Select(r => r.Windows.Count));
         Assert.All(runs.Take(4), r =>
         {
             Assert.Equal(PullRunStatus.RateLimited, r.Status);
@@ -138,12 +139,12 @@ public class EngageVoiceInteractionEndToEndTests
         Assert.Equal(PullRunStatus.Completed, runs[^1].Status);
         Assert.Equal(Day.AddHours(9), runs[2].CheckpointAfter);
         Assert.Equal(Day.AddHours(9), runs[3].CheckpointAfter);
-        Assert.Equal(Day.AddHours(11), runs[^1].CheckpointAfter);
-        Assert.Equal(22, Interactions(h).Count);
+        Assert.Equal(Day.AddHours(12), runs[^1].CheckpointAfter);
+        Assert.Equal(24, Interactions(h).Count);
         Assert.All(Interactions(h), r => Assert.Equal(200, r.StatusCode));
 
-        await h.NormalizeAllAsync(Day, Day.AddHours(11));
-        var truth = h.Simulator.ValidCallsBetween(Day, Day.AddHours(10));
+        await h.NormalizeAllAsync(Day, Day.AddHours(12));
+        var truth = h.Simulator.ValidCallsBetween(Day, Day.AddHours(11));
         var rows = await CallRowsAsync(h);
         Assert.All(truth, c => Assert.Single(rows[c.Uii]));
     }
