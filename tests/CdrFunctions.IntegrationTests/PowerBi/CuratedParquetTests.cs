@@ -9,6 +9,7 @@ namespace CdrFunctions.Tests.PowerBi;
 /// and types, the same rows and values as the CSVs (read as Calls.pq reads them), and the same ownership rules
 /// (a window's file replaced whole, a call once).
 /// </summary>
+[Collection(AzuriteCollection.Name)]
 public class CuratedParquetTests
 {
     // 22:00 and 23:00 on the 21st, 00:00 and 01:00 on the 22nd: two folder dates.

@@ -5,6 +5,13 @@ namespace CdrFunctions.Tests.PowerBi;
 /// <summary>The repository's PBIP (powerbi/): the semantic model's TMDL files read into nodes, and the KPI SQL file.</summary>
 internal sealed class PowerBiProject
 {
+    /// <summary>The KPI measures the issue names, in its words.</summary>
+    public static readonly string[] KpiMeasures =
+    [
+        "Calls", "Inbound", "Outbound", "Answered", "Abandoned", "Missed", "Answer rate", "Abandonment rate",
+        "Service level %", "Average speed of answer", "Average handle time", "Average talk", "Average hold", "Transfer rate",
+    ];
+
     public static string Folder => RepositoryFiles.PathOf("powerbi");
     public static string ModelDefinition => Path.Combine(Folder, "CdrCalls.SemanticModel", "definition");
     public static string ReportDefinition => Path.Combine(Folder, "CdrCalls.Report", "definition");

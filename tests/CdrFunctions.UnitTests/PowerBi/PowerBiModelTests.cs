@@ -11,13 +11,6 @@ namespace CdrFunctions.Tests.PowerBi;
 /// </summary>
 public partial class PowerBiModelTests
 {
-    /// <summary>The measures the issue names, in its words.</summary>
-    public static readonly string[] KpiMeasures =
-    [
-        "Calls", "Inbound", "Outbound", "Answered", "Abandoned", "Missed", "Answer rate", "Abandonment rate",
-        "Service level %", "Average speed of answer", "Average handle time", "Average talk", "Average hold", "Transfer rate",
-    ];
-
     private static readonly string[] PartitionKinds = ["m", "calculated"];
 
     private readonly PowerBiProject _project = PowerBiProject.Load();
@@ -216,7 +209,7 @@ public partial class PowerBiModelTests
     {
         var sql = PowerBiProject.KpiSql();
         var calls = _project.Table("Calls");
-        foreach (var name in KpiMeasures)
+        foreach (var name in PowerBiProject.KpiMeasures)
         {
             var measure = calls.All("measure").SingleOrDefault(m => m.Name == name);
             Assert.True(measure is not null, $"no measure [{name}] on Calls");
