@@ -1,13 +1,10 @@
 using System.Collections.Concurrent;
 using System.Text;
 using CdrFunctions.Simulators.Alotech;
-using CdrFunctions.Telemetry;
-using CdrFunctions.Vendors;
 using CdrFunctions.Vendors.Alotech;
 using Microsoft.ApplicationInsights;
 using Microsoft.ApplicationInsights.Channel;
 using Microsoft.ApplicationInsights.DataContracts;
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,7 +13,7 @@ using AiJson = Microsoft.ApplicationInsights.Extensibility.Implementation.JsonSe
 namespace CdrFunctions.Tests.Security;
 
 /// <summary>
-/// The worker's Application Insights pipeline as Program.cs composes it (the real SDK, its dependency collector and
+/// The worker's Application Insights pipeline as the app composes it (CdrFunctionsApp, which Program.cs calls) (the real SDK, its dependency collector and
 /// our processor), collecting a real HTTP call to the Alotech simulator in-process: what would go on the wire to
 /// Application Insights carries no <c>app_token</c>, no function key and no configured secret.
 /// </summary>
@@ -42,13 +39,9 @@ public class TelemetryRedactionTests
             ["Vendors:Alotech:AppToken"] = token,
             ["Vendors:DeepCall:Webhook:Secret"] = WebhookSecret,
         });
+        // The app's own composition (as Program.cs), with a channel that keeps what it would send.
+        builder.ConfigureCdrFunctionsApp();
         builder.Services.AddSingleton<ITelemetryChannel>(channel);
-        // As Program.cs registers telemetry.
-        builder.Services
-            .AddApplicationInsightsTelemetryWorkerService()
-            .ConfigureFunctionsApplicationInsights()
-            .AddTelemetryRedaction();
-        builder.Services.AddCdrFunctions(builder.Configuration);
         using var host = builder.Build();
         var telemetry = host.Services.GetRequiredService<TelemetryClient>();
 
