@@ -6,6 +6,7 @@ using CdrFunctions.Tests.Integration;
 namespace CdrFunctions.Tests.Robustness;
 
 /// <summary>Issue #11: a push whose callId holds invalid UTF-8 or a lone surrogate was a 500; it is a 400 problem.</summary>
+[Collection(AzuriteCollection.Name)]
 public class WebhookRobustnessTests
 {
     [Fact]
