@@ -3,6 +3,7 @@ using CdrFunctions.Pipeline.Landing;
 using CdrFunctions.Pipeline.Lookup;
 using CdrFunctions.Pipeline.Normalize;
 using CdrFunctions.Pipeline.Pull;
+using CdrFunctions.Pipeline.Resilience;
 using CdrFunctions.Pipeline.Storage;
 using CdrFunctions.Pipeline.Vendors;
 using Microsoft.Extensions.Configuration;
@@ -22,6 +23,7 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<VendorCatalog>();
         services.TryAddSingleton<RawLander>();
         services.TryAddSingleton<CheckpointStore>();
+        services.TryAddSingleton<VendorRateLimiters>();
         services.TryAddSingleton<PullRunner>();
         services.TryAddSingleton<Normalizer>();
         services.TryAddSingleton<CallLookup>();

@@ -38,6 +38,14 @@ public sealed class EngageVoiceSimulatorOptions
     /// <summary>Line ending of the served CSV.</summary>
     public string NewLine { get; set; } = "\r\n";
 
+    /// <summary>Requests the simulated API answers per <see cref="RateLimitPeriod"/>; beyond that 429 with Retry-After. 0 = no limit.</summary>
+    public int RateLimit { get; set; }
+
+    public TimeSpan RateLimitPeriod { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Added to every API answer (a distant vendor's round trip).</summary>
+    public TimeSpan Latency { get; set; }
+
     /// <summary>Clock of token expiry and the exchange limit; the system clock by default.</summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;
 }

@@ -83,7 +83,8 @@ public sealed class EngageVoiceOptions : PullSchedule
     /// <summary>ISO region for numbers without a country code.</summary>
     public string DefaultRegion { get; set; } = "US";
 
-    public VendorHttpOptions Http { get; set; } = new();
+    /// <summary>RingCX allows 3 requests per 60 s and 9 per 15 min per sub-account (429 beyond): the default pace.</summary>
+    public VendorHttpOptions Http { get; set; } = new() { RateLimit = "3/60s,9/15m" };
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(AccountId) && MissingCredentials() is null;
 

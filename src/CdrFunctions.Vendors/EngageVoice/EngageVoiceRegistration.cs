@@ -15,7 +15,7 @@ public static class EngageVoiceRegistration
             .ValidateDataAnnotations()
             .ValidateOnStart();
         Func<IServiceProvider, VendorHttpOptions> http = sp => sp.GetRequiredService<IOptions<EngageVoiceOptions>>().Value.Http;
-        services.AddHttpClient<EngageVoiceClient>().AddVendorResilience(EngageVoiceVendor.VendorName, http);
+        services.AddHttpClient<EngageVoiceClient>().AddVendorResilience(EngageVoiceVendor.VendorName, http).AddVendorRateLimit(EngageVoiceVendor.VendorName, http);
         services.AddHttpClient(EngageVoiceAuth.HttpClientName).AddVendorResilience(EngageVoiceVendor.VendorName + "-auth", http);
         services.AddSingleton<EngageVoiceAuth>();
         services.AddSingleton<EngageVoiceReportIds>();
