@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # The project's one test command.
 #
-#   ./test.sh                                      # everything
+#   ./test.sh                                      # everything: unit and integration tests
+#   ./test.sh --unit                               # the unit tests only (no Node.js, no Azurite)
 #   ./test.sh --filter FullyQualifiedName~Azurite  # extra args go to `dotnet test`
 #
 # Installs the pinned Azurite (tools/) when missing or stale, builds the whole solution (the Azure
-# Functions app included: a failed restore or build fails the run), runs every test project and
-# prints "N passed, M failed" as the last line.
+# Functions app included: a failed restore or build fails the run), runs every test project
+# (tests/CdrFunctions.UnitTests, tests/CdrFunctions.IntegrationTests, ...) and prints
+# "N passed, M failed" as the last line.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -30,24 +32,33 @@ on_exit() {
 trap on_exit EXIT
 die() { echo "test.sh: $*" >&2; exit 1; }
 
-command -v dotnet >/dev/null 2>&1 || die "'dotnet' is not on PATH: install the .NET 10 SDK (see global.json)."
-command -v node >/dev/null 2>&1 || die "'node' is not on PATH: install Node.js 20 or newer (Azurite runs on it)."
-node_major="$(node -p 'process.versions.node.split(".")[0]')"
-(( node_major >= 20 )) || die "Node.js $(node --version) is too old; Azurite needs 20 or newer."
-
-# `find -newer` compares the .bin symlink itself (its target keeps the package's mtime).
-if [[ ! -e "$AZURITE_BIN" ]] || [[ -z "$(find "$AZURITE_BIN" -prune -newer tools/package-lock.json 2>/dev/null)" ]]; then
-  echo "Installing Azurite: npm ci --prefix tools"
-  npm ci --prefix tools --no-audit --no-fund --loglevel=error || die "'npm ci --prefix tools' failed (see above)."
+TESTS=CdrFunctions.sln
+if [[ "${1:-}" == "--unit" ]]; then
+  shift
+  TESTS=tests/CdrFunctions.UnitTests/CdrFunctions.UnitTests.csproj
 fi
-export AZURITE_PATH="$AZURITE_BIN"
+
+command -v dotnet >/dev/null 2>&1 || die "'dotnet' is not on PATH: install the .NET 10 SDK (see global.json)."
+# Only the integration tests need Node.js (Azurite runs on it).
+if [[ "$TESTS" == CdrFunctions.sln ]]; then
+  command -v node >/dev/null 2>&1 || die "'node' is not on PATH: install Node.js 20 or newer (Azurite runs on it)."
+  node_major="$(node -p 'process.versions.node.split(".")[0]')"
+  (( node_major >= 20 )) || die "Node.js $(node --version) is too old; Azurite needs 20 or newer."
+
+  # `find -newer` compares the .bin symlink itself (its target keeps the package's mtime).
+  if [[ ! -e "$AZURITE_BIN" ]] || [[ -z "$(find "$AZURITE_BIN" -prune -newer tools/package-lock.json 2>/dev/null)" ]]; then
+    echo "Installing Azurite: npm ci --prefix tools"
+    npm ci --prefix tools --no-audit --no-fund --loglevel=error || die "'npm ci --prefix tools' failed (see above)."
+  fi
+  export AZURITE_PATH="$AZURITE_BIN"
+fi
 
 echo "Building CdrFunctions.sln (Release)"
 dotnet build CdrFunctions.sln -c Release --nologo -v minimal || die "the build failed (see above)."
 
 rm -rf "$RESULTS_DIR"
 test_rc=0
-dotnet test CdrFunctions.sln -c Release --no-build --nologo -v minimal \
+dotnet test "$TESTS" -c Release --no-build --nologo -v minimal \
   --logger "trx" --results-directory "$RESULTS_DIR" "$@" || test_rc=$?
 
 # One TRX per test project: add up their counters.

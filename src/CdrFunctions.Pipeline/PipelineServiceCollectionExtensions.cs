@@ -1,4 +1,3 @@
-using CdrFunctions.Pipeline.Api;
 using CdrFunctions.Pipeline.Landing;
 using CdrFunctions.Pipeline.Lookup;
 using CdrFunctions.Pipeline.Normalize;
@@ -30,7 +29,6 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<LiveLookup>();
         services.TryAddSingleton<ScheduledPull>();
         services.TryAddSingleton<RawBlobProcessor>();
-        services.AddCdrApi();
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using CdrFunctions.Pipeline;
+using CdrFunctions.Pipeline.Api;
 using CdrFunctions.Vendors.Alotech;
 using CdrFunctions.Vendors.DeepCall;
 using CdrFunctions.Vendors.EngageVoice;
@@ -13,6 +14,7 @@ public static class CdrServiceCollectionExtensions
     public static IServiceCollection AddCdrFunctions(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddCdrPipeline(configuration);
+        services.AddCdrApi();
         services.AddAlotech(configuration);
         services.AddEngageVoice(configuration);
         services.AddDeepCall(configuration);

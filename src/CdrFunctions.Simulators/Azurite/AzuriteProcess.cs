@@ -1,132 +1,10 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
 
 namespace CdrFunctions.Simulators.Azurite;
-
-/// <summary>Options for <see cref="AzuriteProcess.StartAsync"/>.</summary>
-public sealed class AzuriteStartOptions
-{
-    /// <summary>Blob service port; 0 lets Azurite pick a free port.</summary>
-    public int BlobPort { get; set; }
-
-    /// <summary>Queue service port; 0 lets Azurite pick a free port.</summary>
-    public int QueuePort { get; set; }
-
-    /// <summary>Table service port; 0 lets Azurite pick a free port.</summary>
-    public int TablePort { get; set; }
-
-    /// <summary>Keep all data in memory (<c>--inMemoryPersistence</c>). Default true.</summary>
-    public bool InMemory { get; set; } = true;
-
-    /// <summary>
-    /// Workspace folder (<c>--location</c>). When <see cref="InMemory"/> is false and this is null,
-    /// a temporary folder is created and deleted again on dispose.
-    /// </summary>
-    public string? Location { get; set; }
-}
-
-/// <summary>Finds the Azurite executable that <c>npm ci --prefix tools</c> installs.</summary>
-public static class AzuriteLocator
-{
-    /// <summary>Environment variable that overrides the search with an explicit path.</summary>
-    public const string PathVariable = "AZURITE_PATH";
-
-    /// <summary>The command that installs the pinned Azurite from the repository root.</summary>
-    public const string InstallCommand = "npm ci --prefix tools";
-
-    internal static string ExecutableName => OperatingSystem.IsWindows() ? "azurite.cmd" : "azurite";
-
-    /// <summary>Path of the repository-local install relative to the repository root.</summary>
-    internal static string RelativeToolPath => Path.Combine("tools", "node_modules", ".bin", ExecutableName);
-
-    /// <summary>
-    /// Returns the Azurite executable: <c>AZURITE_PATH</c> if it names an existing file, else
-    /// <c>tools/node_modules/.bin/azurite</c> in the nearest ancestor of <see cref="AppContext.BaseDirectory"/>
-    /// or of the current directory, else <c>azurite</c> on PATH; null when none exists.
-    /// </summary>
-    public static string? FindExecutable()
-    {
-        foreach (var candidate in Candidates())
-        {
-            if (File.Exists(candidate))
-            {
-                return Path.GetFullPath(candidate);
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>True when something accepts TCP connections on <paramref name="host"/>:<paramref name="port"/>.</summary>
-    public static bool IsListening(string host, int port)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(host);
-        if (port is <= 0 or > 65535)
-        {
-            return false;
-        }
-
-        using var client = new TcpClient();
-        try
-        {
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-            client.ConnectAsync(host, port, cts.Token).AsTask().GetAwaiter().GetResult();
-            return client.Connected;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>Every path <see cref="FindExecutable"/> considers, in order (for error messages).</summary>
-    internal static IEnumerable<string> Candidates()
-    {
-        var fromEnv = Environment.GetEnvironmentVariable(PathVariable);
-        if (!string.IsNullOrWhiteSpace(fromEnv))
-        {
-            yield return fromEnv;
-        }
-
-        foreach (var candidate in RepositoryCandidates())
-        {
-            yield return candidate;
-        }
-
-        var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
-        foreach (var dir in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            yield return Path.Combine(dir, ExecutableName);
-        }
-    }
-
-    /// <summary>The repository-local paths searched (not PATH), for error messages.</summary>
-    internal static IReadOnlyList<string> RepositoryCandidates()
-    {
-        var list = new List<string>();
-        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, RelativeToolPath);
-                if (!list.Contains(candidate))
-                {
-                    list.Add(candidate);
-                }
-            }
-        }
-
-        return list;
-    }
-}
 
 /// <summary>
 /// A private Azurite (Blob, Queue and Table) for tests and local runs, on free ports by default.
@@ -143,24 +21,23 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
     public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private const string Host = "127.0.0.1";
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    // Generous: on a loaded machine (CI, parallel builds) Node alone can take tens of seconds to start.
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
 
     private readonly Process _process;
     private readonly Process? _watchdog;
-    private readonly string? _ownedLocation;
     private readonly EventHandler _onProcessExit;
     private int _disposed;
 
-    private AzuriteProcess(Process process, Process? watchdog, string? ownedLocation, int blobPort, int queuePort, int tablePort)
+    private AzuriteProcess(Process process, Process? watchdog, int blobPort, int queuePort, int tablePort)
     {
         _process = process;
         _watchdog = watchdog;
-        _ownedLocation = ownedLocation;
         BlobPort = blobPort;
         QueuePort = queuePort;
         TablePort = tablePort;
-        ConnectionString = BuildConnectionString(blobPort, queuePort, tablePort);
+        ConnectionString = ConnectionStringFor(AccountName);
         _onProcessExit = (_, _) => KillQuietly();
         AppDomain.CurrentDomain.ProcessExit += _onProcessExit;
     }
@@ -180,7 +57,7 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
     /// <summary>Operating-system id of the Azurite process.</summary>
     public int ProcessId => _process.Id;
 
-    /// <summary>Starts Azurite and waits (up to 30 s) until all three services listen.</summary>
+    /// <summary>Starts Azurite and waits (up to 2 minutes) until all three services listen.</summary>
     /// <exception cref="InvalidOperationException">Azurite is not installed, or did not start.</exception>
     public static async Task<AzuriteProcess> StartAsync(AzuriteStartOptions? options = null, CancellationToken ct = default)
     {
@@ -192,19 +69,6 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
         var executable = AzuriteLocator.FindExecutable()
             ?? throw new InvalidOperationException(NotFoundMessage());
 
-        string? ownedLocation = null;
-        var location = options.Location;
-        if (!options.InMemory && string.IsNullOrWhiteSpace(location))
-        {
-            ownedLocation = Path.Combine(Path.GetTempPath(), "azurite-" + Guid.NewGuid().ToString("N"));
-            location = ownedLocation;
-        }
-
-        if (!string.IsNullOrWhiteSpace(location))
-        {
-            Directory.CreateDirectory(location);
-        }
-
         var psi = new ProcessStartInfo(executable)
         {
             UseShellExecute = false,
@@ -214,8 +78,13 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
             CreateNoWindow = true,
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
-            WorkingDirectory = location ?? Path.GetTempPath(),
+            WorkingDirectory = Path.GetTempPath(),
         };
+        if (options.ExtraAccounts.Count > 0)
+        {
+            // Custom accounts replace the default one, so it is listed too.
+            psi.Environment["AZURITE_ACCOUNTS"] = string.Join(';', options.ExtraAccounts.Prepend(AccountName).Select(a => $"{a}:{AccountKey}"));
+        }
         foreach (var (service, port) in new[] { ("blob", options.BlobPort), ("queue", options.QueuePort), ("table", options.TablePort) })
         {
             psi.ArgumentList.Add($"--{service}Host");
@@ -224,19 +93,8 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
             psi.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
         }
 
-        if (options.InMemory)
-        {
-            psi.ArgumentList.Add("--inMemoryPersistence");
-        }
-
-        if (!string.IsNullOrWhiteSpace(location))
-        {
-            psi.ArgumentList.Add("--location");
-            psi.ArgumentList.Add(location);
-        }
-
         // --skipApiVersionCheck: Azure.Storage.Blobs sends service versions newer than Azurite 3.35 knows.
-        foreach (var flag in new[] { "--disableTelemetry", "--silent", "--skipApiVersionCheck", "--loose" })
+        foreach (var flag in new[] { "--inMemoryPersistence", "--disableTelemetry", "--silent", "--skipApiVersionCheck", "--loose" })
         {
             psi.ArgumentList.Add(flag);
         }
@@ -297,7 +155,6 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
         catch (Win32Exception ex)
         {
             process.Dispose();
-            DeleteQuietly(ownedLocation);
             throw new InvalidOperationException(
                 $"Could not run Azurite at '{executable}': {ex.Message}. Node.js >= 20 must be on PATH; reinstall with `{AzuriteLocator.InstallCommand}` from the repository root.",
                 ex);
@@ -307,7 +164,7 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
         process.BeginErrorReadLine();
 
         // Guard against leaks if this process dies without running managed shutdown code.
-        var watchdog = StartWatchdog(process.Id);
+        var watchdog = ParentWatchdog.Start(process.Id);
 
         string? failure = null;
         try
@@ -333,7 +190,6 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
             await KillAsync(process, watchdog).ConfigureAwait(false);
             process.Dispose();
             watchdog?.Dispose();
-            DeleteQuietly(ownedLocation);
             throw;
         }
 
@@ -353,7 +209,6 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
 
             process.Dispose();
             watchdog?.Dispose();
-            DeleteQuietly(ownedLocation);
             throw new InvalidOperationException(
                 failure
                 + Environment.NewLine + "stderr: " + (errText.Length == 0 ? "(empty)" : errText)
@@ -369,7 +224,7 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
             table = ports["Table"];
         }
 
-        return new AzuriteProcess(process, watchdog, ownedLocation, blob, queue, table);
+        return new AzuriteProcess(process, watchdog, blob, queue, table);
     }
 
     /// <summary>Kills Azurite (whole process tree) and waits for it to exit.</summary>
@@ -384,16 +239,16 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
         await KillAsync(_process, _watchdog).ConfigureAwait(false);
         _process.Dispose();
         _watchdog?.Dispose();
-        DeleteQuietly(_ownedLocation);
     }
 
-    internal static string BuildConnectionString(int blobPort, int queuePort, int tablePort) =>
+    /// <summary>Connection string of <paramref name="account"/> (<c>devstoreaccount1</c> or one of <see cref="AzuriteStartOptions.ExtraAccounts"/>).</summary>
+    public string ConnectionStringFor(string account) =>
         string.Create(
             CultureInfo.InvariantCulture,
-            $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};"
-            + $"BlobEndpoint=http://{Host}:{blobPort}/{AccountName};"
-            + $"QueueEndpoint=http://{Host}:{queuePort}/{AccountName};"
-            + $"TableEndpoint=http://{Host}:{tablePort}/{AccountName};");
+            $"DefaultEndpointsProtocol=http;AccountName={account};AccountKey={AccountKey};"
+            + $"BlobEndpoint=http://{Host}:{BlobPort}/{account};"
+            + $"QueueEndpoint=http://{Host}:{QueuePort}/{account};"
+            + $"TableEndpoint=http://{Host}:{TablePort}/{account};");
 
     [GeneratedRegex(@"Azurite (?<service>Blob|Queue|Table) service is successfully listening at https?://[^\s]*:(?<port>\d+)", RegexOptions.CultureInvariant)]
     private static partial Regex ListeningLine();
@@ -422,42 +277,6 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
         sb.AppendLine().Append("Install the pinned version (needs Node.js >= 20) from the repository root with: ")
             .Append(AzuriteLocator.InstallCommand);
         return sb.ToString();
-    }
-
-    /// <summary>
-    /// On Unix, a shell loop that kills Azurite once this process is gone (covers crashes and SIGKILL,
-    /// where neither Dispose nor ProcessExit run). It ends by itself when Azurite ends.
-    /// </summary>
-    private static Process? StartWatchdog(int azuritePid)
-    {
-        if (OperatingSystem.IsWindows() || !File.Exists("/bin/sh"))
-        {
-            return null;
-        }
-
-        var parent = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
-        var child = azuritePid.ToString(CultureInfo.InvariantCulture);
-        var psi = new ProcessStartInfo("/bin/sh")
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            CreateNoWindow = true,
-        };
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add(
-            $"while kill -0 {parent} 2>/dev/null && kill -0 {child} 2>/dev/null; do sleep 1; done; "
-            + $"if kill -0 {child} 2>/dev/null; then kill -TERM {child}; sleep 2; "
-            + $"if kill -0 {child} 2>/dev/null; then kill -KILL {child}; fi; fi; exit 0");
-        try
-        {
-            return Process.Start(psi);
-        }
-        catch (Win32Exception)
-        {
-            return null;
-        }
     }
 
     private static async Task KillAsync(Process process, Process? watchdog)
@@ -512,23 +331,6 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
             {
                 // Best effort during shutdown.
             }
-        }
-    }
-
-    private static void DeleteQuietly(string? directory)
-    {
-        if (directory is null)
-        {
-            return;
-        }
-
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // Temp folder; leaving it behind is harmless.
         }
     }
 }

@@ -5,7 +5,6 @@ using CdrFunctions.Pipeline.Model;
 using CdrFunctions.Pipeline.Pull;
 using CdrFunctions.Pipeline.Time;
 using CdrFunctions.Pipeline.Vendors;
-using CdrFunctions.Simulators.Azurite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -16,6 +15,7 @@ namespace CdrFunctions.Tests.Integration;
 /// Windows of one run pulled concurrently, with the real runner, lander and checkpoint store on Azurite and a
 /// vendor whose windows finish when the test says: the checkpoint only moves over contiguous committed windows.
 /// </summary>
+[Collection(AzuriteCollection.Name)]
 public class ConcurrentPullTests
 {
     private static readonly DateTimeOffset Midnight = new(2026, 11, 22, 0, 0, 0, TimeSpan.Zero);
@@ -210,20 +210,20 @@ public class ConcurrentPullTests
         }
     }
 
-    private sealed class Harness(AzuriteProcess azurite, ServiceProvider services) : IAsyncDisposable
+    private sealed class Harness(ServiceProvider services) : IAsyncDisposable
     {
         public PullRunner Runner => services.GetRequiredService<PullRunner>();
 
         public static async Task<Harness> StartAsync(ICdrVendor vendor)
         {
-            var azurite = await AzuriteProcess.StartAsync();
-            var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["CdrStorage"] = azurite.ConnectionString }).Build();
+            var storage = await AzuriteFixture.NewStorageAsync();
+            var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["CdrStorage"] = storage }).Build();
             var services = new ServiceCollection();
             services.AddLogging();
             services.AddSingleton<TimeProvider>(new FakeTimeProvider(Now));
             services.AddSingleton<ICdrVendor>(vendor);
             services.AddCdrPipeline(config);
-            return new Harness(azurite, services.BuildServiceProvider());
+            return new Harness(services.BuildServiceProvider());
         }
 
         public async Task<DateTimeOffset> CheckpointAsync(string vendor) =>
@@ -231,10 +231,6 @@ public class ConcurrentPullTests
 
         public int RawBlobs() => services.GetRequiredService<Pipeline.Storage.CdrStorage>().Raw.GetBlobs().Count();
 
-        public async ValueTask DisposeAsync()
-        {
-            await services.DisposeAsync();
-            await azurite.DisposeAsync();
-        }
+        public ValueTask DisposeAsync() => services.DisposeAsync();
     }
 }

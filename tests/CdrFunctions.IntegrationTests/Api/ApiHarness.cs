@@ -3,7 +3,6 @@ using CdrFunctions.Pipeline.Api;
 using CdrFunctions.Pipeline.Normalize;
 using CdrFunctions.Pipeline.Pull;
 using CdrFunctions.Simulators.Alotech;
-using CdrFunctions.Simulators.Azurite;
 using CdrFunctions.Tests.Integration;
 using CdrFunctions.Vendors;
 using Microsoft.AspNetCore.Builder;
@@ -19,7 +18,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace CdrFunctions.Tests.Api;
 
 /// <summary>
-/// The lookup API on a real Kestrel (free port) over a real Azurite, with the production routing
+/// The lookup API on a real Kestrel (free port) over the shared Azurite (a storage account of its own), with the production routing
 /// (<see cref="CdrApiEndpoints.MapCdrApi"/>) and service graph, seeded by a pull of 2026-11-22 00:00–12:00 UTC.
 /// </summary>
 internal sealed class ApiHarness : IAsyncDisposable
@@ -30,15 +29,13 @@ internal sealed class ApiHarness : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private ApiHarness(AzuriteProcess azurite, AlotechSimulator simulator, WebApplication app, HttpClient client)
+    private ApiHarness(AlotechSimulator simulator, WebApplication app, HttpClient client)
     {
-        Azurite = azurite;
         Simulator = simulator;
         _app = app;
         Client = client;
     }
 
-    public AzuriteProcess Azurite { get; }
     public AlotechSimulator Simulator { get; }
 
     /// <summary>Sends the key on every request.</summary>
@@ -48,11 +45,11 @@ internal sealed class ApiHarness : IAsyncDisposable
 
     public static async Task<ApiHarness> StartAsync(bool seed = true)
     {
-        var azurite = await AzuriteProcess.StartAsync();
+        var storage = await AzuriteFixture.NewStorageAsync();
         var simulator = await AlotechSimulator.StartAsync(new AlotechSimulatorOptions());
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(AlotechHarness.Settings(azurite, simulator));
+        builder.Configuration.AddInMemoryCollection(AlotechHarness.Settings(storage, simulator));
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         builder.Services.AddSingleton<TimeProvider>(new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 7, 0, TimeSpan.Zero)));
         builder.Services.AddCdrFunctions(builder.Configuration);
@@ -62,7 +59,7 @@ internal sealed class ApiHarness : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         var client = new HttpClient { BaseAddress = new Uri(address.TrimEnd('/') + "/api/") };
         client.DefaultRequestHeaders.Add(CdrApiRoutes.KeyHeader, Key);
-        var harness = new ApiHarness(azurite, simulator, app, client);
+        var harness = new ApiHarness(simulator, app, client);
         if (seed)
         {
             await app.Services.GetRequiredService<PullRunner>().BackfillAsync("alotech", From, To, null, CancellationToken.None);
@@ -81,6 +78,5 @@ internal sealed class ApiHarness : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         await Simulator.DisposeAsync();
-        await Azurite.DisposeAsync();
     }
 }

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Routing;
 namespace CdrFunctions.Tests.Integration;
 
 /// <summary>DeepCall push reports through the webhook on a real Kestrel → raw blob → normalize → lookup.</summary>
+[Collection(AzuriteCollection.Name)]
 public class DeepCallWebhookTests
 {
     private static readonly DateTimeOffset From = new(2026, 11, 21, 21, 0, 0, TimeSpan.Zero);

@@ -1,10 +1,12 @@
 using System.Text.Json;
 using CdrFunctions.Simulators.Alotech;
 using CdrFunctions.Simulators.Azurite;
+using CdrFunctions.Tests.Integration;
 using CdrFunctions.Simulators.DeepCall;
 
 namespace CdrFunctions.Tests.Cli;
 
+[Collection(AzuriteCollection.Name)]
 public class CdrCommandTests
 {
     private static readonly string Example = Path.Combine(AppContext.BaseDirectory, "Payloads", "Alotech", "page-example.json");
@@ -98,11 +100,11 @@ public class CdrCommandTests
     [Fact]
     public async Task Pull_normalize_lookup_and_calls_work_from_the_command_line()
     {
-        await using var azurite = await AzuriteProcess.StartAsync();
+        var storage = await AzuriteFixture.NewStorageAsync();
         await using var simulator = await AlotechSimulator.StartAsync(new AlotechSimulatorOptions());
         var env = new Dictionary<string, string>
         {
-            ["CdrStorage"] = azurite.ConnectionString,
+            ["CdrStorage"] = storage,
             ["Vendors__Alotech__Enabled"] = "true",
             ["Vendors__Alotech__BaseUrl"] = simulator.BaseUrl.AbsoluteUri,
             ["Vendors__Alotech__AppToken"] = simulator.State.Options.AppToken,
@@ -135,8 +137,8 @@ public class CdrCommandTests
     [Fact]
     public async Task Demo_once_pulls_normalizes_and_finds_a_call()
     {
-        await using var azurite = await AzuriteProcess.StartAsync();
-        var r = await CdrProcess.RunAsync(new Dictionary<string, string> { ["CdrStorage"] = azurite.ConnectionString }, "demo", "--once", "--hours", "3");
+        var storage = await AzuriteFixture.NewStorageAsync();
+        var r = await CdrProcess.RunAsync(new Dictionary<string, string> { ["CdrStorage"] = storage }, "demo", "--once", "--hours", "3");
         Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
         // Every simulated vendor was pulled, normalized and one of its calls found by id.
         Assert.Equal(CdrFunctions.Simulators.Common.VendorSimulations.All.Count, r.StdoutLines.Count(l => l.StartsWith("Lookup of ", StringComparison.Ordinal)));
@@ -149,10 +151,10 @@ public class CdrCommandTests
     [Fact]
     public async Task Demo_keeps_serving_the_api_until_ctrl_c()
     {
-        await using var azurite = await AzuriteProcess.StartAsync();
+        var storage = await AzuriteFixture.NewStorageAsync();
         var port = LiveCdrProcess.FreePort();
         using var demo = LiveCdrProcess.Start(
-            new Dictionary<string, string> { ["CdrStorage"] = azurite.ConnectionString, ["Run__Url"] = $"http://127.0.0.1:{port}" },
+            new Dictionary<string, string> { ["CdrStorage"] = storage, ["Run__Url"] = $"http://127.0.0.1:{port}" },
             "demo", "--hours", "2");
         await demo.WaitForOutputAsync("Press Ctrl+C", TimeSpan.FromMinutes(2));
 
@@ -176,11 +178,11 @@ public class CdrCommandTests
     [Fact]
     public async Task Lookup_live_asks_deepcall_for_a_call_not_in_the_table()
     {
-        await using var azurite = await AzuriteProcess.StartAsync();
+        var storage = await AzuriteFixture.NewStorageAsync();
         await using var simulator = await DeepCallSimulator.StartAsync();
         var env = new Dictionary<string, string>
         {
-            ["CdrStorage"] = azurite.ConnectionString,
+            ["CdrStorage"] = storage,
             ["Vendors__DeepCall__Host"] = simulator.BaseUrl.AbsoluteUri,
             ["Vendors__DeepCall__UserId"] = simulator.State.Options.UserId,
             ["Vendors__DeepCall__Token"] = simulator.State.Options.Token,

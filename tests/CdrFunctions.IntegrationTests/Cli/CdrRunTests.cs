@@ -4,12 +4,12 @@ using System.Net.Sockets;
 using System.Text;
 using CdrFunctions.Pipeline.Api;
 using CdrFunctions.Simulators.Alotech;
-using CdrFunctions.Simulators.Azurite;
 using CdrFunctions.Tests.Integration;
 
 namespace CdrFunctions.Tests.Cli;
 
 /// <summary><c>cdr run</c> as a user runs it: a scheduled pull happens, the poller normalizes, the API answers, SIGINT stops it.</summary>
+[Collection(AzuriteCollection.Name)]
 public class CdrRunTests
 {
     private const string Key = "run-test-key";
@@ -17,12 +17,12 @@ public class CdrRunTests
     [Fact]
     public async Task Cdr_run_pulls_on_schedule_normalizes_serves_the_api_and_stops_on_ctrl_c()
     {
-        await using var azurite = await AzuriteProcess.StartAsync();
+        var storage = await AzuriteFixture.NewStorageAsync();
         await using var simulator = await AlotechSimulator.StartAsync(new AlotechSimulatorOptions());
         var port = FreePort();
         var now = DateTimeOffset.UtcNow;
         var start = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero).AddHours(-3);
-        var env = AlotechHarness.Settings(azurite, simulator, new Dictionary<string, string?>
+        var env = AlotechHarness.Settings(storage, simulator, new Dictionary<string, string?>
         {
             ["Vendors:Alotech:Schedule"] = "*/2 * * * * *",
             ["Vendors:Alotech:StartFrom"] = start.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
@@ -102,8 +102,8 @@ public class CdrRunTests
     [Fact]
     public async Task Cdr_status_prints_a_row_per_vendor()
     {
-        await using var azurite = await AzuriteProcess.StartAsync();
-        var r = await CdrProcess.RunAsync(new Dictionary<string, string> { ["CdrStorage"] = azurite.ConnectionString }, "status");
+        var storage = await AzuriteFixture.NewStorageAsync();
+        var r = await CdrProcess.RunAsync(new Dictionary<string, string> { ["CdrStorage"] = storage }, "status");
         Assert.Equal(0, r.ExitCode);
         Assert.Contains("alotech", r.Stdout, StringComparison.Ordinal);
         Assert.Contains("off", r.Stdout, StringComparison.Ordinal);

@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging.Testing;
 namespace CdrFunctions.Tests.Integration;
 
 /// <summary>Simulator → pull → raw blob → normalize → table + curated + quarantine → lookup, on a real Azurite.</summary>
+[Collection(AzuriteCollection.Name)]
 public class AlotechEndToEndTests
 {
     private static readonly DateTimeOffset From = new(2026, 11, 21, 21, 0, 0, TimeSpan.Zero);

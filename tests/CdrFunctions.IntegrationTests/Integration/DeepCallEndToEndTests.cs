@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 namespace CdrFunctions.Tests.Integration;
 
 /// <summary>DeepCall simulator → pull → raw → normalize → lookup, on a real Azurite.</summary>
+[Collection(AzuriteCollection.Name)]
 public class DeepCallEndToEndTests
 {
     private static readonly DateTimeOffset From = new(2026, 11, 21, 21, 0, 0, TimeSpan.Zero);

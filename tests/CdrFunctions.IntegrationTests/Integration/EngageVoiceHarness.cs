@@ -2,7 +2,6 @@ using CdrFunctions.Pipeline.Lookup;
 using CdrFunctions.Pipeline.Normalize;
 using CdrFunctions.Pipeline.Pull;
 using CdrFunctions.Pipeline.Storage;
-using CdrFunctions.Simulators.Azurite;
 using CdrFunctions.Simulators.EngageVoice;
 using CdrFunctions.Vendors;
 using Microsoft.Extensions.Configuration;
@@ -14,21 +13,19 @@ using Microsoft.Extensions.Time.Testing;
 namespace CdrFunctions.Tests.Integration;
 
 /// <summary>
-/// Azurite + the Engage Voice simulator (which also plays the RingCentral platform) + the production service
+/// The shared Azurite (a storage account of its own) + the Engage Voice simulator (which also plays the RingCentral platform) + the production service
 /// graph from configuration, in RingCentral JWT mode unless settings say otherwise. The simulator's tokens
 /// and exchange limit run on the same fake clock as the connector.
 /// </summary>
 internal sealed class EngageVoiceHarness : IAsyncDisposable
 {
-    private EngageVoiceHarness(AzuriteProcess azurite, EngageVoiceSimulator simulator, ServiceProvider services, FakeTimeProvider time)
+    private EngageVoiceHarness(EngageVoiceSimulator simulator, ServiceProvider services, FakeTimeProvider time)
     {
-        Azurite = azurite;
         Simulator = simulator;
         Services = services;
         Time = time;
     }
 
-    public AzuriteProcess Azurite { get; }
     public EngageVoiceSimulator Simulator { get; }
     public ServiceProvider Services { get; }
     public FakeTimeProvider Time { get; }
@@ -44,11 +41,11 @@ internal sealed class EngageVoiceHarness : IAsyncDisposable
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 7, 0, TimeSpan.Zero));
         var options = simulatorOptions ?? new EngageVoiceSimulatorOptions();
         options.Time = time;
-        var azurite = await AzuriteProcess.StartAsync();
+        var storage = await AzuriteFixture.NewStorageAsync();
         var simulator = await EngageVoiceSimulator.StartAsync(options);
         var config = new Dictionary<string, string?>
         {
-            ["CdrStorage"] = azurite.ConnectionString,
+            ["CdrStorage"] = storage,
             ["Vendors:EngageVoice:Enabled"] = "true",
             ["Vendors:EngageVoice:BaseUrl"] = simulator.BaseUrl.AbsoluteUri,
             ["Vendors:EngageVoice:RingCentralServer"] = simulator.BaseUrl.AbsoluteUri,
@@ -90,7 +87,7 @@ internal sealed class EngageVoiceHarness : IAsyncDisposable
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddFakeLogging());
         services.AddSingleton<TimeProvider>(time);
         services.AddCdrFunctions(configuration);
-        return new EngageVoiceHarness(azurite, simulator, services.BuildServiceProvider(validateScopes: true), time);
+        return new EngageVoiceHarness(simulator, services.BuildServiceProvider(validateScopes: true), time);
     }
 
     public async Task<List<NormalizeResult>> NormalizeAllAsync(DateTimeOffset from, DateTimeOffset to)
@@ -107,6 +104,5 @@ internal sealed class EngageVoiceHarness : IAsyncDisposable
     {
         await Services.DisposeAsync();
         await Simulator.DisposeAsync();
-        await Azurite.DisposeAsync();
     }
 }

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace CdrFunctions.Tests.Integration;
 
 /// <summary>The jobs `cdr run` and the Functions triggers share: the raw blob poller and the scheduled-pull entry point.</summary>
+[Collection(AzuriteCollection.Name)]
 public class LocalJobsTests
 {
     private static readonly DateTimeOffset From = new(2026, 11, 22, 8, 0, 0, TimeSpan.Zero);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using CdrFunctions.Pipeline.Api;
 using CdrFunctions.Pipeline.Lookup;
+using CdrFunctions.Tests.Integration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CdrFunctions.Tests.Api;
@@ -16,6 +17,7 @@ public sealed class ApiFixture : IAsyncLifetime
 }
 
 /// <summary>Every route and every error case of the lookup API, over HTTP on a real Kestrel and Azurite.</summary>
+[Collection(AzuriteCollection.Name)]
 public class LookupApiTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     private ApiHarness H => fixture.Harness;

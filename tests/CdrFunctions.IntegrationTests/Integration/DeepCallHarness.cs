@@ -4,7 +4,6 @@ using CdrFunctions.Pipeline.Lookup;
 using CdrFunctions.Pipeline.Normalize;
 using CdrFunctions.Pipeline.Pull;
 using CdrFunctions.Pipeline.Storage;
-using CdrFunctions.Simulators.Azurite;
 using CdrFunctions.Simulators.DeepCall;
 using CdrFunctions.Vendors;
 using CdrFunctions.Vendors.DeepCall;
@@ -21,23 +20,21 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace CdrFunctions.Tests.Integration;
 
-/// <summary>A real Azurite, the DeepCall simulator and the production service graph wired by configuration.</summary>
+/// <summary>The shared Azurite (a storage account of its own), the DeepCall simulator and the production service graph wired by configuration.</summary>
 internal sealed class DeepCallHarness : IAsyncDisposable
 {
     public const string WebhookSecret = "hook-secret-7d1e0c55b9a24f63";
 
     private WebApplication? _webhookHost;
 
-    private DeepCallHarness(AzuriteProcess azurite, DeepCallSimulator simulator, Dictionary<string, string?> config, FakeTimeProvider time)
+    private DeepCallHarness(DeepCallSimulator simulator, Dictionary<string, string?> config, FakeTimeProvider time)
     {
-        Azurite = azurite;
         Simulator = simulator;
         Config = config;
         Time = time;
         Services = Build(new ServiceCollection()).BuildServiceProvider(validateScopes: true);
     }
 
-    public AzuriteProcess Azurite { get; }
     public DeepCallSimulator Simulator { get; }
     public Dictionary<string, string?> Config { get; }
     public FakeTimeProvider Time { get; }
@@ -50,11 +47,11 @@ internal sealed class DeepCallHarness : IAsyncDisposable
 
     public static async Task<DeepCallHarness> StartAsync(DeepCallSimulatorOptions? simulatorOptions = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var azurite = await AzuriteProcess.StartAsync();
+        var storage = await AzuriteFixture.NewStorageAsync();
         var simulator = await DeepCallSimulator.StartAsync(simulatorOptions ?? new DeepCallSimulatorOptions());
         var config = new Dictionary<string, string?>
         {
-            ["CdrStorage"] = azurite.ConnectionString,
+            ["CdrStorage"] = storage,
             ["Vendors:DeepCall:Enabled"] = "true",
             ["Vendors:DeepCall:Host"] = simulator.BaseUrl.AbsoluteUri,
             ["Vendors:DeepCall:UserId"] = simulator.State.Options.UserId,
@@ -73,7 +70,7 @@ internal sealed class DeepCallHarness : IAsyncDisposable
         {
             config[k] = v;
         }
-        return new DeepCallHarness(azurite, simulator, config, new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 7, 0, TimeSpan.Zero)));
+        return new DeepCallHarness(simulator, config, new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 7, 0, TimeSpan.Zero)));
     }
 
     private IServiceCollection Build(IServiceCollection services)
@@ -149,6 +146,5 @@ internal sealed class DeepCallHarness : IAsyncDisposable
         }
         await Services.DisposeAsync();
         await Simulator.DisposeAsync();
-        await Azurite.DisposeAsync();
     }
 }

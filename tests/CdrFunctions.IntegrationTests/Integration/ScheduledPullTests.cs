@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CdrFunctions.Tests.Integration;
 
 /// <summary>The timer's job: checkpoints, lookback, settle delay, per-run cap, leases, failures.</summary>
+[Collection(AzuriteCollection.Name)]
 public class ScheduledPullTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 12, 7, 0, TimeSpan.Zero);

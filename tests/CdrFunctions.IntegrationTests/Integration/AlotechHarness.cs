@@ -4,7 +4,6 @@ using CdrFunctions.Pipeline.Normalize;
 using CdrFunctions.Pipeline.Pull;
 using CdrFunctions.Pipeline.Storage;
 using CdrFunctions.Simulators.Alotech;
-using CdrFunctions.Simulators.Azurite;
 using CdrFunctions.Vendors;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,20 +14,20 @@ using Microsoft.Extensions.Time.Testing;
 namespace CdrFunctions.Tests.Integration;
 
 /// <summary>
-/// A real Azurite (own ports, in memory) plus the Alotech simulator plus the production service graph,
-/// wired by configuration exactly as the hosts wire it. One per test, so tests never share state.
+/// The shared Azurite (a storage account of its own) plus the Alotech simulator plus the production service
+/// graph, wired by configuration exactly as the hosts wire it. One per test, so tests never share state.
 /// </summary>
 internal sealed class AlotechHarness : IAsyncDisposable
 {
-    private AlotechHarness(AzuriteProcess azurite, AlotechSimulator simulator, ServiceProvider services, FakeTimeProvider time)
+    private AlotechHarness(string storage, AlotechSimulator simulator, ServiceProvider services, FakeTimeProvider time)
     {
-        Azurite = azurite;
+        StorageConnection = storage;
         Simulator = simulator;
         Services = services;
         Time = time;
     }
 
-    public AzuriteProcess Azurite { get; }
+    public string StorageConnection { get; }
     public AlotechSimulator Simulator { get; }
     public ServiceProvider Services { get; }
     public FakeTimeProvider Time { get; }
@@ -41,18 +40,18 @@ internal sealed class AlotechHarness : IAsyncDisposable
     public static async Task<AlotechHarness> StartAsync(
         AlotechSimulatorOptions? simulatorOptions = null, IReadOnlyDictionary<string, string?>? settings = null, DateTimeOffset? now = null)
     {
-        var azurite = await AzuriteProcess.StartAsync();
+        var storage = await AzuriteFixture.NewStorageAsync();
         var simulator = await AlotechSimulator.StartAsync(simulatorOptions ?? new AlotechSimulatorOptions());
         var time = new FakeTimeProvider(now ?? new DateTimeOffset(2026, 11, 22, 12, 7, 0, TimeSpan.Zero));
-        return new AlotechHarness(azurite, simulator, BuildServices(azurite, simulator, time, settings), time);
+        return new AlotechHarness(storage, simulator, BuildServices(storage, simulator, time, settings), time);
     }
 
     /// <summary>Another service graph on the same storage and simulator, e.g. with a setting changed between runs.</summary>
-    public ServiceProvider CreateServices(IReadOnlyDictionary<string, string?> settings) => BuildServices(Azurite, Simulator, Time, settings);
+    public ServiceProvider CreateServices(IReadOnlyDictionary<string, string?> settings) => BuildServices(StorageConnection, Simulator, Time, settings);
 
-    private static ServiceProvider BuildServices(AzuriteProcess azurite, AlotechSimulator simulator, TimeProvider time, IReadOnlyDictionary<string, string?>? settings)
+    private static ServiceProvider BuildServices(string storage, AlotechSimulator simulator, TimeProvider time, IReadOnlyDictionary<string, string?>? settings)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings(azurite, simulator, settings)).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings(storage, simulator, settings)).Build();
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddFakeLogging());
         services.AddSingleton(time);
@@ -60,12 +59,12 @@ internal sealed class AlotechHarness : IAsyncDisposable
         return services.BuildServiceProvider(validateScopes: true);
     }
 
-    /// <summary>The configuration every host in the tests gets: storage on this Azurite, Alotech on this simulator, fast retries.</summary>
-    public static Dictionary<string, string?> Settings(AzuriteProcess azurite, AlotechSimulator simulator, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <summary>The configuration every host in the tests gets: this storage account, Alotech on this simulator, fast retries.</summary>
+    public static Dictionary<string, string?> Settings(string storage, AlotechSimulator simulator, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var config = new Dictionary<string, string?>
         {
-            ["CdrStorage"] = azurite.ConnectionString,
+            ["CdrStorage"] = storage,
             ["Vendors:Alotech:Enabled"] = "true",
             ["Vendors:Alotech:BaseUrl"] = simulator.BaseUrl.AbsoluteUri,
             ["Vendors:Alotech:AppToken"] = simulator.State.Options.AppToken,
@@ -121,6 +120,5 @@ internal sealed class AlotechHarness : IAsyncDisposable
     {
         await Services.DisposeAsync();
         await Simulator.DisposeAsync();
-        await Azurite.DisposeAsync();
     }
 }

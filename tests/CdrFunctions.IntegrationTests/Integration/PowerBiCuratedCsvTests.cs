@@ -12,6 +12,7 @@ namespace CdrFunctions.Tests.Infra;
 /// an engine that shares no code with ours (DuckDB): its column list and types, every call once, and the folder
 /// date incremental refresh filters on is the UTC day each call started.
 /// </summary>
+[Collection(AzuriteCollection.Name)]
 public partial class PowerBiCuratedCsvTests
 {
     // Two days: 22:00 and 23:00 on the 21st, 00:00 and 01:00 on the 22nd.

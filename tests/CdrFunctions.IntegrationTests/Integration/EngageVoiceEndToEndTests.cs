@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CdrFunctions.Tests.Integration;
 
 /// <summary>Engage Voice simulator → pull → raw CSV blob → normalize → lookup, on a real Azurite.</summary>
+[Collection(AzuriteCollection.Name)]
 public class EngageVoiceEndToEndTests
 {
     private static readonly DateTimeOffset From = new(2026, 11, 21, 21, 0, 0, TimeSpan.Zero);

@@ -12,7 +12,7 @@ public sealed class AzuriteProcessTests
     [Fact]
     public async Task Start_serves_blobs_and_tables_then_dispose_closes_all_ports()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         var ct = timeout.Token;
         int blobPort, queuePort, tablePort;
 
@@ -55,31 +55,38 @@ public sealed class AzuriteProcessTests
     }
 
     [Fact]
-    public async Task Two_instances_run_side_by_side_and_dispose_is_idempotent()
+    public async Task Extra_accounts_are_isolated_from_each_other_and_dispose_is_idempotent()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         var ct = timeout.Token;
-        await using var first = await AzuriteProcess.StartAsync(new AzuriteStartOptions(), ct);
-        var second = await AzuriteProcess.StartAsync(new AzuriteStartOptions { InMemory = true }, ct);
-        int secondBlobPort;
+        var azurite = await AzuriteProcess.StartAsync(new AzuriteStartOptions { ExtraAccounts = ["alpha", "beta"] }, ct);
+        var blobPort = azurite.BlobPort;
         try
         {
-            secondBlobPort = second.BlobPort;
-            Assert.NotEqual(first.BlobPort, second.BlobPort);
-            Assert.NotEqual(first.ConnectionString, second.ConnectionString);
+            var alpha = azurite.ConnectionStringFor("alpha");
+            Assert.Contains("AccountName=alpha;", alpha, StringComparison.Ordinal);
+            Assert.Contains($"BlobEndpoint=http://127.0.0.1:{blobPort}/alpha;", alpha, StringComparison.Ordinal);
 
-            // Data written to one instance is invisible to the other.
-            await new BlobServiceClient(first.ConnectionString).GetBlobContainerClient("only-in-first").CreateAsync(cancellationToken: ct);
-            Assert.False(await new BlobServiceClient(second.ConnectionString).GetBlobContainerClient("only-in-first").ExistsAsync(ct));
+            // Data written to one account is invisible to the others; the default account still works.
+            await new BlobServiceClient(alpha).GetBlobContainerClient("only-in-alpha").CreateAsync(cancellationToken: ct);
+            await new TableServiceClient(alpha).GetTableClient("OnlyInAlpha").CreateAsync(ct);
+            foreach (var other in new[] { azurite.ConnectionStringFor("beta"), azurite.ConnectionString })
+            {
+                Assert.False(await new BlobServiceClient(other).GetBlobContainerClient("only-in-alpha").ExistsAsync(ct));
+                var tables = new List<string>();
+                await foreach (var t in new TableServiceClient(other).QueryAsync(cancellationToken: ct))
+                {
+                    tables.Add(t.Name);
+                }
+                Assert.DoesNotContain("OnlyInAlpha", tables);
+            }
         }
         finally
         {
-            await second.DisposeAsync();
+            await azurite.DisposeAsync();
         }
 
-        await second.DisposeAsync(); // second call is a no-op
-
-        Assert.False(AzuriteLocator.IsListening("127.0.0.1", secondBlobPort));
-        Assert.True(AzuriteLocator.IsListening("127.0.0.1", first.BlobPort));
+        await azurite.DisposeAsync(); // second call is a no-op
+        Assert.False(AzuriteLocator.IsListening("127.0.0.1", blobPort));
     }
 }
