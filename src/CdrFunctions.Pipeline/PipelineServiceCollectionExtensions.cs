@@ -3,6 +3,7 @@ using CdrFunctions.Pipeline.Lookup;
 using CdrFunctions.Pipeline.Normalize;
 using CdrFunctions.Pipeline.Pull;
 using CdrFunctions.Pipeline.Resilience;
+using CdrFunctions.Pipeline.RateLimits;
 using CdrFunctions.Pipeline.Storage;
 using CdrFunctions.Pipeline.Vendors;
 using Microsoft.Extensions.Configuration;
@@ -20,6 +21,7 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton(_ => CdrStorage.FromConfiguration(configuration));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<VendorCatalog>();
+        services.TryAddSingleton<RateLimiterRegistry>();
         services.TryAddSingleton<RawLander>();
         services.TryAddSingleton<CheckpointStore>();
         services.TryAddSingleton<VendorRateLimiters>();

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using CdrFunctions.Pipeline.Landing;
+using CdrFunctions.Pipeline.RateLimits;
 using CdrFunctions.Pipeline.Resilience;
 using CdrFunctions.Pipeline.Storage;
 using CdrFunctions.Pipeline.Time;
@@ -72,7 +73,7 @@ public sealed class PullRunner(
         var metrics = PullMetrics.Begin();
         var warnings = new List<string>();
         var current = leased;
-        var (results, error) = await LandWindowsAsync(vendor, plan, async landed =>
+        var (results, error, limited) = await LandWindowsAsync(vendor, plan, async landed =>
         {
             if (landed.Window.End <= current!.Watermark)
             {
@@ -92,10 +93,13 @@ public sealed class PullRunner(
         var result = new PullRunResult
         {
             Vendor = vendor.Name,
-            Status = error is not null ? PullRunStatus.Failed : plan.Count == 0 ? PullRunStatus.NothingDue : PullRunStatus.Completed,
+            Status = error is not null ? PullRunStatus.Failed
+                : limited is not null ? PullRunStatus.RateLimited
+                : plan.Count == 0 ? PullRunStatus.NothingDue : PullRunStatus.Completed,
             Windows = results,
             Retries = metrics.Retries,
-            Warnings = [.. results.SelectMany(r => r.Warnings.Select(w => $"{r.Window}: {w}")), .. warnings],
+            Warnings = [.. results.SelectMany(r => r.Warnings.Select(w => $"{r.Window}: {w}")), .. warnings,
+                .. limited is null ? [] : new[] { $"rate limited, resumes next run: {limited.Value.Reason}; stopped before {limited.Value.Window}" }],
             Error = error,
             CheckpointBefore = leased.Watermark,
             CheckpointAfter = current?.Watermark,
@@ -119,14 +123,15 @@ public sealed class PullRunner(
         }
         var plan = new WindowGrid(vendor.Schedule.WindowSize).Cover(from.ToUniversalTime(), to.ToUniversalTime()).Select(w => (w, false)).ToList();
         var metrics = PullMetrics.Begin();
-        var (results, error) = await LandWindowsAsync(vendor, plan, null, progress, cancellationToken).ConfigureAwait(false);
+        var (results, error, limited) = await LandWindowsAsync(vendor, plan, null, progress, cancellationToken).ConfigureAwait(false);
         return new PullRunResult
         {
             Vendor = vendor.Name,
-            Status = error is null ? PullRunStatus.Completed : PullRunStatus.Failed,
+            Status = error is not null ? PullRunStatus.Failed : limited is not null ? PullRunStatus.RateLimited : PullRunStatus.Completed,
             Windows = results,
             Retries = metrics.Retries,
-            Warnings = [.. results.SelectMany(r => r.Warnings.Select(w => $"{r.Window}: {w}"))],
+            Warnings = [.. results.SelectMany(r => r.Warnings.Select(w => $"{r.Window}: {w}")),
+                .. limited is null ? [] : new[] { $"rate limited: {limited.Value.Reason}; resume with --from {limited.Value.Window.Start:yyyy-MM-ddTHH:mm:ssZ}" }],
             Error = error,
         };
     }
@@ -135,10 +140,11 @@ public sealed class PullRunner(
     /// Lands the planned windows, up to the vendor's <see cref="PullSchedule.WindowConcurrency"/> at a time (their
     /// requests share the vendor's rate limiter). <paramref name="afterEach"/> sees committed windows strictly in
     /// plan order, so a checkpoint only moves over a contiguous run of them. A failed window stops new ones from
-    /// starting while running ones finish; so does <paramref name="afterEach"/> saying stop. Returns what landed
-    /// (in plan order) and the first failure, if any.
+    /// starting while running ones finish; so do a rate limit (ours or the vendor's 429: not a failure, the rest
+    /// resumes next run) and <paramref name="afterEach"/> saying stop. Returns what landed (in plan order), the
+    /// first failure and the first rate limit, if any.
     /// </summary>
-    private async Task<(List<WindowPullResult> Landed, string? Error)> LandWindowsAsync(
+    private async Task<(List<WindowPullResult> Landed, string? Error, (TimeWindow Window, string Reason)? Limited)> LandWindowsAsync(
         ICdrVendor vendor, IReadOnlyList<(TimeWindow Window, bool Repull)> plan, Func<WindowPullResult, Task<bool>>? afterEach,
         IProgress<PullProgress>? progress, CancellationToken cancellationToken)
     {
@@ -149,6 +155,8 @@ public sealed class PullRunner(
         long records = 0;
         var stop = false;
         string? error = null;
+        (TimeWindow, string)? limited = null;
+        var limitedIndex = int.MaxValue;
         var errorIndex = int.MaxValue;
         Exception? fatal = null;
         TimeWindow? current = null;
@@ -179,6 +187,16 @@ public sealed class PullRunner(
                 results[i] = await finished.ConfigureAwait(false);
                 done++;
                 records += results[i]!.Records;
+            }
+            catch (Exception e) when (e is RateLimitWaitException or VendorRateLimitedException)
+            {
+                // Not a failure: the window is simply not pulled yet; the checkpoint stops before it and no new window starts.
+                stop = true;
+                if (i < limitedIndex)
+                {
+                    (limited, limitedIndex) = ((plan[i].Window, e.Message), i);
+                }
+                logger.LogWarning("Vendor {Vendor}: rate limited before window {Window} ({Reason}); the rest resumes next run", vendor.Name, plan[i].Window, e.Message);
             }
             catch (Exception e) when (IsWindowFailure(e, cancellationToken))
             {
@@ -212,7 +230,7 @@ public sealed class PullRunner(
         }
         current = null;
         Report();
-        return ([.. results.OfType<WindowPullResult>()], error);
+        return ([.. results.OfType<WindowPullResult>()], error, limited);
     }
 
     private async Task<WindowPullResult> LandOneAsync(ICdrVendor vendor, (TimeWindow Window, bool Repull) item, CancellationToken cancellationToken)
