@@ -39,7 +39,9 @@ internal static class BackfillBench
             ["Vendors:Alotech:AppToken"] = simulator.State.Options.AppToken,
             ["Vendors:Alotech:TimeZone"] = simulator.State.Options.TimeZone,
             ["Vendors:Alotech:Http:RateLimit"] = $"{AllowedPerSecond}/1s",
-            ["Vendors:Alotech:WindowConcurrency"] = "4",
+            // Windows in flight must cover rate × round trip (20/s × up to ~0.5 s here under load), or the
+            // round trips, not the limit, set the pace: every window of the backfill at once.
+            ["Vendors:Alotech:WindowConcurrency"] = hours.ToString(System.Globalization.CultureInfo.InvariantCulture),
         }).Build();
         var services = new ServiceCollection();
         services.AddLogging();
