@@ -2,6 +2,7 @@ using CdrFunctions.Pipeline.Landing;
 using CdrFunctions.Pipeline.Lookup;
 using CdrFunctions.Pipeline.Normalize;
 using CdrFunctions.Pipeline.Pull;
+using CdrFunctions.Pipeline.Resilience;
 using CdrFunctions.Pipeline.RateLimits;
 using CdrFunctions.Pipeline.Storage;
 using CdrFunctions.Pipeline.Vendors;
@@ -23,6 +24,7 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<RateLimiterRegistry>();
         services.TryAddSingleton<RawLander>();
         services.TryAddSingleton<CheckpointStore>();
+        services.TryAddSingleton<VendorRateLimiters>();
         services.TryAddSingleton<PullRunner>();
         services.TryAddSingleton<Normalizer>();
         services.TryAddSingleton<CallLookup>();

@@ -10,13 +10,26 @@ namespace CdrFunctions.Pipeline.Parsing;
 /// </summary>
 public static class JsonValues
 {
-    public static string? Text(JsonElement v, string field, out string? text)
+    /// <summary>
+    /// Text of a string or number. Invalid UTF-8 or a lone surrogate is repaired with a warning in
+    /// <paramref name="warnings"/>; without a collector (an id, which must be exact) it is an error.
+    /// </summary>
+    public static string? Text(JsonElement v, string field, out string? text, RecordWarnings? warnings = null)
     {
         switch (v.ValueKind)
         {
             case JsonValueKind.String:
-                var s = v.GetString()!.Trim();
+                var s = SafeJson.Text(v, out var repaired).Trim();
                 text = s.Length == 0 ? null : s;
+                if (repaired)
+                {
+                    if (warnings is null)
+                    {
+                        text = null;
+                        return $"field '{field}' holds invalid UTF-8 or a lone surrogate";
+                    }
+                    warnings.Repaired(field);
+                }
                 return null;
             case JsonValueKind.Number:
                 text = v.GetRawText();
@@ -47,7 +60,7 @@ public static class JsonValues
                 value = n == 1;
                 return null;
             case JsonValueKind.String:
-                var s = v.GetString()!.Trim();
+                var s = StringOf(v);
                 if (s.Length == 0)
                 {
                     return null;
@@ -86,7 +99,7 @@ public static class JsonValues
                 d = v.GetDouble();
                 break;
             case JsonValueKind.String:
-                var s = v.GetString()!.Trim();
+                var s = StringOf(v);
                 if (s.Length == 0)
                 {
                     return null;
@@ -112,8 +125,34 @@ public static class JsonValues
         return null;
     }
 
-    /// <summary>A wall-clock time (<c>yyyy-MM-dd HH:mm:ss</c> and close variants) in the vendor's zone, as UTC; empty and all-zero dates are unknown.</summary>
-    public static string? LocalTime(JsonElement v, string field, VendorClock clock, out DateTimeOffset? utc)
+    /// <summary>A duration in whole seconds (see <see cref="Count"/>); an implausible one is unknown with a warning, or an error without a collector.</summary>
+    public static string? Duration(JsonElement v, string field, out int? seconds, RecordWarnings? warnings)
+    {
+        if (Count(v, field, out seconds) is { } error)
+        {
+            return error;
+        }
+        if (seconds is { } s && CallTimes.DurationOutOfRange(field, s) is { } range)
+        {
+            seconds = null;
+            if (warnings is null)
+            {
+                return range;
+            }
+            warnings.Add(range + "; left unknown");
+        }
+        return null;
+    }
+
+    /// <summary>The trimmed text of a JSON string; bad bytes become U+FFFD (the caller's parse then names the field).</summary>
+    public static string StringOf(JsonElement v) => SafeJson.Text(v, out _).Trim();
+
+    /// <summary>
+    /// A wall-clock time (<c>yyyy-MM-dd HH:mm:ss</c> and close variants) in the vendor's zone, as UTC; empty and
+    /// zero dates (<c>0000-00-00</c>, <c>0001-01-01 00:00:00</c>) are unknown. A time outside 2000–2099 is an error,
+    /// or, given <paramref name="warnings"/> (a field the call can do without), unknown with a warning.
+    /// </summary>
+    public static string? LocalTime(JsonElement v, string field, VendorClock clock, out DateTimeOffset? utc, RecordWarnings? warnings = null)
     {
         utc = null;
         if (v.ValueKind == JsonValueKind.Null)
@@ -124,12 +163,26 @@ public static class JsonValues
         {
             return WrongType(field, v, "a time like 2025-11-22 13:43:18");
         }
-        var s = v.GetString()!;
+        var s = SafeJson.Text(v, out _);
         if (!LocalTimes.TryParseIsoLike(s, out var local, out var empty))
         {
             return $"field '{field}' is \"{Clip(s)}\", expected a time like 2025-11-22 13:43:18";
         }
-        utc = empty ? null : clock.ToUtc(local);
+        if (empty || CallTimes.IsZeroDate(local))
+        {
+            return null;
+        }
+        if (!CallTimes.TryToUtc(clock, local, out var converted))
+        {
+            var range = CallTimes.OutOfRange(field, local)!;
+            if (warnings is null)
+            {
+                return range;
+            }
+            warnings.Add(range + "; left unknown");
+            return null;
+        }
+        utc = converted;
         return null;
     }
 

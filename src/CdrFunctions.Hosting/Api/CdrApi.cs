@@ -59,11 +59,11 @@ public sealed class CdrApi(
             }
             if (!TryInstant(q["to"], out var to, time.GetUtcNow()))
             {
-                return ApiProblems.BadRequest("to", "to must be an ISO-8601 instant, e.g. 2026-11-22T10:00:00Z.");
+                return ApiProblems.BadRequest("to", "to must be an ISO-8601 instant between the years 0001 and 9999, e.g. 2026-11-22T10:00:00Z.");
             }
             if (!TryInstant(q["from"], out var from, to - DefaultRange))
             {
-                return ApiProblems.BadRequest("from", "from must be an ISO-8601 instant, e.g. 2026-11-21T10:00:00Z.");
+                return ApiProblems.BadRequest("from", "from must be an ISO-8601 instant between the years 0001 and 9999, e.g. 2026-11-21T10:00:00Z.");
             }
             string? vendorName = null;
             if (q["vendor"].FirstOrDefault() is { Length: > 0 } v)
@@ -157,6 +157,7 @@ public sealed class CdrApi(
         }
         var ok = DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out value);
         value = value.ToUniversalTime();
-        return ok;
+        // The first and last day of the calendar are no call times, and key arithmetic on them overflows.
+        return ok && value > DateTimeOffset.MinValue.AddDays(1) && value < DateTimeOffset.MaxValue.AddDays(-1);
     }
 }

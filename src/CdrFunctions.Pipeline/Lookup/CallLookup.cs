@@ -25,6 +25,9 @@ public sealed class CallLookup(CdrStorage storage)
     public const int MaxPageSize = 1000;
     private const string TokenPrefix = "v1.";
 
+    /// <summary>A token this API wrote is valid UTF-8; anything else is refused rather than passed on repaired.</summary>
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     // Only numbers written with '+' are reformatted (the region is then irrelevant); others are matched by their digits.
     private static readonly PhoneNumberNormalizer InternationalNumbers = new("US");
 
@@ -112,14 +115,14 @@ public sealed class CallLookup(CdrStorage storage)
             }
             var b64 = token[TokenPrefix.Length..].Replace('-', '+').Replace('_', '/');
             b64 = b64.PadRight(b64.Length + ((4 - (b64.Length % 4)) % 4), '=');
-            var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(b64));
+            var decoded = StrictUtf8.GetString(Convert.FromBase64String(b64));
             if (decoded.Length == 0 || decoded.Any(char.IsControl))
             {
                 throw new FormatException();
             }
             return decoded;
         }
-        catch (FormatException)
+        catch (Exception e) when (e is FormatException or DecoderFallbackException)
         {
             throw new LookupArgumentException("continuationToken", "continuationToken is not a token this API returned.");
         }

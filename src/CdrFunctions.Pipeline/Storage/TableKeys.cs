@@ -85,5 +85,8 @@ public static class TableKeys
 
     /// <summary>Row-key bounds selecting start times in <c>[from, to)</c> of a number partition.</summary>
     public static (string LowerInclusive, string UpperExclusive) NumberRange(DateTimeOffset from, DateTimeOffset to) =>
-        (InvertedTicks(to.AddTicks(-1)), InvertedTicks(from.AddTicks(-1)));
+        (InvertedTicks(OneTickBefore(to)), InvertedTicks(OneTickBefore(from)));
+
+    private static DateTimeOffset OneTickBefore(DateTimeOffset instant) =>
+        instant.UtcTicks == 0 ? new DateTimeOffset(0, TimeSpan.Zero) : instant.ToUniversalTime().AddTicks(-1);
 }

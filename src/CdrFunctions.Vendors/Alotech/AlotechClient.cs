@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using CdrFunctions.Pipeline.Parsing;
 using CdrFunctions.Pipeline.Resilience;
 using CdrFunctions.Pipeline.Time;
 using Microsoft.Extensions.Logging;
@@ -138,12 +139,12 @@ public sealed class AlotechClient
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("CallList", out var list) || list.ValueKind != JsonValueKind.Array)
             {
                 var message = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String
-                    ? m.GetString()!
+                    ? SafeJson.Text(m, out _)
                     : VendorApiException.Excerpt(Encoding.UTF8.GetString(body), _options.AppToken);
                 throw new VendorApiException(AlotechVendor.VendorName,
                     $"the response has no CallList: {VendorApiException.Excerpt(message, _options.AppToken)}", retryable: true);
             }
-            var cursor = root.TryGetProperty("cursor", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+            var cursor = SafeJson.TryGet(root, "cursor", out var c) && c.ValueKind == JsonValueKind.String ? SafeJson.Text(c, out _) : null;
             return new AlotechPage(body, list.GetArrayLength(), cursor);
         }
     }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using CdrFunctions.Pipeline.Model;
 using CdrFunctions.Pipeline.Parsing;
@@ -17,11 +18,16 @@ namespace CdrFunctions.Vendors.Alotech;
 public sealed class AlotechParser(VendorClock clock, PhoneNumberNormalizer phones) : IDisposable
 {
     private readonly ArrayBufferWriter<byte> _extrasBuffer = new(1024);
+    private readonly RecordWarnings _warnings = new();
     private Utf8JsonWriter? _extras;
 
     public void Dispose() => _extras?.Dispose();
 
-    public async IAsyncEnumerable<ParseResult> ParseAsync(Stream raw, RawFileInfo file, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Never throws for bad data: each record is mapped in its own guard, and the file in one.</summary>
+    public IAsyncEnumerable<ParseResult> ParseAsync(Stream raw, RawFileInfo file, CancellationToken cancellationToken) =>
+        ParseGuard.FileAsync(ParseFileAsync(raw, cancellationToken), cancellationToken);
+
+    private async IAsyncEnumerable<ParseResult> ParseFileAsync(Stream raw, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var (first, stream) = await JsonFileShape.PeekAsync(raw, cancellationToken).ConfigureAwait(false);
         await using var replay = stream.ConfigureAwait(false);
@@ -88,7 +94,7 @@ public sealed class AlotechParser(VendorClock clock, PhoneNumberNormalizer phone
                 yield break;
             }
             var item = items.Current;
-            pages ??= item.ValueKind == JsonValueKind.Object && item.TryGetProperty("CallList", out _);
+            pages ??= item.ValueKind == JsonValueKind.Object && SafeJson.TryGet(item, "CallList", out _);
             if (pages.Value)
             {
                 foreach (var result in ReadPage(item, index))
@@ -106,9 +112,9 @@ public sealed class AlotechParser(VendorClock clock, PhoneNumberNormalizer phone
 
     private IEnumerable<ParseResult> ReadPage(JsonElement page, int pageNumber)
     {
-        if (page.ValueKind != JsonValueKind.Object || !page.TryGetProperty("CallList", out var list) || list.ValueKind != JsonValueKind.Array)
+        if (page.ValueKind != JsonValueKind.Object || !SafeJson.TryGet(page, "CallList", out var list) || list.ValueKind != JsonValueKind.Array)
         {
-            yield return ParseResult.Bad(new Quarantined($"page {pageNumber}", "the page has no CallList array (an error response?)", Quarantined.Cap(page.GetRawText())));
+            yield return ParseResult.Bad(new Quarantined($"page {pageNumber}", "the page has no CallList array (an error response?)", Quarantined.Cap(SafeJson.RawText(page))));
             yield break;
         }
         var i = 0;
@@ -123,13 +129,21 @@ public sealed class AlotechParser(VendorClock clock, PhoneNumberNormalizer phone
     private static string NotJson(JsonException e) =>
         $"the file is not valid JSON at line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}: it may be truncated";
 
-    private ParseResult MapRecord(JsonElement rec, string position)
+    private ParseResult MapRecord(JsonElement rec, string position) =>
+        ParseGuard.Record((Parser: this, Rec: rec, Position: position), s => s.Parser.MapRecordUnguarded(s.Rec, s.Position), position, s => SafeJson.RawText(s.Rec));
+
+    private ParseResult MapRecordUnguarded(JsonElement rec, string position)
     {
+        if (JsonMarshal.GetRawUtf8Value(rec).Length is var size && size > ParseGuard.MaxRecordBytes)
+        {
+            return ParseResult.Bad(new Quarantined(position, ParseGuard.TooLarge(size), Quarantined.Cap(SafeJson.RawText(rec))));
+        }
         if (rec.ValueKind != JsonValueKind.Object)
         {
             return Bad(position, $"a record must be a JSON object, not {rec.ValueKind.ToString().ToLowerInvariant()}", rec);
         }
         var f = new Fields();
+        _warnings.Clear();
         _extrasBuffer.ResetWrittenCount();
         var extras = _extras ??= new Utf8JsonWriter(_extrasBuffer, CallExtras.WriterOptions);
         extras.Reset(_extrasBuffer);
@@ -142,6 +156,7 @@ public sealed class AlotechParser(VendorClock clock, PhoneNumberNormalizer phone
                 return Bad(position, error, rec);
             }
         }
+        _warnings.WriteTo(extras);
         extras.WriteEndObject();
         extras.Flush();
 
@@ -164,9 +179,9 @@ public sealed class AlotechParser(VendorClock clock, PhoneNumberNormalizer phone
             AnswerUtc = f.Answered == false ? null : f.TalkDate,
             EndUtc = f.HangupDate,
             QueueSeconds = f.WaitDuration,
-            TalkSeconds = f.Answered == false ? 0 : Seconds(f.TalkDate, f.HangupDate),
+            TalkSeconds = f.Answered == false ? 0 : CallTimes.Between(f.TalkDate, f.HangupDate),
             HoldSeconds = f.HoldDuration,
-            TotalSeconds = f.Duration ?? Seconds(f.CallDate, f.HangupDate),
+            TotalSeconds = f.Duration ?? CallTimes.Between(f.CallDate, f.HangupDate),
             Outcome = Outcome(f),
             AgentId = f.AgentId,
             AgentName = f.Agent,
@@ -188,13 +203,17 @@ public sealed class AlotechParser(VendorClock clock, PhoneNumberNormalizer phone
         : f.Answered == false ? (f.Inbound == false ? CallOutcome.Failed : CallOutcome.Missed)
         : CallOutcome.Unknown;
 
-    private static int? Seconds(DateTimeOffset? from, DateTimeOffset? to) =>
-        from is { } a && to is { } b && b >= a ? (int)(b - a).TotalSeconds : null;
-
     private string? Read(JsonProperty p, ref Fields f, Utf8JsonWriter extras)
     {
         var v = p.Value;
-        switch (p.Name)
+        var name = SafeJson.Name(p, out var badName);
+        if (badName)
+        {
+            _warnings.Repaired(name);
+            SafeJson.WriteProperty(p, extras);
+            return null;
+        }
+        switch (name)
         {
             case "key":
                 f.KeySeen = true;
@@ -203,9 +222,9 @@ public sealed class AlotechParser(VendorClock clock, PhoneNumberNormalizer phone
                 f.CallDateSeen = true;
                 return Time(v, "calldate", out f.CallDate);
             case "talkdate":
-                return Time(v, "talkdate", out f.TalkDate);
+                return JsonValues.LocalTime(v, "talkdate", clock, out f.TalkDate, _warnings);
             case "hangupdate":
-                return Time(v, "hangupdate", out f.HangupDate);
+                return JsonValues.LocalTime(v, "hangupdate", clock, out f.HangupDate, _warnings);
             case "inbound":
                 return JsonValues.Bool(v, "inbound", out f.Inbound);
             case "answered":
@@ -215,38 +234,47 @@ public sealed class AlotechParser(VendorClock clock, PhoneNumberNormalizer phone
             case "voicemail":
                 return JsonValues.Bool(v, "voicemail", out f.Voicemail);
             case "waitduration":
-                return JsonValues.Count(v, "waitduration", out f.WaitDuration);
+                return JsonValues.Duration(v, "waitduration", out f.WaitDuration, _warnings);
             case "duration":
-                return JsonValues.Count(v, "duration", out f.Duration);
+                return JsonValues.Duration(v, "duration", out f.Duration, _warnings);
             case "holdduration":
-                return JsonValues.Count(v, "holdduration", out f.HoldDuration);
+                return JsonValues.Duration(v, "holdduration", out f.HoldDuration, _warnings);
             case "transferred":
                 return JsonValues.Count(v, "transferred", out f.Transferred);
             case "agent":
-                return JsonValues.Text(v, "agent", out f.Agent);
+                return JsonValues.Text(v, "agent", out f.Agent, _warnings);
             case "agentid":
-                return JsonValues.Text(v, "agentid", out f.AgentId);
+                return JsonValues.Text(v, "agentid", out f.AgentId, _warnings);
             case "queue":
-                return JsonValues.Text(v, "queue", out f.Queue);
+                return JsonValues.Text(v, "queue", out f.Queue, _warnings);
             case "recordingurl":
-                return JsonValues.Text(v, "recordingurl", out f.RecordingUrl);
+                return JsonValues.Text(v, "recordingurl", out f.RecordingUrl, _warnings);
             case "callerid":
                 // The original number stays in extras: the column holds the normalized form.
-                p.WriteTo(extras);
-                return JsonValues.Text(v, "callerid", out f.CallerId);
+                Extra(p, name, extras);
+                return JsonValues.Text(v, "callerid", out f.CallerId, _warnings);
             case "called_num":
-                p.WriteTo(extras);
-                return JsonValues.Text(v, "called_num", out f.CalledNum);
+                Extra(p, name, extras);
+                return JsonValues.Text(v, "called_num", out f.CalledNum, _warnings);
             default:
-                p.WriteTo(extras);
+                Extra(p, name, extras);
                 return null;
+        }
+    }
+
+    /// <summary>Keeps a field in extras; bad text in it is repaired with a warning rather than dropping the call.</summary>
+    private void Extra(JsonProperty p, string name, Utf8JsonWriter extras)
+    {
+        if (SafeJson.WriteProperty(p, extras))
+        {
+            _warnings.Repaired(name);
         }
     }
 
     private string? Time(JsonElement v, string field, out DateTimeOffset? utc) => JsonValues.LocalTime(v, field, clock, out utc);
 
     private static ParseResult Bad(string position, string reason, JsonElement rec) =>
-        ParseResult.Bad(new Quarantined(position, reason, Quarantined.Cap(rec.GetRawText())));
+        ParseResult.Bad(new Quarantined(position, reason, Quarantined.Cap(SafeJson.RawText(rec))));
 
     private struct Fields
     {

@@ -15,7 +15,8 @@ public static class AlotechRegistration
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddHttpClient<AlotechClient>()
-            .AddVendorResilience(AlotechVendor.VendorName, sp => sp.GetRequiredService<IOptions<AlotechOptions>>().Value.Http);
+            .AddVendorResilience(AlotechVendor.VendorName, sp => sp.GetRequiredService<IOptions<AlotechOptions>>().Value.Http)
+            .AddVendorRateLimit(AlotechVendor.VendorName, sp => sp.GetRequiredService<IOptions<AlotechOptions>>().Value.Http);
         services.AddSingleton<ICdrVendor, AlotechVendor>();
         return services;
     }

@@ -5,6 +5,7 @@ using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
+using CdrFunctions.Pipeline.Parsing;
 using CdrFunctions.Pipeline.Resilience;
 using CdrFunctions.Pipeline.Time;
 using Microsoft.Extensions.Logging;
@@ -83,7 +84,7 @@ public sealed class DeepCallClient
                 w.WriteStringValue(_options.DetailReportType);
                 w.WriteEndArray();
             }
-        }, (body, root) => root.TryGetProperty("data", out var d) && d.ValueKind == JsonValueKind.Object ? body : null, cancellationToken);
+        }, (body, root) => SafeJson.TryGet(root, "data", out var d) && d.ValueKind == JsonValueKind.Object ? body : null, cancellationToken);
 
     private void WriteWindow(Utf8JsonWriter w, TimeWindow window)
     {
@@ -102,8 +103,8 @@ public sealed class DeepCallClient
         var ids = new List<string>(array.GetArrayLength());
         foreach (var item in array.EnumerateArray())
         {
-            if (item.ValueKind == JsonValueKind.Object && item.TryGetProperty(_options.List.IdField, out var id)
-                && (id.ValueKind == JsonValueKind.String ? id.GetString() : id.ValueKind == JsonValueKind.Number ? id.GetRawText() : null) is { Length: > 0 } text)
+            if (item.ValueKind == JsonValueKind.Object && SafeJson.TryGet(item, _options.List.IdField, out var id)
+                && (id.ValueKind == JsonValueKind.String ? SafeJson.Text(id, out _) : id.ValueKind == JsonValueKind.Number ? id.GetRawText() : null) is { Length: > 0 } text)
             {
                 ids.Add(text);
             }
@@ -117,7 +118,7 @@ public sealed class DeepCallClient
         var current = root;
         foreach (var part in path.Split('.', StringSplitOptions.RemoveEmptyEntries))
         {
-            if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(part, out current))
+            if (current.ValueKind != JsonValueKind.Object || !SafeJson.TryGet(current, part, out current))
             {
                 return null;
             }
@@ -127,7 +128,7 @@ public sealed class DeepCallClient
 
     private static long? JsonValues(JsonElement v) =>
         v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) ? n
-        : v.ValueKind == JsonValueKind.String && long.TryParse(v.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s
+        : v.ValueKind == JsonValueKind.String && long.TryParse(SafeJson.Text(v, out _), NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s
         : null;
 
     /// <summary>POSTs credentials + fields, checks status and envelope, and reads the body while it is parsed.</summary>
@@ -147,12 +148,12 @@ public sealed class DeepCallClient
             }
             using var doc = Parse(path, body);
             var root = doc.RootElement;
-            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("status", out var status)
-                && status.ValueKind == JsonValueKind.String && string.Equals(status.GetString(), "error", StringComparison.OrdinalIgnoreCase))
+            if (root.ValueKind == JsonValueKind.Object && SafeJson.TryGet(root, "status", out var status)
+                && status.ValueKind == JsonValueKind.String && string.Equals(SafeJson.Text(status, out _), "error", StringComparison.OrdinalIgnoreCase))
             {
                 throw Envelope(path, root, body);
             }
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("data", out _))
+            if (root.ValueKind != JsonValueKind.Object || !SafeJson.TryGet(root, "data", out _))
             {
                 throw new VendorApiException(DeepCallVendor.VendorName, $"{path}: the response has no 'data': {Excerpt(body)}", retryable: true);
             }
@@ -196,8 +197,10 @@ public sealed class DeepCallClient
 
     private DeepCallApiException Envelope(string path, JsonElement root, byte[] body)
     {
-        var code = root.TryGetProperty("code", out var c) && JsonValues(c) is { } n and <= int.MaxValue ? (int)n : 0;
-        var message = root.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? VendorApiException.Excerpt(Mask(m.GetString()!), null) : Excerpt(body);
+        var code = SafeJson.TryGet(root, "code", out var c) && JsonValues(c) is { } n and <= int.MaxValue ? (int)n : 0;
+        var message = SafeJson.TryGet(root, "message", out var m) && m.ValueKind == JsonValueKind.String
+            ? VendorApiException.Excerpt(Mask(SafeJson.Text(m, out _)), null)
+            : Excerpt(body);
         return DeepCallApiException.FromEnvelope(code, message, path);
     }
 

@@ -11,6 +11,9 @@ public sealed class DeepCallOptions : PullSchedule
 {
     public const string Section = "Vendors:DeepCall";
 
+    /// <summary>A window already fetches its details 4 at a time (<see cref="EnrichConcurrency"/>): windows one after another by default.</summary>
+    public DeepCallOptions() => WindowConcurrency = 1;
+
     /// <summary>API host; white-label brands have their own. Paths are appended to it.</summary>
     public Uri Host { get; set; } = new("https://v4-api.deepcall.com");
 

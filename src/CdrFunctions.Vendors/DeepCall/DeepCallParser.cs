@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using CdrFunctions.Pipeline.Model;
 using CdrFunctions.Pipeline.Parsing;
@@ -19,8 +20,13 @@ public sealed class DeepCallParser(DeepCallOptions options)
 {
     private readonly VendorClock _clock = VendorClock.ForZone(options.TimeZone);
     private readonly PhoneNumberNormalizer _phones = new(options.DefaultRegion);
+    private readonly RecordWarnings _warnings = new();
 
-    public async IAsyncEnumerable<ParseResult> ParseAsync(Stream raw, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Never throws for bad data: each record is mapped in its own guard, and the file in one.</summary>
+    public IAsyncEnumerable<ParseResult> ParseAsync(Stream raw, CancellationToken cancellationToken) =>
+        ParseGuard.FileAsync(ParseFileAsync(raw, cancellationToken), cancellationToken);
+
+    private async IAsyncEnumerable<ParseResult> ParseFileAsync(Stream raw, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var (first, stream) = await JsonFileShape.PeekAsync(raw, cancellationToken).ConfigureAwait(false);
         await using var replay = stream.ConfigureAwait(false);
@@ -59,20 +65,20 @@ public sealed class DeepCallParser(DeepCallOptions options)
         {
             return [FileError("the file is not a JSON object (a DeepCall window, detail response or push report)")];
         }
-        if (root.TryGetProperty("list", out var list) && list.ValueKind == JsonValueKind.Array)
+        if (SafeJson.TryGet(root, "list", out var list) && list.ValueKind == JsonValueKind.Array)
         {
-            return Window(list, root.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.Array ? d : null);
+            return Window(list, SafeJson.TryGet(root, "detail", out var d) && d.ValueKind == JsonValueKind.Array ? d : null);
         }
-        if (root.TryGetProperty("status", out var status) && status.ValueKind == JsonValueKind.String && status.GetString() == "error")
+        if (SafeJson.TryGet(root, "status", out var status) && status.ValueKind == JsonValueKind.String && JsonValues.StringOf(status) == "error")
         {
-            var code = root.TryGetProperty("code", out var c) ? c.GetRawText() : "?";
-            return [ParseResult.Bad(new Quarantined("file", $"the file is a DeepCall error response (code {code})", Quarantined.Cap(root.GetRawText()), FileLevel: true))];
+            var code = SafeJson.TryGet(root, "code", out var c) ? SafeJson.RawText(c) : "?";
+            return [ParseResult.Bad(new Quarantined("file", $"the file is a DeepCall error response (code {code})", Quarantined.Cap(SafeJson.RawText(root)), FileLevel: true))];
         }
-        if (root.TryGetProperty("callId", out _))
+        if (SafeJson.TryGet(root, "callId", out _))
         {
             return [MapPush(root, "push report")];
         }
-        if (root.TryGetProperty("data", out var data))
+        if (SafeJson.TryGet(root, "data", out var data))
         {
             return data.ValueKind switch
             {
@@ -92,14 +98,20 @@ public sealed class DeepCallParser(DeepCallOptions options)
         foreach (var response in detailResponses?.EnumerateArray() ?? default)
         {
             index++;
-            if (response.ValueKind != JsonValueKind.Object || !response.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object)
+            if (response.ValueKind != JsonValueKind.Object || !SafeJson.TryGet(response, "data", out var data) || data.ValueKind != JsonValueKind.Object)
             {
-                yield return ParseResult.Bad(new Quarantined($"detail {index}", "the detail response has no 'data' object", Quarantined.Cap(response.GetRawText())));
+                yield return ParseResult.Bad(new Quarantined($"detail {index}", "the detail response has no 'data' object", Quarantined.Cap(SafeJson.RawText(response))));
                 continue;
             }
             if (Id(data, "clId") is { } id)
             {
-                details.TryAdd(id, (data, index));
+                if (details.TryGetValue(id, out var kept))
+                {
+                    // Never dropped silently: the first detail of a call is used, later ones are kept for review.
+                    yield return ParseResult.Bad(new Quarantined($"detail {index}", $"a second detail for clId {JsonValues.Clip(id)}; detail {kept.Index} is used", Quarantined.Cap(SafeJson.RawText(data))));
+                    continue;
+                }
+                details.Add(id, (data, index));
             }
             else
             {
@@ -113,7 +125,7 @@ public sealed class DeepCallParser(DeepCallOptions options)
             pageNumber++;
             if (DeepCallClient.At(page, options.List.ItemsPath) is not { ValueKind: JsonValueKind.Array } items)
             {
-                yield return ParseResult.Bad(new Quarantined($"list page {pageNumber}", $"the page has no array at '{options.List.ItemsPath}'", Quarantined.Cap(page.GetRawText())));
+                yield return ParseResult.Bad(new Quarantined($"list page {pageNumber}", $"the page has no array at '{options.List.ItemsPath}'", Quarantined.Cap(SafeJson.RawText(page))));
                 continue;
             }
             var record = 0;
@@ -139,16 +151,24 @@ public sealed class DeepCallParser(DeepCallOptions options)
     }
 
     private static string? Id(JsonElement obj, string field) =>
-        obj.TryGetProperty(field, out var v) && JsonValues.Text(v, field, out var text) is null ? text : null;
+        SafeJson.TryGet(obj, field, out var v) && JsonValues.Text(v, field, out var text) is null ? text : null;
 
     /// <summary>A call of the list or detail endpoint (field names of the documented detail example).</summary>
-    private ParseResult MapCall(JsonElement rec, string position)
+    private ParseResult MapCall(JsonElement rec, string position) =>
+        ParseGuard.Record((Parser: this, Rec: rec, Position: position), s => s.Parser.MapCallUnguarded(s.Rec, s.Position), position, s => SafeJson.RawText(s.Rec));
+
+    private ParseResult MapCallUnguarded(JsonElement rec, string position)
     {
+        if (TooLarge(rec, position) is { } tooLarge)
+        {
+            return tooLarge;
+        }
         if (rec.ValueKind != JsonValueKind.Object)
         {
             return Bad(position, $"a call must be a JSON object, not {rec.ValueKind.ToString().ToLowerInvariant()}", rec);
         }
         var f = new CallFields();
+        _warnings.Clear();
         var buffer = new ArrayBufferWriter<byte>(1024);
         using (var extras = new Utf8JsonWriter(buffer, CallExtras.WriterOptions))
         {
@@ -160,6 +180,7 @@ public sealed class DeepCallParser(DeepCallOptions options)
                     return Bad(position, error, rec);
                 }
             }
+            _warnings.WriteTo(extras);
             extras.WriteEndObject();
         }
         if (f.Id is null)
@@ -177,7 +198,11 @@ public sealed class DeepCallParser(DeepCallOptions options)
             {
                 return Bad(position, $"fields 'clDt'/'clTm' are \"{JsonValues.Clip(f.ClDt)}\" \"{JsonValues.Clip(f.ClTm)}\", expected like 22/Nov/2025 and 4:13:18 pm", rec);
             }
-            start = _clock.ToUtc(local);
+            if (!CallTimes.TryToUtc(_clock, local, out var converted))
+            {
+                return Bad(position, CallTimes.OutOfRange("clDt", local)!, rec);
+            }
+            start = converted;
         }
         var direction = DeepCallCallTypes.Direction(f.CallType);
         var customer = _phones.Normalize(f.Customer);
@@ -203,10 +228,16 @@ public sealed class DeepCallParser(DeepCallOptions options)
         });
     }
 
-    private static string? ReadCall(JsonProperty p, ref CallFields f, Utf8JsonWriter extras)
+    private string? ReadCall(JsonProperty p, ref CallFields f, Utf8JsonWriter extras)
     {
         var v = p.Value;
-        switch (p.Name)
+        var name = SafeJson.Name(p, out var badName);
+        if (badName)
+        {
+            Extra(p, name, extras);
+            return null;
+        }
+        switch (name)
         {
             case "clId":
                 f.IdSeen = true;
@@ -214,39 +245,53 @@ public sealed class DeepCallParser(DeepCallOptions options)
             case "tm":
                 return EpochMillis(v, out f.Tm);
             case "clDt":
-                p.WriteTo(extras);
-                return JsonValues.Text(v, "clDt", out f.ClDt);
+                Extra(p, name, extras);
+                return JsonValues.Text(v, "clDt", out f.ClDt, _warnings);
             case "clTm":
-                p.WriteTo(extras);
-                return JsonValues.Text(v, "clTm", out f.ClTm);
+                Extra(p, name, extras);
+                return JsonValues.Text(v, "clTm", out f.ClTm, _warnings);
             case "cNum":
                 // The original stays in extras: the number columns hold the normalized form.
-                p.WriteTo(extras);
-                return JsonValues.Text(v, "cNum", out f.Customer);
+                Extra(p, name, extras);
+                return JsonValues.Text(v, "cNum", out f.Customer, _warnings);
             case "clTy":
-                p.WriteTo(extras);
-                return JsonValues.Text(v, "clTy", out f.CallType);
+                Extra(p, name, extras);
+                return JsonValues.Text(v, "clTy", out f.CallType, _warnings);
             case "mAgt":
-                return JsonValues.Text(v, "mAgt", out f.Agent);
+                return JsonValues.Text(v, "mAgt", out f.Agent, _warnings);
             case "rcrd":
-                return JsonValues.Text(v, "rcrd", out f.Recording);
+                return JsonValues.Text(v, "rcrd", out f.Recording, _warnings);
             case "dur":
-                p.WriteTo(extras);
+                Extra(p, name, extras);
                 return Durations(v, ref f);
             case "ctcc":
             case "ctc":
-                p.WriteTo(extras);
-                return Legs(v, p.Name, ref f);
+                Extra(p, name, extras);
+                return Legs(v, name, ref f);
             case "api":
                 WriteApi(v, extras);
                 return null;
             default:
-                p.WriteTo(extras);
+                Extra(p, name, extras);
                 return null;
         }
     }
 
-    private static string? Durations(JsonElement v, ref CallFields f)
+    /// <summary>Keeps a field in extras; bad text in it is repaired with a warning rather than dropping the call.</summary>
+    private void Extra(JsonProperty p, string name, Utf8JsonWriter extras)
+    {
+        if (SafeJson.WriteProperty(p, extras))
+        {
+            _warnings.Repaired(name);
+        }
+    }
+
+    private static ParseResult? TooLarge(JsonElement rec, string position) =>
+        JsonMarshal.GetRawUtf8Value(rec).Length is var size && size > ParseGuard.MaxRecordBytes
+            ? ParseResult.Bad(new Quarantined(position, ParseGuard.TooLarge(size), Quarantined.Cap(SafeJson.RawText(rec))))
+            : null;
+
+    private string? Durations(JsonElement v, ref CallFields f)
     {
         if (v.ValueKind == JsonValueKind.Null)
         {
@@ -256,11 +301,28 @@ public sealed class DeepCallParser(DeepCallOptions options)
         {
             return $"field 'dur' is {v.ValueKind.ToString().ToLowerInvariant()}, expected an object of HH:mm:ss durations";
         }
-        if (v.TryGetProperty("q", out var q) && Hms(q, "dur.q", out f.Queue) is { } qError)
+        if (SafeJson.TryGet(v, "q", out var q) && Hms(q, "dur.q", out f.Queue) is { } qError)
         {
             return qError;
         }
-        return v.TryGetProperty("agtOnCl", out var talk) ? Hms(talk, "dur.agtOnCl", out f.Talk) : null;
+        if (SafeJson.TryGet(v, "agtOnCl", out var talk) && Hms(talk, "dur.agtOnCl", out f.Talk) is { } talkError)
+        {
+            return talkError;
+        }
+        f.Queue = Plausible("dur.q", f.Queue);
+        f.Talk = Plausible("dur.agtOnCl", f.Talk);
+        return null;
+    }
+
+    /// <summary>An implausible duration is left unknown with a warning (the call itself is fine).</summary>
+    private int? Plausible(string field, int? seconds)
+    {
+        if (seconds is { } s && CallTimes.DurationOutOfRange(field, s) is { } range)
+        {
+            _warnings.Add(range + "; left unknown");
+            return null;
+        }
+        return seconds;
     }
 
     /// <summary>Legs stay in extras verbatim; the first leg with a recording gives the call's recording.</summary>
@@ -276,8 +338,8 @@ public sealed class DeepCallParser(DeepCallOptions options)
         }
         foreach (var leg in v.EnumerateArray())
         {
-            if (f.LegRecording is null && leg.ValueKind == JsonValueKind.Object && leg.TryGetProperty("rcrd", out var r)
-                && r.ValueKind == JsonValueKind.String && r.GetString()!.Trim() is { Length: > 0 } rcrd)
+            if (f.LegRecording is null && leg.ValueKind == JsonValueKind.Object && SafeJson.TryGet(leg, "rcrd", out var r)
+                && r.ValueKind == JsonValueKind.String && JsonValues.StringOf(r) is { Length: > 0 } rcrd)
             {
                 f.LegRecording = rcrd;
             }
@@ -286,24 +348,46 @@ public sealed class DeepCallParser(DeepCallOptions options)
     }
 
     /// <summary><c>api</c> is JSON inside a JSON string: kept parsed, or as the text when it is not JSON.</summary>
-    private static void WriteApi(JsonElement v, Utf8JsonWriter extras)
+    private void WriteApi(JsonElement v, Utf8JsonWriter extras)
     {
-        if (v.ValueKind == JsonValueKind.String && v.GetString() is { Length: > 0 } text)
+        if (v.ValueKind == JsonValueKind.String && SafeJson.Text(v, out var repaired) is { Length: > 0 } text)
         {
+            if (repaired)
+            {
+                _warnings.Repaired("api");
+            }
+            JsonDocument? inner = null;
             try
             {
-                using var inner = JsonDocument.Parse(text);
-                extras.WritePropertyName("api");
-                inner.RootElement.WriteTo(extras);
-                return;
+                inner = JsonDocument.Parse(text);
             }
-            catch (JsonException)
+            catch (Exception e) when (e is JsonException or ArgumentException)
             {
                 // Not JSON after all: kept as the vendor sent it.
             }
+            if (inner is not null)
+            {
+                using (inner)
+                {
+                    extras.WritePropertyName("api");
+                    WriteRepairing(inner.RootElement, extras);
+                }
+                return;
+            }
+            extras.WriteString("api", text);
+            return;
         }
         extras.WritePropertyName("api");
-        v.WriteTo(extras);
+        WriteRepairing(v, extras);
+    }
+
+    /// <summary>Writes a value whose text may hold bad bytes or lone surrogates (a <c>\\ud800</c> inside the inner JSON).</summary>
+    private void WriteRepairing(JsonElement value, Utf8JsonWriter extras)
+    {
+        if (SafeJson.WriteValue(value, extras))
+        {
+            _warnings.Repaired("api");
+        }
     }
 
     private static string? EpochMillis(JsonElement v, out DateTimeOffset? utc)
@@ -316,7 +400,7 @@ public sealed class DeepCallParser(DeepCallOptions options)
                 return null;
             case JsonValueKind.Number when v.TryGetInt64(out ms):
                 break;
-            case JsonValueKind.String when v.GetString()!.Trim() is var s:
+            case JsonValueKind.String when JsonValues.StringOf(v) is var s:
                 if (s.Length == 0)
                 {
                     return null;
@@ -327,7 +411,7 @@ public sealed class DeepCallParser(DeepCallOptions options)
                 }
                 break;
             default:
-                return $"field 'tm' is {v.ValueKind.ToString().ToLowerInvariant()} {JsonValues.Clip(v.GetRawText())}, expected epoch milliseconds";
+                return $"field 'tm' is {v.ValueKind.ToString().ToLowerInvariant()} {JsonValues.Clip(SafeJson.RawText(v))}, expected epoch milliseconds";
         }
         // Before 2000 or after 2100 is not a call time but a unit mix-up (seconds, microseconds).
         if (ms is < 946_684_800_000 or > 4_102_444_800_000)
@@ -354,7 +438,7 @@ public sealed class DeepCallParser(DeepCallOptions options)
         {
             return $"field '{field}' is {v.ValueKind.ToString().ToLowerInvariant()}, expected HH:mm:ss";
         }
-        var s = v.GetString()!.Trim();
+        var s = JsonValues.StringOf(v);
         if (s.Length == 0)
         {
             return null;
@@ -378,9 +462,17 @@ public sealed class DeepCallParser(DeepCallOptions options)
             CultureInfo.InvariantCulture, DateTimeStyles.None, out local);
 
     /// <summary>A push report (DeepCall's documented webhook fields); times are <c>yyyy-MM-dd HH:mm:ss</c> in IST.</summary>
-    private ParseResult MapPush(JsonElement rec, string position)
+    private ParseResult MapPush(JsonElement rec, string position) =>
+        ParseGuard.Record((Parser: this, Rec: rec, Position: position), s => s.Parser.MapPushUnguarded(s.Rec, s.Position), position, s => SafeJson.RawText(s.Rec));
+
+    private ParseResult MapPushUnguarded(JsonElement rec, string position)
     {
+        if (TooLarge(rec, position) is { } tooLarge)
+        {
+            return tooLarge;
+        }
         var f = new PushFields();
+        _warnings.Clear();
         var buffer = new ArrayBufferWriter<byte>(1024);
         using (var extras = new Utf8JsonWriter(buffer, CallExtras.WriterOptions))
         {
@@ -392,6 +484,7 @@ public sealed class DeepCallParser(DeepCallOptions options)
                     return Bad(position, error, rec);
                 }
             }
+            _warnings.WriteTo(extras);
             extras.WriteEndObject();
         }
         if (f.Id is null)
@@ -416,8 +509,8 @@ public sealed class DeepCallParser(DeepCallOptions options)
             StartUtc = f.Start,
             AnswerUtc = f.Answer,
             EndUtc = f.Hangup ?? f.End,
-            TalkSeconds = f.Answer is null ? 0 : Seconds(f.Answer, f.Hangup),
-            TotalSeconds = f.IvrDuration ?? Seconds(f.Start, f.End),
+            TalkSeconds = f.Answer is null ? 0 : CallTimes.Between(f.Answer, f.Hangup),
+            TotalSeconds = f.IvrDuration ?? CallTimes.Between(f.Start, f.End),
             Outcome = f.Answer is not null ? CallOutcome.Answered : DeepCallCallTypes.Unanswered(direction),
             AgentId = f.Agent,
             Extras = CallExtras.FromWrittenUtf8(buffer.WrittenSpan),
@@ -427,46 +520,50 @@ public sealed class DeepCallParser(DeepCallOptions options)
     private string? ReadPush(JsonProperty p, ref PushFields f, Utf8JsonWriter extras)
     {
         var v = p.Value;
-        switch (p.Name)
+        var name = SafeJson.Name(p, out var badName);
+        if (badName)
+        {
+            Extra(p, name, extras);
+            return null;
+        }
+        switch (name)
         {
             case "callId":
                 return JsonValues.Text(v, "callId", out f.Id);
             case "cType":
-                p.WriteTo(extras);
-                return JsonValues.Text(v, "cType", out f.CallType);
+                Extra(p, name, extras);
+                return JsonValues.Text(v, "cType", out f.CallType, _warnings);
             case "cNumber":
-                p.WriteTo(extras);
-                return JsonValues.Text(v, "cNumber", out f.Customer);
+                Extra(p, name, extras);
+                return JsonValues.Text(v, "cNumber", out f.Customer, _warnings);
             case "DID":
-                p.WriteTo(extras);
-                return JsonValues.Text(v, "DID", out f.Did);
+                Extra(p, name, extras);
+                return JsonValues.Text(v, "DID", out f.Did, _warnings);
             case "masterAgent":
-                return JsonValues.Text(v, "masterAgent", out f.Agent);
+                return JsonValues.Text(v, "masterAgent", out f.Agent, _warnings);
             case "ivrDuration":
-                return JsonValues.Count(v, "ivrDuration", out f.IvrDuration);
+                return JsonValues.Duration(v, "ivrDuration", out f.IvrDuration, _warnings);
             case "ivrSTime":
-                return Time(v, "ivrSTime", out f.Start);
+                return Time(v, "ivrSTime", out f.Start, null);
             case "ivrETime":
-                return Time(v, "ivrETime", out f.End);
+                return Time(v, "ivrETime", out f.End, _warnings);
             case "firstAnswerTime":
-                return Time(v, "firstAnswerTime", out f.Answer);
+                return Time(v, "firstAnswerTime", out f.Answer, _warnings);
             case "lastHangupTime":
-                return Time(v, "lastHangupTime", out f.Hangup);
+                return Time(v, "lastHangupTime", out f.Hangup, _warnings);
             default:
-                p.WriteTo(extras);
+                Extra(p, name, extras);
                 return null;
         }
     }
 
-    private string? Time(JsonElement v, string field, out DateTimeOffset? utc) => JsonValues.LocalTime(v, field, _clock, out utc);
-
-    private static int? Seconds(DateTimeOffset? from, DateTimeOffset? to) =>
-        from is { } a && to is { } b && b >= a ? (int)(b - a).TotalSeconds : null;
+    private string? Time(JsonElement v, string field, out DateTimeOffset? utc, RecordWarnings? warnings) =>
+        JsonValues.LocalTime(v, field, _clock, out utc, warnings);
 
     private static ParseResult FileError(string reason) => ParseResult.Bad(new Quarantined("file", reason, FileLevel: true));
 
     private static ParseResult Bad(string position, string reason, JsonElement rec) =>
-        ParseResult.Bad(new Quarantined(position, reason, Quarantined.Cap(rec.GetRawText())));
+        ParseResult.Bad(new Quarantined(position, reason, Quarantined.Cap(SafeJson.RawText(rec))));
 
     private struct CallFields
     {

@@ -15,7 +15,8 @@ public static class DeepCallRegistration
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddHttpClient<DeepCallClient>()
-            .AddVendorResilience(DeepCallVendor.VendorName, sp => sp.GetRequiredService<IOptions<DeepCallOptions>>().Value.Http);
+            .AddVendorResilience(DeepCallVendor.VendorName, sp => sp.GetRequiredService<IOptions<DeepCallOptions>>().Value.Http)
+            .AddVendorRateLimit(DeepCallVendor.VendorName, sp => sp.GetRequiredService<IOptions<DeepCallOptions>>().Value.Http);
         services.AddSingleton<ICdrVendor, DeepCallVendor>();
         services.AddSingleton<DeepCallWebhook>();
         services.AddSingleton<CdrFunctions.Pipeline.Api.IVendorEndpoints, DeepCallEndpoints>();

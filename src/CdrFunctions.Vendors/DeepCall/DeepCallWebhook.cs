@@ -111,7 +111,8 @@ public sealed class DeepCallWebhook(VendorCatalog vendors, RawLander lander, IOp
         {
             return Problem("No report", "Form bodies must carry the report in the push_report field.");
         }
-        string? callId;
+        string? callId = null;
+        string? idError = null;
         try
         {
             using var doc = JsonDocument.Parse(report);
@@ -119,7 +120,11 @@ public sealed class DeepCallWebhook(VendorCatalog vendors, RawLander lander, IOp
             {
                 return Problem("Not a report", "The push report must be a JSON object.");
             }
-            callId = doc.RootElement.TryGetProperty("callId", out var id) && JsonValues.Text(id, "callId", out var text) is null ? text : null;
+            if (SafeJson.TryGet(doc.RootElement, "callId", out var id))
+            {
+                // Invalid UTF-8 or a lone surrogate in the id is an error here (400), never a 500.
+                idError = JsonValues.Text(id, "callId", out callId);
+            }
         }
         catch (JsonException)
         {
@@ -127,7 +132,7 @@ public sealed class DeepCallWebhook(VendorCatalog vendors, RawLander lander, IOp
         }
         if (callId is null)
         {
-            return Problem("No call id", "The push report has no callId.");
+            return Problem("No call id", idError is null ? "The push report has no callId." : $"The push report's {idError}.");
         }
         var vendor = vendors.Get(DeepCallVendor.VendorName);
         var landed = await lander.LandDocumentAsync(vendor, $"push-{callId}", report, records: 1, ct).ConfigureAwait(false);

@@ -43,6 +43,9 @@ public sealed class EngageVoiceOptions : PullSchedule
 {
     public const string Section = "Vendors:EngageVoice";
 
+    /// <summary>RingCX allows a request every 20 s at best: windows one at a time, as concurrency gains nothing under it.</summary>
+    public EngageVoiceOptions() => WindowConcurrency = 1;
+
     /// <summary>interaction-metadata's <c>timeInterval</c> maximum (3 hours): one window is one request per sub-account.</summary>
     public static readonly TimeSpan MaxInteractionWindow = TimeSpan.FromSeconds(10800);
 
@@ -138,7 +141,8 @@ public sealed class EngageVoiceOptions : PullSchedule
     /// <summary>ISO region for numbers without a country code.</summary>
     public string DefaultRegion { get; set; } = "US";
 
-    public VendorHttpOptions Http { get; set; } = new();
+    /// <summary>RingCX allows 3 requests per 60 s and 9 per 15 min per sub-account (429 beyond): the default pace.</summary>
+    public VendorHttpOptions Http { get; set; } = new() { RateLimit = "3/60s,9/15m" };
 
     public bool IsConfigured => UsesInteractionMetadata
         ? !string.IsNullOrWhiteSpace(RingCentralAccountId) && SubAccountIds.Any(id => !string.IsNullOrWhiteSpace(id)) && MissingCredentials() is null

@@ -3,7 +3,9 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using CdrFunctions.Pipeline.Model;
+using CdrFunctions.Pipeline.Parsing;
 using CdrFunctions.Pipeline.Phones;
 using CdrFunctions.Pipeline.Time;
 using CdrFunctions.Pipeline.Vendors;
@@ -41,14 +43,21 @@ public sealed class EngageVoiceParser(VendorClock clock, PhoneNumberNormalizer p
         SkipEmptyLines = true,
         AllowLineBreaksInQuotes = false,
         FormatProvider = CultureInfo.InvariantCulture,
+        // A runaway record (an unclosed quote, a file without line breaks) ends the file with a clear error.
+        MaxRecordSize = ParseGuard.MaxRecordBytes,
     };
 
     private readonly ArrayBufferWriter<byte> _extrasBuffer = new(1024);
+    private readonly RecordWarnings _warnings = new();
     private Utf8JsonWriter? _extras;
 
     public void Dispose() => _extras?.Dispose();
 
-    public async IAsyncEnumerable<ParseResult> ParseAsync(Stream raw, RawFileInfo file, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Never throws for bad data: each record is mapped in its own guard, and the file in one.</summary>
+    public IAsyncEnumerable<ParseResult> ParseAsync(Stream raw, RawFileInfo file, CancellationToken cancellationToken) =>
+        ParseGuard.FileAsync(ParseFileAsync(raw, cancellationToken), cancellationToken);
+
+    private async IAsyncEnumerable<ParseResult> ParseFileAsync(Stream raw, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var csv = CsvReader.Create(raw, ReaderOptions, leaveOpen: true);
         string[]? names = null;
@@ -56,9 +65,15 @@ public sealed class EngageVoiceParser(VendorClock clock, PhoneNumberNormalizer p
         while (await csv.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var fields = new string[csv.FieldCount];
+            bool[]? badText = null;
             for (var i = 0; i < fields.Length; i++)
             {
                 fields[i] = csv.GetString(i) ?? "";
+                if (!Utf8.IsValid(csv.GetRawSpan(i)))
+                {
+                    // The reader put U+FFFD in place of the bad bytes; the record says so (or is quarantined, for its id).
+                    (badText ??= new bool[fields.Length])[i] = true;
+                }
             }
             var position = $"line {csv.LineNumber}";
             if (first)
@@ -77,7 +92,10 @@ public sealed class EngageVoiceParser(VendorClock clock, PhoneNumberNormalizer p
                     continue;
                 }
             }
-            yield return MapRecord(fields, names, position, Raw(csv));
+            var record = Raw(csv);
+            yield return ParseGuard.Record(
+                (Parser: this, Fields: fields, Names: names, Position: position, Raw: record, BadText: badText),
+                s => s.Parser.MapRecord(s.Fields, s.Names, s.Position, s.Raw, s.BadText), position, s => s.Raw);
         }
     }
 
@@ -90,7 +108,7 @@ public sealed class EngageVoiceParser(VendorClock clock, PhoneNumberNormalizer p
         return n == "smedia_market" ? "media_market" : n;
     }
 
-    private ParseResult MapRecord(string[] fields, string[]? header, string position, string raw)
+    private ParseResult MapRecord(string[] fields, string[]? header, string position, string raw, bool[]? badText)
     {
         var names = header ?? (IReadOnlyList<string>)Columns;
         if (fields.Length < names.Count)
@@ -106,18 +124,28 @@ public sealed class EngageVoiceParser(VendorClock clock, PhoneNumberNormalizer p
         }
 
         var f = new Fields();
+        _warnings.Clear();
         _extrasBuffer.ResetWrittenCount();
         var extras = _extras ??= new Utf8JsonWriter(_extrasBuffer, CallExtras.WriterOptions);
         extras.Reset(_extrasBuffer);
         extras.WriteStartObject();
         for (var i = 0; i < names.Count; i++)
         {
+            if (badText?[i] == true)
+            {
+                if (names[i] == "uii")
+                {
+                    return Bad(position, "column 'uii' (the call id) holds invalid UTF-8", raw);
+                }
+                _warnings.Repaired(names[i]);
+            }
             var error = Read(names[i], fields[i].Trim(), ref f, extras);
             if (error is not null)
             {
                 return Bad(position, error, raw);
             }
         }
+        _warnings.WriteTo(extras);
         extras.WriteEndObject();
         extras.Flush();
 
@@ -182,7 +210,7 @@ public sealed class EngageVoiceParser(VendorClock clock, PhoneNumberNormalizer p
                 return Time(name, value, out f.Enqueue);
             case "dequeue_time":
                 Extra(extras, name, value);
-                return Time(name, value, out f.Dequeue);
+                return Time(name, value, out f.Dequeue, _warnings);
             case "queue_time":
                 return Seconds(name, value, out f.QueueTime);
             case "inbound_duration":
@@ -246,7 +274,8 @@ public sealed class EngageVoiceParser(VendorClock clock, PhoneNumberNormalizer p
         }
     }
 
-    private string? Time(string name, string value, out DateTimeOffset? utc)
+    /// <summary>A report time; out of 2000–2099 it is an error, or unknown with a warning when <paramref name="warnings"/> is given.</summary>
+    private string? Time(string name, string value, out DateTimeOffset? utc, RecordWarnings? warnings = null)
     {
         utc = null;
         if (value.Length == 0)
@@ -257,22 +286,38 @@ public sealed class EngageVoiceParser(VendorClock clock, PhoneNumberNormalizer p
         {
             return $"column '{name}' is \"{Clip(value)}\", expected a time like 4/20/20 6:12 AM";
         }
-        utc = clock.ToUtc(local);
+        if (!CallTimes.TryToUtc(clock, local, out var converted))
+        {
+            var range = CallTimes.OutOfRange(name, local)!;
+            if (warnings is null)
+            {
+                return range;
+            }
+            warnings.Add(range + "; left unknown");
+            return null;
+        }
+        utc = converted;
         return null;
     }
 
-    private static string? Seconds(string name, string value, out int? seconds)
+    /// <summary>Whole seconds; an implausible duration (over 31 days) is unknown with a warning, so no date arithmetic overflows.</summary>
+    private string? Seconds(string name, string value, out int? seconds)
     {
         seconds = null;
         if (value.Length == 0)
         {
             return null;
         }
-        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var s))
+        if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var s))
         {
             return $"column '{name}' is \"{Clip(value)}\", expected whole seconds";
         }
-        seconds = s;
+        if (CallTimes.DurationOutOfRange(name, s) is { } range)
+        {
+            _warnings.Add(range + "; left unknown");
+            return null;
+        }
+        seconds = (int)s;
         return null;
     }
 

@@ -16,7 +16,7 @@ public static class EngageVoiceRegistration
             .ValidateDataAnnotations()
             .ValidateOnStart();
         Func<IServiceProvider, VendorHttpOptions> http = sp => sp.GetRequiredService<IOptions<EngageVoiceOptions>>().Value.Http;
-        services.AddHttpClient<EngageVoiceClient>().AddVendorResilience(EngageVoiceVendor.VendorName, http);
+        services.AddHttpClient<EngageVoiceClient>().AddVendorResilience(EngageVoiceVendor.VendorName, http).AddVendorRateLimit(EngageVoiceVendor.VendorName, http);
         // interaction-metadata: a 429 is not retried (it pauses the sub-account and stops the run), and every
         // attempt, retries included, first takes a permit of its sub-account's limits, shared process-wide.
         services.AddHttpClient<EngageVoiceInteractionClient>()

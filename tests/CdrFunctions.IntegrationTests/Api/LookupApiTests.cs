@@ -75,6 +75,9 @@ public class LookupApiTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     [InlineData("calls?number=%2B905321234567&from=2026-11-22T12:00:00Z&to=2026-11-22T00:00:00Z", HttpStatusCode.BadRequest, "from")]
     [InlineData("calls?number=%2B905321234567&from=yesterday", HttpStatusCode.BadRequest, "from")]
     [InlineData("calls?number=%2B905321234567&to=2026-13-45", HttpStatusCode.BadRequest, "to")]
+    [InlineData("calls?number=%2B905321234567&to=0001-01-01T00:00:00Z", HttpStatusCode.BadRequest, "to")]
+    [InlineData("calls?number=%2B905321234567&from=0001-01-01T00:00:00Z", HttpStatusCode.BadRequest, "from")]
+    [InlineData("calls?number=%2B905321234567&to=9999-12-31T23:59:59Z", HttpStatusCode.BadRequest, "to")]
     [InlineData("calls?number=%2B905321234567&vendor=nosuch", HttpStatusCode.BadRequest, "vendor")]
     [InlineData("calls?number=%2B905321234567&limit=0", HttpStatusCode.BadRequest, "limit")]
     [InlineData("calls?number=%2B905321234567&limit=1001", HttpStatusCode.BadRequest, "limit")]
@@ -83,6 +86,19 @@ public class LookupApiTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     [InlineData("calls?number=%2B905321234567&continuationToken=v1.%25%25", HttpStatusCode.BadRequest, "continuationToken")]
     public async Task Bad_input_is_a_problem_naming_the_field(string url, HttpStatusCode status, string? field) =>
         await AssertProblemAsync(url, status, field);
+
+    [Theory]
+    [InlineData("calls/alotech/a%ED%A0%80b")]
+    [InlineData("calls/alotech/%C3%28%FF")]
+    [InlineData("calls?number=%FF%FE&from=%ED%A0%80")]
+    [InlineData("calls?number=%2B905321234567&limit=%C3%28&vendor=%FF")]
+    [InlineData("calls?number=%2B905321234567&continuationToken=v1.7Z_-")]
+    public async Task Invalid_UTF8_or_surrogates_in_any_parameter_never_make_a_500(string url)
+    {
+        using var response = await H.Client.GetAsync(url);
+        Assert.True((int)response.StatusCode is 400 or 404, $"{url}: {(int)response.StatusCode}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
 
     [Fact]
     public async Task An_overlong_call_id_is_a_400()
