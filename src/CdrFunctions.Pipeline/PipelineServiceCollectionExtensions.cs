@@ -2,6 +2,7 @@ using CdrFunctions.Pipeline.Landing;
 using CdrFunctions.Pipeline.Lookup;
 using CdrFunctions.Pipeline.Normalize;
 using CdrFunctions.Pipeline.Pull;
+using CdrFunctions.Pipeline.Resilience;
 using CdrFunctions.Pipeline.Storage;
 using CdrFunctions.Pipeline.Vendors;
 using Microsoft.Extensions.Configuration;
@@ -18,6 +19,7 @@ public static class PipelineServiceCollectionExtensions
         // Clients are created lazily: nothing touches storage until a job runs (Flex allows 30 s to start).
         services.TryAddSingleton(_ => CdrStorage.FromConfiguration(configuration));
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<VendorRetries>();
         services.TryAddSingleton<VendorCatalog>();
         services.TryAddSingleton<RawLander>();
         services.TryAddSingleton<CheckpointStore>();

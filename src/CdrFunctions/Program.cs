@@ -1,12 +1,6 @@
-// Worker entry point: the host, telemetry and the pipeline. The functions (PullFunctions, NormalizeFunctions,
-// ApiFunctions) only route to pipeline methods; options are validated on start, no vendor is called here.
-// APIs used, as checked in Azure/azure-functions-dotnet-worker:
-//   FunctionsApplication.CreateBuilder            src/DotNetWorker/Builder/FunctionsApplication.cs
-//   ConfigureFunctionsWebApplication (builder)    extensions/Worker.Extensions.Http.AspNetCore/src/FunctionsApplicationBuilderAspNetCoreExtensions.cs
-//   ConfigureFunctionsApplicationInsights         src/DotNetWorker.ApplicationInsights/FunctionsApplicationInsightsExtensions.cs
-// and AddApplicationInsightsTelemetryWorkerService in the Microsoft.ApplicationInsights.WorkerService package.
+// Worker entry point: the host, telemetry and the pipeline. The functions only route to pipeline methods;
+// options are validated on start. (API references for this file are in its commit messages.)
 using CdrFunctions.Vendors;
-using CdrFunctions.Vendors.DeepCall;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,10 +29,7 @@ builder.Logging.Services.Configure<LoggerFilterOptions>(options =>
     }
 });
 
-// The DeepCall webhook's path carries its secret; ASP.NET Core's request logs must not write it.
-DeepCallWebhook.KeepSecretOutOfLogs(builder.Logging);
-
-// Pipeline + vendors; options are validated on start.
+// Pipeline + vendors (each vendor brings its own log filters); options are validated on start.
 builder.Services.AddCdrFunctions(builder.Configuration);
 
 builder.Build().Run();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CdrFunctions.Pipeline.Resilience;
 using System.Text.Json;
 using CdrFunctions.Pipeline.Landing;
 using CdrFunctions.Pipeline.Storage;
@@ -19,19 +20,21 @@ public sealed class PullRunner(
     RawLander lander,
     CheckpointStore checkpoints,
     TimeProvider time,
+    VendorRetries retries,
     ILogger<PullRunner> logger)
 {
     /// <summary>Long enough for a slow window, short enough that a crashed run does not block for long.</summary>
     internal static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(10);
 
-    private static readonly ConcurrentDictionary<string, bool> WarnedInactive = new(StringComparer.Ordinal);
+    // Per vendor: say once per process why it is not pulled, not at every timer tick.
+    private readonly ConcurrentDictionary<string, bool> _warnedInactive = new(StringComparer.Ordinal);
 
     public async Task<PullRunResult> RunScheduledAsync(string vendorName, IProgress<PullProgress>? progress, CancellationToken cancellationToken)
     {
         var vendor = vendors.Get(vendorName);
         if (InactiveReason(vendor) is { } reason)
         {
-            if (WarnedInactive.TryAdd(vendor.Name, true))
+            if (_warnedInactive.TryAdd(vendor.Name, true))
             {
                 logger.LogWarning("Vendor {Vendor} is not pulled: {Reason}", vendor.Name, reason);
             }
@@ -39,10 +42,9 @@ public sealed class PullRunner(
         }
 
         var schedule = vendor.Schedule;
-        var grid = new WindowGrid(schedule.WindowSize);
         var now = time.GetUtcNow();
         var owner = Guid.NewGuid().ToString("N");
-        var initial = grid.Floor(schedule.StartFrom?.ToUniversalTime() ?? now.AddDays(-1));
+        var initial = PullPlanner.InitialWatermark(schedule, now);
         var checkpoint = await checkpoints.GetOrCreateAsync(vendor.Name, initial, cancellationToken).ConfigureAwait(false);
         if (checkpoint.IsLeasedByOther(owner, now))
         {
@@ -55,18 +57,9 @@ public sealed class PullRunner(
             return new PullRunResult { Vendor = vendor.Name, Status = PullRunStatus.LeaseHeld, CheckpointBefore = checkpoint.Watermark };
         }
 
-        var watermark = grid.Floor(leased.Watermark);
-        var end = grid.Floor(now - schedule.SettleDelay);
-        var lookbackStart = grid.Floor(watermark - schedule.Lookback);
-        if (schedule.StartFrom is { } startFrom && lookbackStart < grid.Floor(startFrom.ToUniversalTime()))
-        {
-            lookbackStart = grid.Floor(startFrom.ToUniversalTime());
-        }
-        var repulls = grid.Cover(lookbackStart, watermark).Where(w => w.End <= end).Select(w => (w, true));
-        var fresh = watermark < end ? grid.Cover(watermark, end).Take(schedule.MaxWindowsPerRun).Select(w => (w, false)) : [];
-        var plan = repulls.Concat(fresh).ToList();
+        var plan = PullPlanner.Plan(schedule, leased.Watermark, now);
 
-        var metrics = PullMetrics.Begin();
+        var retriesBefore = retries.Count(vendor.Name);
         var warnings = new List<string>();
         var current = leased;
         var (results, error) = await LandWindowsAsync(vendor, plan, async landed =>
@@ -91,7 +84,7 @@ public sealed class PullRunner(
             Vendor = vendor.Name,
             Status = error is not null ? PullRunStatus.Failed : plan.Count == 0 ? PullRunStatus.NothingDue : PullRunStatus.Completed,
             Windows = results,
-            Retries = metrics.Retries,
+            Retries = (int)(retries.Count(vendor.Name) - retriesBefore),
             Warnings = [.. results.SelectMany(r => r.Warnings.Select(w => $"{r.Window}: {w}")), .. warnings],
             Error = error,
             CheckpointBefore = leased.Watermark,
@@ -115,14 +108,14 @@ public sealed class PullRunner(
             return new PullRunResult { Vendor = vendor.Name, Status = PullRunStatus.Skipped, Warnings = [reason], Error = reason };
         }
         var plan = new WindowGrid(vendor.Schedule.WindowSize).Cover(from.ToUniversalTime(), to.ToUniversalTime()).Select(w => (w, false)).ToList();
-        var metrics = PullMetrics.Begin();
+        var retriesBefore = retries.Count(vendor.Name);
         var (results, error) = await LandWindowsAsync(vendor, plan, null, progress, cancellationToken).ConfigureAwait(false);
         return new PullRunResult
         {
             Vendor = vendor.Name,
             Status = error is null ? PullRunStatus.Completed : PullRunStatus.Failed,
             Windows = results,
-            Retries = metrics.Retries,
+            Retries = (int)(retries.Count(vendor.Name) - retriesBefore),
             Warnings = [.. results.SelectMany(r => r.Warnings.Select(w => $"{r.Window}: {w}"))],
             Error = error,
         };
@@ -173,7 +166,7 @@ public sealed class PullRunner(
 
     private static string? InactiveReason(ICdrVendor vendor) =>
         !vendor.Schedule.Enabled ? $"switched off (set Vendors:{vendor.Name}:Enabled=true)"
-        : !vendor.IsConfigured ? "missing settings (see the README's configuration reference)"
+        : !vendor.IsConfigured ? "missing settings (see docs/configuration.md)"
         : null;
 
     /// <summary>Runs even when the run was cancelled, so the next run does not wait for the lease to expire.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -23,7 +24,7 @@ public sealed record EngageVoiceAuthHeader(string Name, string Value)
 /// </summary>
 public sealed class EngageVoiceAuth(IHttpClientFactory httpFactory, IOptions<EngageVoiceOptions> options, TimeProvider time, ILogger<EngageVoiceAuth> logger) : IDisposable
 {
-    public const string HttpClientName = "engagevoice-auth";
+    public const string HttpClientName = "auth";
     private const string JwtGrant = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
     private readonly EngageVoiceOptions _options = options.Value;
@@ -57,7 +58,8 @@ public sealed class EngageVoiceAuth(IHttpClientFactory httpFactory, IOptions<Eng
     public string Mask(string text)
     {
         var token = _current;
-        foreach (var secret in new[] { _options.ApiToken, _options.Jwt, _options.ClientSecret, token?.Access, token?.Refresh })
+        text = _options.Mask(text);
+        foreach (var secret in new[] { token?.Access, token?.Refresh })
         {
             if (!string.IsNullOrEmpty(secret))
             {
@@ -190,9 +192,7 @@ public sealed class EngageVoiceAuth(IHttpClientFactory httpFactory, IOptions<Eng
         }
         try
         {
-            var payload = parts[1].Replace('-', '+').Replace('_', '/');
-            payload = payload.PadRight(payload.Length + ((4 - (payload.Length % 4)) % 4), '=');
-            using var doc = JsonDocument.Parse(Convert.FromBase64String(payload));
+            using var doc = JsonDocument.Parse(Base64Url.DecodeFromChars(parts[1]));
             var root = doc.RootElement;
             return root.ValueKind == JsonValueKind.Object
                 && root.TryGetProperty("exp", out var exp) && exp.TryGetInt64(out var expires)

@@ -1,8 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
-using CdrFunctions.Pipeline.Phones;
-using CdrFunctions.Pipeline.Resilience;
-using CdrFunctions.Pipeline.Time;
 using CdrFunctions.Pipeline.Vendors;
 
 namespace CdrFunctions.Vendors.EngageVoice;
@@ -28,10 +25,9 @@ public enum EngageVoiceGroupBy
 }
 
 /// <summary>Settings of section <c>Vendors:EngageVoice</c> (app settings <c>Vendors__EngageVoice__...</c>).</summary>
-public sealed class EngageVoiceOptions : PullSchedule
+/// <remarks>The zone is sent as the report's <c>timezoneName</c>; the report's times are local times in it.</remarks>
+public sealed class EngageVoiceOptions() : VendorOptions(defaultTimeZone: "US/Eastern", defaultRegion: "US")
 {
-    public const string Section = "Vendors:EngageVoice";
-
     /// <summary>Engage host: ringcx.ringcentral.com (current), engage.ringcentral.com, or a legacy portal host.</summary>
     public Uri BaseUrl { get; set; } = new("https://ringcx.ringcentral.com");
 
@@ -77,15 +73,11 @@ public sealed class EngageVoiceOptions : PullSchedule
 
     public List<string> DestinationIds { get; set; } = [];
 
-    /// <summary>IANA zone sent as <c>timezoneName</c>; the report's times are local times in it.</summary>
-    public string TimeZone { get; set; } = "US/Eastern";
+    public override bool IsConfigured => !string.IsNullOrWhiteSpace(AccountId) && MissingCredentials() is null;
 
-    /// <summary>ISO region for numbers without a country code.</summary>
-    public string DefaultRegion { get; set; } = "US";
+    protected override string MissingSettings => string.IsNullOrWhiteSpace(AccountId) ? "AccountId" : $"the credentials of its AuthMode ({MissingCredentials()})";
 
-    public VendorHttpOptions Http { get; set; } = new();
-
-    public bool IsConfigured => !string.IsNullOrWhiteSpace(AccountId) && MissingCredentials() is null;
+    protected override IEnumerable<string?> Secrets => [ApiToken, Jwt, ClientSecret];
 
     public bool UsesVoicePrefix =>
         VoicePathPrefix ?? !(AuthMode == EngageVoiceAuthMode.Legacy || IsLegacyHost(BaseUrl));
@@ -94,7 +86,7 @@ public sealed class EngageVoiceOptions : PullSchedule
     public Uri ApiRoot() => new(Root(), UsesVoicePrefix ? "voice/api/v1/" : "api/v1/");
 
     /// <summary>The host root with a trailing slash; the auth endpoints live under <c>{base}/api/auth/</c>, never under <c>/voice</c>.</summary>
-    public Uri Root() => new(BaseUrl.AbsoluteUri.EndsWith('/') ? BaseUrl.AbsoluteUri : BaseUrl.AbsoluteUri + "/");
+    public Uri Root() => WithTrailingSlash(BaseUrl);
 
     public (IReadOnlyList<string> GroupIds, IReadOnlyList<string> Ids) ConfiguredIds() =>
         GroupBy == EngageVoiceGroupBy.Profile ? (ProfileGroupIds, ProfileIds) : (DestinationGroupIds, DestinationIds);
@@ -128,20 +120,8 @@ public sealed class EngageVoiceOptions : PullSchedule
         _ => null,
     };
 
-    public override IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    protected override IEnumerable<ValidationResult> ValidateVendor()
     {
-        foreach (var r in base.Validate(validationContext))
-        {
-            yield return r;
-        }
-        if (!VendorClock.IsKnownZone(TimeZone))
-        {
-            yield return new ValidationResult($"Vendors:EngageVoice:TimeZone '{TimeZone}' is not a known IANA time zone (the report's timezoneName, e.g. US/Eastern).", [nameof(TimeZone)]);
-        }
-        if (!PhoneNumberNormalizer.IsKnownRegion(DefaultRegion))
-        {
-            yield return new ValidationResult($"Vendors:EngageVoice:DefaultRegion '{DefaultRegion}' is not an ISO region code.", [nameof(DefaultRegion)]);
-        }
         if (!BaseUrl.IsAbsoluteUri || !RingCentralServer.IsAbsoluteUri)
         {
             yield return new ValidationResult("Vendors:EngageVoice:BaseUrl and RingCentralServer must be absolute URLs.", [nameof(BaseUrl)]);
@@ -160,24 +140,12 @@ public sealed class EngageVoiceOptions : PullSchedule
                 }
             }
         }
-        if (Enabled)
+        if (Pull.Enabled)
         {
-            if (string.IsNullOrWhiteSpace(AccountId))
-            {
-                yield return new ValidationResult("Vendors:EngageVoice is enabled but lacks AccountId.", [nameof(AccountId)]);
-            }
-            if (MissingCredentials() is { } missing)
-            {
-                yield return new ValidationResult($"Vendors:EngageVoice is enabled but {missing}.", [nameof(AuthMode)]);
-            }
             if (ConfiguredIds().Ids.Count == 0 && string.IsNullOrWhiteSpace(UserId))
             {
                 yield return new ValidationResult($"Vendors:EngageVoice: GroupBy {GroupBy} needs its ids ({(GroupBy == EngageVoiceGroupBy.Profile ? "ProfileGroupIds/ProfileIds" : "DestinationGroupIds/DestinationIds")}) or a UserId to discover them through inputControls.", [nameof(UserId)]);
             }
-        }
-        foreach (var r in Http.Validate(validationContext))
-        {
-            yield return r;
         }
     }
 }

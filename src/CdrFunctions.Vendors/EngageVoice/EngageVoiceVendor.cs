@@ -22,9 +22,18 @@ public sealed class EngageVoiceVendor(IOptions<EngageVoiceOptions> options, ISer
 
     public string RawExtension => "csv";
 
-    public PullSchedule Schedule => _options;
+    public PullSchedule Schedule => _options.Pull;
 
     public bool IsConfigured => _options.IsConfigured;
+
+    /// <summary>What Engage Voice registers besides the common parts: its token client and caches.</summary>
+    public static void AddServices(CdrVendorBuilder vendor)
+    {
+        ArgumentNullException.ThrowIfNull(vendor);
+        vendor.AddHttpClient(EngageVoiceAuth.HttpClientName);
+        vendor.Services.AddSingleton<EngageVoiceAuth>();
+        vendor.Services.AddSingleton<EngageVoiceReportIds>();
+    }
 
     public Task PullAsync(TimeWindow window, IRawSink sink, CancellationToken cancellationToken) =>
         // Resolved per pull: the typed client is transient and only needed when pulling, not for parsing.
