@@ -5,6 +5,7 @@ using Azure.Storage.Blobs.Models;
 using CdrFunctions.Pipeline.Landing;
 using CdrFunctions.Pipeline.Model;
 using CdrFunctions.Pipeline.Storage;
+using CdrFunctions.Pipeline.Time;
 using CdrFunctions.Pipeline.Vendors;
 using Microsoft.Extensions.Logging;
 
@@ -16,10 +17,17 @@ namespace CdrFunctions.Pipeline.Normalize;
 /// replaced whole, and rows written by an earlier run that the new run no longer produces are removed
 /// (the previous curated CSV is the manifest of that earlier run). Bad data never throws; storage
 /// failures do, so the Functions runtime retries and finally parks the blob in the poison queue.
+/// A call belongs to the window it starts in (one owner per row). For vendors whose files hold parts of
+/// calls (<see cref="ICallPartsVendor"/>), the owner window is parsed with the files of the windows after
+/// it, and a file holding parts of calls owned by earlier windows has those windows normalized again, so
+/// the owner's row ends up with every part whichever file arrives first.
 /// </summary>
 public sealed class Normalizer(CdrStorage storage, VendorCatalog vendors, ILogger<Normalizer> logger)
 {
-    public async Task<NormalizeResult> NormalizeAsync(string rawBlobName, CancellationToken cancellationToken)
+    public Task<NormalizeResult> NormalizeAsync(string rawBlobName, CancellationToken cancellationToken) =>
+        NormalizeAsync(rawBlobName, completeOwners: true, cancellationToken);
+
+    private async Task<NormalizeResult> NormalizeAsync(string rawBlobName, bool completeOwners, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         if (!RawBlobName.TryParse(rawBlobName, out var name) || !vendors.TryGet(name.Vendor, out var vendor))
@@ -46,34 +54,55 @@ public sealed class Normalizer(CdrStorage storage, VendorCatalog vendors, ILogge
         var file = new RawFileInfo(rawBlobName, window);
         var calls = new Dictionary<string, CallRecord>(StringComparer.Ordinal);
         var quarantined = new List<Quarantined>();
+        var earlierOwners = new HashSet<DateTimeOffset>();
         int duplicates = 0, outside = 0;
         string? fileError = null;
-        await using (var content = download.Content)
+        var parts = vendor as ICallPartsVendor;
+        var spanning = parts is { PartsSpan.Ticks: > 0 } && window is not null;
+        var followers = spanning ? await OpenFollowersAsync(vendor, window!.Value, parts!.PartsSpan, cancellationToken).ConfigureAwait(false) : [];
+        try
         {
-            await foreach (var result in vendor.ParseAsync(content, file, cancellationToken).ConfigureAwait(false))
+            await using (var content = download.Content)
             {
-                if (result.Quarantined is { } q)
+                var parsed = spanning ? parts!.ParseWithFollowersAsync(content, file, followers, cancellationToken) : vendor.ParseAsync(content, file, cancellationToken);
+                await foreach (var result in parsed.ConfigureAwait(false))
                 {
-                    quarantined.Add(q);
-                    fileError ??= q.FileLevel ? q.Reason : null;
-                    continue;
+                    if (result.Quarantined is { } q)
+                    {
+                        quarantined.Add(q);
+                        fileError ??= q.FileLevel ? q.Reason : null;
+                        continue;
+                    }
+                    var record = result.Record! with { RawBlob = rawBlobName };
+                    if (RecordLimits.Violation(record) is { } violation)
+                    {
+                        quarantined.Add(new Quarantined($"callId {Quarantined.Cap(record.CallId)}", violation, Quarantined.Cap(CallJson.Serialize(record))));
+                        continue;
+                    }
+                    if (window is { } w && record.StartUtc is { } start && !w.Contains(start))
+                    {
+                        if (spanning && start < w.Start && start >= w.Start - parts!.PartsSpan)
+                        {
+                            // Later parts of a call an earlier window owns: that window is completed below.
+                            earlierOwners.Add(new WindowGrid(vendor.Schedule.WindowSize).Floor(start));
+                            continue;
+                        }
+                        outside++;
+                        continue;
+                    }
+                    if (!calls.TryAdd(record.CallId, record))
+                    {
+                        duplicates++;
+                        calls[record.CallId] = record;
+                    }
                 }
-                var record = result.Record! with { RawBlob = rawBlobName };
-                if (RecordLimits.Violation(record) is { } violation)
-                {
-                    quarantined.Add(new Quarantined($"callId {Quarantined.Cap(record.CallId)}", violation, Quarantined.Cap(CallJson.Serialize(record))));
-                    continue;
-                }
-                if (window is { } w && record.StartUtc is { } start && !w.Contains(start))
-                {
-                    outside++;
-                    continue;
-                }
-                if (!calls.TryAdd(record.CallId, record))
-                {
-                    duplicates++;
-                    calls[record.CallId] = record;
-                }
+            }
+        }
+        finally
+        {
+            foreach (var (stream, _) in followers)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
             }
         }
 
@@ -100,6 +129,10 @@ public sealed class Normalizer(CdrStorage storage, VendorCatalog vendors, ILogge
             FileError = fileError,
         };
         logger.LogInformation("Normalized {Summary}", summary.Summary);
+        if (completeOwners && earlierOwners.Count > 0)
+        {
+            await CompleteOwnersAsync(vendor, earlierOwners, rawBlobName, cancellationToken).ConfigureAwait(false);
+        }
         if (outside > ordered.Count)
         {
             // Most calls outside their own window means the times were read in the wrong zone.
@@ -107,6 +140,42 @@ public sealed class Normalizer(CdrStorage storage, VendorCatalog vendors, ILogge
                 rawBlobName, outside, outside + ordered.Count, window, vendor.Name);
         }
         return summary;
+    }
+
+    /// <summary>Raw files of the windows after <paramref name="window"/> within <paramref name="span"/> that exist, oldest first.</summary>
+    private async Task<List<(Stream Raw, RawFileInfo File)>> OpenFollowersAsync(ICdrVendor vendor, TimeWindow window, TimeSpan span, CancellationToken cancellationToken)
+    {
+        var followers = new List<(Stream, RawFileInfo)>();
+        foreach (var next in new WindowGrid(vendor.Schedule.WindowSize).Cover(window.End, window.End + span))
+        {
+            var name = RawBlobName.ForWindow(vendor.Name, next, vendor.RawExtension).Name;
+            try
+            {
+                var download = await storage.Raw.GetBlobClient(name).DownloadStreamingAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                followers.Add((download.Value.Content, new RawFileInfo(name, next)));
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                // Not landed yet: when it lands, its normalization completes this window.
+            }
+        }
+        return followers;
+    }
+
+    /// <summary>Normalizes again the earlier windows that own calls with parts in <paramref name="rawBlobName"/> (once, no cascade).</summary>
+    private async Task CompleteOwnersAsync(ICdrVendor vendor, IEnumerable<DateTimeOffset> ownerStarts, string rawBlobName, CancellationToken cancellationToken)
+    {
+        var grid = new WindowGrid(vendor.Schedule.WindowSize);
+        foreach (var start in ownerStarts.Order())
+        {
+            var owner = RawBlobName.ForWindow(vendor.Name, grid.WindowContaining(start), vendor.RawExtension).Name;
+            if (owner == rawBlobName || !await storage.Raw.GetBlobClient(owner).ExistsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                continue;
+            }
+            logger.LogInformation("{Blob} holds later parts of calls owned by {Owner}; normalizing the owner again", rawBlobName, owner);
+            await NormalizeAsync(owner, completeOwners: false, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Rows the previous normalization of this window wrote that this one does not (read from its curated CSV).</summary>

@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
-using CdrFunctions.Pipeline.Resilience;
 using System.Text.Json;
 using CdrFunctions.Pipeline.Landing;
+using CdrFunctions.Pipeline.RateLimits;
+using CdrFunctions.Pipeline.Resilience;
 using CdrFunctions.Pipeline.Storage;
 using CdrFunctions.Pipeline.Time;
 using CdrFunctions.Pipeline.Vendors;
@@ -62,7 +63,7 @@ public sealed class PullRunner(
         var retriesBefore = retries.Count(vendor.Name);
         var warnings = new List<string>();
         var current = leased;
-        var (results, error) = await LandWindowsAsync(vendor, plan, async landed =>
+        var (results, error, limited) = await LandWindowsAsync(vendor, plan, async landed =>
         {
             if (landed.Window.End <= current!.Watermark)
             {
@@ -82,10 +83,13 @@ public sealed class PullRunner(
         var result = new PullRunResult
         {
             Vendor = vendor.Name,
-            Status = error is not null ? PullRunStatus.Failed : plan.Count == 0 ? PullRunStatus.NothingDue : PullRunStatus.Completed,
+            Status = error is not null ? PullRunStatus.Failed
+                : limited is not null ? PullRunStatus.RateLimited
+                : plan.Count == 0 ? PullRunStatus.NothingDue : PullRunStatus.Completed,
             Windows = results,
             Retries = (int)(retries.Count(vendor.Name) - retriesBefore),
-            Warnings = [.. results.SelectMany(r => r.Warnings.Select(w => $"{r.Window}: {w}")), .. warnings],
+            Warnings = [.. results.SelectMany(r => r.Warnings.Select(w => $"{r.Window}: {w}")), .. warnings,
+                .. limited is null ? [] : new[] { $"rate limited, resumes next run: {limited.Value.Reason}; stopped before {limited.Value.Window}" }],
             Error = error,
             CheckpointBefore = leased.Watermark,
             CheckpointAfter = current?.Watermark,
@@ -109,28 +113,30 @@ public sealed class PullRunner(
         }
         var plan = new WindowGrid(vendor.Schedule.WindowSize).Cover(from.ToUniversalTime(), to.ToUniversalTime()).Select(w => (w, false)).ToList();
         var retriesBefore = retries.Count(vendor.Name);
-        var (results, error) = await LandWindowsAsync(vendor, plan, null, progress, cancellationToken).ConfigureAwait(false);
+        var (results, error, limited) = await LandWindowsAsync(vendor, plan, null, progress, cancellationToken).ConfigureAwait(false);
         return new PullRunResult
         {
             Vendor = vendor.Name,
-            Status = error is null ? PullRunStatus.Completed : PullRunStatus.Failed,
+            Status = error is not null ? PullRunStatus.Failed : limited is not null ? PullRunStatus.RateLimited : PullRunStatus.Completed,
             Windows = results,
             Retries = (int)(retries.Count(vendor.Name) - retriesBefore),
-            Warnings = [.. results.SelectMany(r => r.Warnings.Select(w => $"{r.Window}: {w}"))],
+            Warnings = [.. results.SelectMany(r => r.Warnings.Select(w => $"{r.Window}: {w}")),
+                .. limited is null ? [] : new[] { $"rate limited: {limited.Value.Reason}; resume with --from {limited.Value.Window.Start:yyyy-MM-ddTHH:mm:ssZ}" }],
             Error = error,
         };
     }
 
     /// <summary>
-    /// Lands the planned windows in order, stopping at the first failure or when <paramref name="afterEach"/>
-    /// says stop; returns what landed and the failure, if any.
+    /// Lands the planned windows in order, stopping at the first failure, at a rate limit, or when
+    /// <paramref name="afterEach"/> says stop; returns what landed and the failure or rate limit, if any.
     /// </summary>
-    private async Task<(List<WindowPullResult> Landed, string? Error)> LandWindowsAsync(
+    private async Task<(List<WindowPullResult> Landed, string? Error, (TimeWindow Window, string Reason)? Limited)> LandWindowsAsync(
         ICdrVendor vendor, IReadOnlyList<(TimeWindow Window, bool Repull)> plan, Func<WindowPullResult, Task<bool>>? afterEach,
         IProgress<PullProgress>? progress, CancellationToken cancellationToken)
     {
         var landed = new List<WindowPullResult>(plan.Count);
         string? error = null;
+        (TimeWindow, string)? limited = null;
         foreach (var (window, repull) in plan)
         {
             progress?.Report(new PullProgress(landed.Count, plan.Count, landed.Sum(r => r.Records), window));
@@ -143,6 +149,13 @@ public sealed class PullRunner(
                 {
                     logger.LogWarning("Vendor {Vendor}: window {Window}: {Warning}", vendor.Name, window, warning);
                 }
+            }
+            catch (Exception e) when (e is RateLimitWaitException or VendorRateLimitedException)
+            {
+                // Not a failure: the window is simply not pulled yet; the checkpoint stays where it is.
+                limited = (window, e.Message);
+                logger.LogWarning("Vendor {Vendor}: rate limited before window {Window} ({Reason}); the rest resumes next run", vendor.Name, window, e.Message);
+                break;
             }
             catch (Exception e) when (IsWindowFailure(e, cancellationToken))
             {
@@ -157,7 +170,7 @@ public sealed class PullRunner(
             }
         }
         progress?.Report(new PullProgress(landed.Count, plan.Count, landed.Sum(r => r.Records), null));
-        return (landed, error);
+        return (landed, error, limited);
     }
 
     /// <summary>A vendor or data problem fails the window; cancellation and unreachable storage end the whole run.</summary>
