@@ -19,6 +19,9 @@ public sealed record NormalizeResult
     /// <summary>Index rows of an earlier normalization of this blob that no longer apply (e.g. after a time-zone fix).</summary>
     public int StaleRowsRemoved { get; init; }
     public string? CuratedBlob { get; init; }
+
+    /// <summary>The same rows as typed Parquet (the Power BI model reads these).</summary>
+    public string? CuratedParquetBlob { get; init; }
     public string? QuarantineBlob { get; init; }
 
     /// <summary>Set when the file as a whole could not be read (it is quarantined with this reason).</summary>

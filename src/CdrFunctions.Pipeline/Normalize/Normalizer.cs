@@ -12,8 +12,8 @@ using Microsoft.Extensions.Logging;
 namespace CdrFunctions.Pipeline.Normalize;
 
 /// <summary>
-/// Turns one raw blob into table rows, the window's curated CSV and its quarantine file. Re-running it on
-/// the same blob leaves the same state: keys are deterministic, the curated and quarantine blobs are
+/// Turns one raw blob into table rows, the window's curated CSV and Parquet files and its quarantine file.
+/// Re-running it on the same blob leaves the same state: keys are deterministic, the curated and quarantine blobs are
 /// replaced whole, and rows written by an earlier run that the new run no longer produces are removed
 /// (the previous curated CSV is the manifest of that earlier run). Bad data never throws; storage
 /// failures do, so the Functions runtime retries and finally parks the blob in the poison queue.
@@ -112,6 +112,8 @@ public sealed class Normalizer(CdrStorage storage, VendorCatalog vendors, ILogge
         await writer.UpsertAsync(ordered.SelectMany(c => CallEntityMapper.ToEntities(c, fallbackStart)), cancellationToken).ConfigureAwait(false);
         var stale = await StaleKeysAsync(name, ordered, fallbackStart, cancellationToken).ConfigureAwait(false);
         var removed = stale.Count == 0 ? 0 : await writer.DeleteAsync(stale, cancellationToken).ConfigureAwait(false);
+        // Parquet first: the CSV is the manifest of what this window wrote, so it is committed last.
+        await WriteCuratedParquetAsync(name, ordered, cancellationToken).ConfigureAwait(false);
         await WriteCuratedAsync(name, ordered, cancellationToken).ConfigureAwait(false);
         var quarantineBlob = await WriteQuarantineAsync(name.QuarantineName, rawBlobName, quarantined, cancellationToken).ConfigureAwait(false);
 
@@ -125,6 +127,7 @@ public sealed class Normalizer(CdrStorage storage, VendorCatalog vendors, ILogge
             OutsideWindow = outside,
             StaleRowsRemoved = removed,
             CuratedBlob = name.CuratedName,
+            CuratedParquetBlob = name.CuratedParquetName,
             QuarantineBlob = quarantineBlob,
             FileError = fileError,
         };
@@ -205,6 +208,17 @@ public sealed class Normalizer(CdrStorage storage, VendorCatalog vendors, ILogge
         await storage.Curated.GetBlobClient(name.CuratedName).UploadAsync(buffer, new BlobUploadOptions
         {
             HttpHeaders = new BlobHttpHeaders { ContentType = "text/csv; charset=utf-8" },
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task WriteCuratedParquetAsync(RawBlobName name, IReadOnlyCollection<CallRecord> records, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        await CuratedParquet.WriteAsync(records, buffer, cancellationToken).ConfigureAwait(false);
+        buffer.Position = 0;
+        await storage.Curated.GetBlobClient(name.CuratedParquetName).UploadAsync(buffer, new BlobUploadOptions
+        {
+            HttpHeaders = new BlobHttpHeaders { ContentType = CuratedParquet.ContentType },
         }, cancellationToken).ConfigureAwait(false);
     }
 
