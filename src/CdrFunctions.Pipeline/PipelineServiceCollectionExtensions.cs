@@ -2,8 +2,8 @@ using CdrFunctions.Pipeline.Landing;
 using CdrFunctions.Pipeline.Lookup;
 using CdrFunctions.Pipeline.Normalize;
 using CdrFunctions.Pipeline.Pull;
-using CdrFunctions.Pipeline.RateLimits;
 using CdrFunctions.Pipeline.Resilience;
+using CdrFunctions.Pipeline.RateLimits;
 using CdrFunctions.Pipeline.Storage;
 using CdrFunctions.Pipeline.Vendors;
 using Microsoft.Extensions.Configuration;
@@ -25,6 +25,7 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<RateLimiterRegistry>();
         services.TryAddSingleton<RawLander>();
         services.TryAddSingleton<CheckpointStore>();
+        services.TryAddSingleton<VendorRateLimiters>();
         services.TryAddSingleton<PullRunner>();
         services.TryAddSingleton<Normalizer>();
         services.TryAddSingleton<CallLookup>();

@@ -30,6 +30,13 @@ public sealed class PullSchedule : IValidatableObject
     [Range(1, 10_000)]
     public int MaxWindowsPerRun { get; set; } = 24;
 
+    /// <summary>
+    /// Windows of one run (catch-up or backfill) pulled at the same time, all under the vendor's
+    /// <c>Http:RateLimit</c>; the checkpoint still advances only over committed windows in order.
+    /// </summary>
+    [Range(1, 64)]
+    public int WindowConcurrency { get; set; } = 4;
+
     /// <summary>Where a vendor with no checkpoint yet starts; default: one day before the first run.</summary>
     public DateTimeOffset? StartFrom { get; set; }
 

@@ -37,7 +37,7 @@ public static class VendorServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         Func<IServiceProvider, VendorHttpOptions> http = sp => sp.GetRequiredService<IOptions<TOptions>>().Value.Http;
-        services.AddHttpClient<TClient>().AddVendorResilience(name, http);
+        services.AddHttpClient<TClient>().AddVendorResilience(name, http).AddVendorRateLimit(name, http);
         services.AddSingleton<ICdrVendor, TVendor>();
         more?.Invoke(new CdrVendorBuilder(services, name, http));
         return services;

@@ -52,5 +52,12 @@ public sealed record PullRunResult
         + (Error is null ? "" : $"; error: {Error}");
 }
 
-/// <summary>Progress of a run or backfill, for progress bars.</summary>
-public readonly record struct PullProgress(int WindowsDone, int WindowsTotal, long Records, TimeWindow? Current);
+/// <summary>Progress of a run or backfill, for progress bars: windows, calls landed and the vendor's current request rate.</summary>
+public readonly record struct PullProgress(int WindowsDone, int WindowsTotal, long Records, TimeWindow? Current)
+{
+    /// <summary>Windows being pulled right now (up to the vendor's window concurrency).</summary>
+    public int WindowsRunning { get; init; }
+
+    /// <summary>Requests per second the vendor's rate limiter let through over the last seconds.</summary>
+    public double RequestsPerSecond { get; init; }
+}

@@ -13,13 +13,15 @@ namespace CdrFunctions.Pipeline.Pull;
 /// <summary>
 /// Pulls a vendor's due windows into raw blobs. A scheduled run re-pulls the lookback windows before the
 /// checkpoint (late or changed calls), then pulls new windows up to <c>now − settle delay</c>, at most
-/// <c>MaxWindowsPerRun</c> of them, advancing the checkpoint after each committed window. A run holds a
+/// <c>MaxWindowsPerRun</c> of them, several at once under the vendor's rate limit, advancing the checkpoint
+/// over each contiguous run of committed windows. A run holds a
 /// lease on the checkpoint row, so concurrent runs of one vendor do not pull or advance twice.
 /// </summary>
 public sealed class PullRunner(
     VendorCatalog vendors,
     RawLander lander,
     CheckpointStore checkpoints,
+    VendorRateLimiters rateLimiters,
     TimeProvider time,
     VendorRetries retries,
     ILogger<PullRunner> logger)
@@ -127,50 +129,110 @@ public sealed class PullRunner(
     }
 
     /// <summary>
-    /// Lands the planned windows in order, stopping at the first failure, at a rate limit, or when
-    /// <paramref name="afterEach"/> says stop; returns what landed and the failure or rate limit, if any.
+    /// Lands the planned windows, up to the vendor's <see cref="PullSchedule.WindowConcurrency"/> at a time (their
+    /// requests share the vendor's rate limiter). <paramref name="afterEach"/> sees committed windows strictly in
+    /// plan order, so a checkpoint only moves over a contiguous run of them. A failed window stops new ones from
+    /// starting while running ones finish; so do a rate limit (ours or the vendor's 429: not a failure, the rest
+    /// resumes next run) and <paramref name="afterEach"/> saying stop. Returns what landed (in plan order), the
+    /// first failure and the first rate limit, if any.
     /// </summary>
     private async Task<(List<WindowPullResult> Landed, string? Error, (TimeWindow Window, string Reason)? Limited)> LandWindowsAsync(
         ICdrVendor vendor, IReadOnlyList<(TimeWindow Window, bool Repull)> plan, Func<WindowPullResult, Task<bool>>? afterEach,
         IProgress<PullProgress>? progress, CancellationToken cancellationToken)
     {
-        var landed = new List<WindowPullResult>(plan.Count);
+        var concurrency = Math.Max(1, vendor.Schedule.WindowConcurrency);
+        var results = new WindowPullResult?[plan.Count];
+        var running = new Dictionary<Task<WindowPullResult>, int>();
+        int next = 0, handedOver = 0, done = 0;
+        long records = 0;
+        var stop = false;
         string? error = null;
         (TimeWindow, string)? limited = null;
-        foreach (var (window, repull) in plan)
+        var limitedIndex = int.MaxValue;
+        var errorIndex = int.MaxValue;
+        Exception? fatal = null;
+        TimeWindow? current = null;
+        void Report() => progress?.Report(new PullProgress(done, plan.Count, records, current)
         {
-            progress?.Report(new PullProgress(landed.Count, plan.Count, landed.Sum(r => r.Records), window));
-            WindowPullResult result;
+            WindowsRunning = running.Count,
+            RequestsPerSecond = rateLimiters.Find(vendor.Name)?.CurrentRate ?? 0,
+        });
+
+        while (true)
+        {
+            while (!stop && next < plan.Count && running.Count < concurrency)
+            {
+                var index = next++;
+                current = plan[index].Window;
+                running.Add(LandOneAsync(vendor, plan[index], cancellationToken), index);
+                Report();
+            }
+            if (running.Count == 0)
+            {
+                break;
+            }
+            var finished = await Task.WhenAny(running.Keys).ConfigureAwait(false);
+            var i = running[finished];
+            running.Remove(finished);
             try
             {
-                var blob = await lander.LandAsync(vendor, window, cancellationToken).ConfigureAwait(false);
-                result = new WindowPullResult(window, blob.BlobName, blob.Outcome, blob.RecordCount, repull) { Warnings = blob.Warnings };
-                foreach (var warning in blob.Warnings)
-                {
-                    logger.LogWarning("Vendor {Vendor}: window {Window}: {Warning}", vendor.Name, window, warning);
-                }
+                results[i] = await finished.ConfigureAwait(false);
+                done++;
+                records += results[i]!.Records;
             }
             catch (Exception e) when (e is RateLimitWaitException or VendorRateLimitedException)
             {
-                // Not a failure: the window is simply not pulled yet; the checkpoint stays where it is.
-                limited = (window, e.Message);
-                logger.LogWarning("Vendor {Vendor}: rate limited before window {Window} ({Reason}); the rest resumes next run", vendor.Name, window, e.Message);
-                break;
+                // Not a failure: the window is simply not pulled yet; the checkpoint stops before it and no new window starts.
+                stop = true;
+                if (i < limitedIndex)
+                {
+                    (limited, limitedIndex) = ((plan[i].Window, e.Message), i);
+                }
+                logger.LogWarning("Vendor {Vendor}: rate limited before window {Window} ({Reason}); the rest resumes next run", vendor.Name, plan[i].Window, e.Message);
             }
             catch (Exception e) when (IsWindowFailure(e, cancellationToken))
             {
-                error = $"{window}: {e.Message}";
-                logger.LogError(e, "Vendor {Vendor}: window {Window} failed", vendor.Name, window);
-                break;
+                stop = true;
+                // The earliest failed window is the gap the checkpoint stops at: that is the one to report.
+                if (i < errorIndex)
+                {
+                    (error, errorIndex) = ($"{plan[i].Window}: {e.Message}", i);
+                }
+                logger.LogError(e, "Vendor {Vendor}: window {Window} failed; no new windows start, running ones finish", vendor.Name, plan[i].Window);
             }
-            landed.Add(result);
-            if (afterEach is not null && !await afterEach(result).ConfigureAwait(false))
+            catch (Exception e)
             {
-                break;
+                // Cancelled, or storage unreachable: the running windows end the same way; the first such error ends the run.
+                stop = true;
+                fatal ??= e;
             }
+            while (fatal is null && handedOver < plan.Count && results[handedOver] is { } ready)
+            {
+                handedOver++;
+                if (afterEach is not null && !stop && !await afterEach(ready).ConfigureAwait(false))
+                {
+                    stop = true;
+                }
+            }
+            Report();
         }
-        progress?.Report(new PullProgress(landed.Count, plan.Count, landed.Sum(r => r.Records), null));
-        return (landed, error, limited);
+        if (fatal is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(fatal);
+        }
+        current = null;
+        Report();
+        return ([.. results.OfType<WindowPullResult>()], error, limited);
+    }
+
+    private async Task<WindowPullResult> LandOneAsync(ICdrVendor vendor, (TimeWindow Window, bool Repull) item, CancellationToken cancellationToken)
+    {
+        var blob = await lander.LandAsync(vendor, item.Window, cancellationToken).ConfigureAwait(false);
+        foreach (var warning in blob.Warnings)
+        {
+            logger.LogWarning("Vendor {Vendor}: window {Window}: {Warning}", vendor.Name, item.Window, warning);
+        }
+        return new WindowPullResult(item.Window, blob.BlobName, blob.Outcome, blob.RecordCount, item.Repull) { Warnings = blob.Warnings };
     }
 
     /// <summary>A vendor or data problem fails the window; cancellation and unreachable storage end the whole run.</summary>

@@ -43,9 +43,9 @@ public sealed class DeepCallSimulator : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var api = new DeepCallApiEndpoint(state);
-        RequestDelegate list = c => api.HandleAsync(c, DeepCallApiEndpoint.Kind.List);
-        RequestDelegate count = c => api.HandleAsync(c, DeepCallApiEndpoint.Kind.Count);
-        RequestDelegate detail = c => api.HandleAsync(c, DeepCallApiEndpoint.Kind.Detail);
+        var list = state.Pacing.Wrap(c => api.HandleAsync(c, DeepCallApiEndpoint.Kind.List));
+        var count = state.Pacing.Wrap(c => api.HandleAsync(c, DeepCallApiEndpoint.Kind.Count));
+        var detail = state.Pacing.Wrap(c => api.HandleAsync(c, DeepCallApiEndpoint.Kind.Detail));
         endpoints.MapPost("/api/v2/callreport/list", list);
         endpoints.MapPost("/api/v2/callreport/reportCount", count);
         endpoints.MapPost("/api/v2/CallReport/detail", detail);

@@ -43,7 +43,7 @@ public sealed class EngageVoiceSimulator : IAsyncDisposable
         RequestDelegate rcToken = api.RingCentralTokenAsync;
         RequestDelegate exchange = api.ExchangeAsync;
         RequestDelegate refresh = api.RefreshAsync;
-        RequestDelegate report = api.ReportAsync;
+        var report = state.Pacing.Wrap(api.ReportAsync);
         RequestDelegate inputControls = api.InputControlsAsync;
         RequestDelegate interactionMetadata = api.InteractionMetadataAsync;
         endpoints.MapPost("/restapi/oauth/token", rcToken);

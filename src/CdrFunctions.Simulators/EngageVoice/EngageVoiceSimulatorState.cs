@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
+using CdrFunctions.Simulators.Common;
 
 namespace CdrFunctions.Simulators.EngageVoice;
 
@@ -21,7 +22,11 @@ public sealed class EngageVoiceSimulatorState
     {
         Options = options;
         Generator = new EngageVoiceCallGenerator(options);
+        Pacing = new RequestPacer { RateLimit = options.RateLimit, RateLimitPeriod = options.RateLimitPeriod, Latency = options.Latency };
     }
+
+    /// <summary>The API's rate limit and latency (from the options; adjustable while running).</summary>
+    public RequestPacer Pacing { get; }
 
     public EngageVoiceSimulatorOptions Options { get; }
 

@@ -5,8 +5,12 @@ namespace CdrFunctions.Vendors.DeepCall;
 
 /// <summary>Settings of section <c>Vendors:DeepCall</c> (app settings <c>Vendors__DeepCall__...</c>).</summary>
 /// <remarks>The zone is that of <c>clDt</c>/<c>clTm</c>, of push-report times and of the list's date filter (IST).</remarks>
-public sealed class DeepCallOptions() : VendorOptions(defaultTimeZone: "Asia/Kolkata", defaultRegion: "IN")
+public sealed class DeepCallOptions : VendorOptions
 {
+    /// <summary>A window already fetches its details 4 at a time (<see cref="EnrichConcurrency"/>): windows one after another by default.</summary>
+    public DeepCallOptions()
+        : base(defaultTimeZone: "Asia/Kolkata", defaultRegion: "IN") => Pull.WindowConcurrency = 1;
+
     /// <summary>API host; white-label brands have their own. Paths are appended to it.</summary>
     public Uri Host { get; set; } = new("https://v4-api.deepcall.com");
 

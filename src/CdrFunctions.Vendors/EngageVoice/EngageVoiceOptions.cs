@@ -37,8 +37,19 @@ public enum EngageVoiceGroupBy
 
 /// <summary>Settings of section <c>Vendors:EngageVoice</c> (app settings <c>Vendors__EngageVoice__...</c>).</summary>
 /// <remarks>The zone is sent as the report's <c>timezoneName</c>; the report's times are local times in it.</remarks>
-public sealed class EngageVoiceOptions() : VendorOptions(defaultTimeZone: "US/Eastern", defaultRegion: "US")
+public sealed class EngageVoiceOptions : VendorOptions
 {
+    /// <summary>
+    /// RingCX allows a request every 20 s at best: windows one at a time, as concurrency gains nothing under it;
+    /// and 3 requests per 60 s and 9 per 15 min per sub-account (429 beyond): the default pace.
+    /// </summary>
+    public EngageVoiceOptions()
+        : base(defaultTimeZone: "US/Eastern", defaultRegion: "US")
+    {
+        Pull.WindowConcurrency = 1;
+        Http.RateLimit = "3/60s,9/15m";
+    }
+
     /// <summary>interaction-metadata's <c>timeInterval</c> maximum (3 hours): one window is one request per sub-account.</summary>
     public static readonly TimeSpan MaxInteractionWindow = TimeSpan.FromSeconds(10800);
 

@@ -64,6 +64,8 @@ internal sealed class DeepCallHarness : IAsyncDisposable
             ["Vendors:DeepCall:Http:AttemptTimeout"] = "00:00:02",
             ["Vendors:DeepCall:Http:TotalTimeout"] = "00:01:00",
             ["Vendors:DeepCall:Http:MinimumThroughput"] = "1000",
+            // The simulator enforces no limit unless told; a generous one keeps the limiter in the path without slowing tests.
+            ["Vendors:DeepCall:Http:RateLimit"] = "200/1s",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
         {
