@@ -20,6 +20,7 @@ public static class PipelineServiceCollectionExtensions
         // Clients are created lazily: nothing touches storage until a job runs (Flex allows 30 s to start).
         services.TryAddSingleton(_ => CdrStorage.FromConfiguration(configuration));
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<VendorRetries>();
         services.TryAddSingleton<VendorCatalog>();
         services.TryAddSingleton<RateLimiterRegistry>();
         services.TryAddSingleton<RawLander>();

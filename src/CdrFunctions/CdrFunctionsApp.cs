@@ -1,7 +1,6 @@
 using CdrFunctions.Pipeline.Storage;
 using CdrFunctions.Telemetry;
 using CdrFunctions.Vendors;
-using CdrFunctions.Vendors.DeepCall;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,9 +37,6 @@ public static class CdrFunctionsApp
                 options.Rules.Remove(defaultRule);
             }
         });
-
-        // The deprecated DeepCall webhook path carries its secret; ASP.NET Core's request logs must not write it.
-        DeepCallWebhook.KeepSecretOutOfLogs(builder.Logging);
 
         // Pipeline and vendors; their options are validated when the host starts.
         builder.Services.AddCdrFunctions(builder.Configuration);

@@ -23,19 +23,21 @@ public sealed class PullRunner(
     CheckpointStore checkpoints,
     VendorRateLimiters rateLimiters,
     TimeProvider time,
+    VendorRetries retries,
     ILogger<PullRunner> logger)
 {
     /// <summary>Long enough for a slow window, short enough that a crashed run does not block for long.</summary>
     internal static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(10);
 
-    private static readonly ConcurrentDictionary<string, bool> WarnedInactive = new(StringComparer.Ordinal);
+    // Per vendor: say once per process why it is not pulled, not at every timer tick.
+    private readonly ConcurrentDictionary<string, bool> _warnedInactive = new(StringComparer.Ordinal);
 
     public async Task<PullRunResult> RunScheduledAsync(string vendorName, IProgress<PullProgress>? progress, CancellationToken cancellationToken)
     {
         var vendor = vendors.Get(vendorName);
         if (InactiveReason(vendor) is { } reason)
         {
-            if (WarnedInactive.TryAdd(vendor.Name, true))
+            if (_warnedInactive.TryAdd(vendor.Name, true))
             {
                 logger.LogWarning("Vendor {Vendor} is not pulled: {Reason}", vendor.Name, reason);
             }
@@ -43,10 +45,9 @@ public sealed class PullRunner(
         }
 
         var schedule = vendor.Schedule;
-        var grid = new WindowGrid(schedule.WindowSize);
         var now = time.GetUtcNow();
         var owner = Guid.NewGuid().ToString("N");
-        var initial = grid.Floor(schedule.StartFrom?.ToUniversalTime() ?? now.AddDays(-1));
+        var initial = PullPlanner.InitialWatermark(schedule, now);
         var checkpoint = await checkpoints.GetOrCreateAsync(vendor.Name, initial, cancellationToken).ConfigureAwait(false);
         if (checkpoint.IsLeasedByOther(owner, now))
         {
@@ -59,18 +60,9 @@ public sealed class PullRunner(
             return new PullRunResult { Vendor = vendor.Name, Status = PullRunStatus.LeaseHeld, CheckpointBefore = checkpoint.Watermark };
         }
 
-        var watermark = grid.Floor(leased.Watermark);
-        var end = grid.Floor(now - schedule.SettleDelay);
-        var lookbackStart = grid.Floor(watermark - schedule.Lookback);
-        if (schedule.StartFrom is { } startFrom && lookbackStart < grid.Floor(startFrom.ToUniversalTime()))
-        {
-            lookbackStart = grid.Floor(startFrom.ToUniversalTime());
-        }
-        var repulls = grid.Cover(lookbackStart, watermark).Where(w => w.End <= end).Select(w => (w, true));
-        var fresh = watermark < end ? grid.Cover(watermark, end).Take(schedule.MaxWindowsPerRun).Select(w => (w, false)) : [];
-        var plan = repulls.Concat(fresh).ToList();
+        var plan = PullPlanner.Plan(schedule, leased.Watermark, now);
 
-        var metrics = PullMetrics.Begin();
+        var retriesBefore = retries.Count(vendor.Name);
         var warnings = new List<string>();
         var current = leased;
         var (results, error, limited) = await LandWindowsAsync(vendor, plan, async landed =>
@@ -97,7 +89,7 @@ public sealed class PullRunner(
                 : limited is not null ? PullRunStatus.RateLimited
                 : plan.Count == 0 ? PullRunStatus.NothingDue : PullRunStatus.Completed,
             Windows = results,
-            Retries = metrics.Retries,
+            Retries = (int)(retries.Count(vendor.Name) - retriesBefore),
             Warnings = [.. results.SelectMany(r => r.Warnings.Select(w => $"{r.Window}: {w}")), .. warnings,
                 .. limited is null ? [] : new[] { $"rate limited, resumes next run: {limited.Value.Reason}; stopped before {limited.Value.Window}" }],
             Error = error,
@@ -122,14 +114,14 @@ public sealed class PullRunner(
             return new PullRunResult { Vendor = vendor.Name, Status = PullRunStatus.Skipped, Warnings = [reason], Error = reason };
         }
         var plan = new WindowGrid(vendor.Schedule.WindowSize).Cover(from.ToUniversalTime(), to.ToUniversalTime()).Select(w => (w, false)).ToList();
-        var metrics = PullMetrics.Begin();
+        var retriesBefore = retries.Count(vendor.Name);
         var (results, error, limited) = await LandWindowsAsync(vendor, plan, null, progress, cancellationToken).ConfigureAwait(false);
         return new PullRunResult
         {
             Vendor = vendor.Name,
             Status = error is not null ? PullRunStatus.Failed : limited is not null ? PullRunStatus.RateLimited : PullRunStatus.Completed,
             Windows = results,
-            Retries = metrics.Retries,
+            Retries = (int)(retries.Count(vendor.Name) - retriesBefore),
             Warnings = [.. results.SelectMany(r => r.Warnings.Select(w => $"{r.Window}: {w}")),
                 .. limited is null ? [] : new[] { $"rate limited: {limited.Value.Reason}; resume with --from {limited.Value.Window.Start:yyyy-MM-ddTHH:mm:ssZ}" }],
             Error = error,
@@ -249,7 +241,7 @@ public sealed class PullRunner(
 
     private static string? InactiveReason(ICdrVendor vendor) =>
         !vendor.Schedule.Enabled ? $"switched off (set Vendors:{vendor.Name}:Enabled=true)"
-        : !vendor.IsConfigured ? "missing settings (see the README's configuration reference)"
+        : !vendor.IsConfigured ? "missing settings (see docs/configuration.md)"
         : null;
 
     /// <summary>Runs even when the run was cancelled, so the next run does not wait for the lease to expire.</summary>

@@ -32,7 +32,7 @@ public sealed class AlotechSimulator : IAsyncDisposable
     public static async Task<AlotechSimulator> StartAsync(AlotechSimulatorOptions options, CancellationToken ct = default)
     {
         var state = new AlotechSimulatorState(options);
-        var server = await LocalKestrel.StartAsync(endpoints => Map(endpoints, state), ct);
+        var server = await LocalKestrel.StartAsync(endpoints => Map(endpoints, state), ct).ConfigureAwait(false);
         return new AlotechSimulator(state, server);
     }
 

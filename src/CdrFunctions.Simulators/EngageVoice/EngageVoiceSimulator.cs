@@ -31,7 +31,7 @@ public sealed class EngageVoiceSimulator : IAsyncDisposable
     public static async Task<EngageVoiceSimulator> StartAsync(EngageVoiceSimulatorOptions options, CancellationToken ct = default)
     {
         var state = new EngageVoiceSimulatorState(options);
-        var server = await LocalKestrel.StartAsync(endpoints => Map(endpoints, state), ct);
+        var server = await LocalKestrel.StartAsync(endpoints => Map(endpoints, state), ct).ConfigureAwait(false);
         return new EngageVoiceSimulator(state, server);
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
@@ -184,5 +185,5 @@ public sealed class EngageVoiceSimulatorState
     public IReadOnlyList<SimulatedEngageVoiceCall> MalformedCallsBetween(DateTimeOffset fromUtc, DateTimeOffset toUtc) =>
         Generator.CallsBetween(fromUtc, toUtc, inclusiveEnd: false).Where(c => c.Malformed).ToList();
 
-    private static string B64(string s) => Convert.ToBase64String(Encoding.UTF8.GetBytes(s)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string B64(string s) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(s));
 }

@@ -1,112 +1,80 @@
 using System.Text;
 using System.Text.Json;
-using CdrFunctions.Pipeline.Landing;
 using CdrFunctions.Pipeline.Parsing;
 using CdrFunctions.Pipeline.Security;
 using CdrFunctions.Pipeline.Vendors;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace CdrFunctions.Vendors.DeepCall;
 
 /// <summary>
-/// DeepCall's push-report webhook: one report per call, POSTed as JSON or form-encoded
-/// <c>push_report=&lt;json&gt;</c>. Each report is landed as <c>cdr-raw/deepcall/{yyyy}/{MM}/{dd}/push-{callId}.json</c>
-/// (the day it arrived), so the normal normalize path reads it. DeepCall activates a webhook only when it
-/// answers the text <c>GODBLESSYOU</c>, so every accepted request (GET, empty POST, report) answers that.
-/// The URL carries no secret: the host authenticates the caller with a function key in <c>?code=</c> or the
-/// <c>x-functions-key</c> header (the Functions host for <c>AuthorizationLevel.Function</c>, the local host with
-/// its key check) and strips <c>code</c> from its request telemetry. The old form with a shared secret as the last
-/// path segment (<c>Vendors:DeepCall:Webhook:Secret</c>) still works for this release and logs a deprecation warning.
+/// DeepCall's push-report webhook: one report per call, POSTed as JSON or form-encoded <c>push_report=&lt;json&gt;</c>.
+/// Each report is returned to the pipeline, which lands it as <c>cdr-raw/deepcall/{yyyy}/{MM}/{dd}/push-{callId}.json</c>
+/// (the day it arrived), so the normal normalize path reads it. DeepCall activates a webhook only when it answers the
+/// text <c>GODBLESSYOU</c>, so every accepted request (GET, empty POST, report) answers that.
+/// The URL <c>/api/webhooks/deepcall</c> carries no secret: the host authenticates the caller with a function key in
+/// <c>?code=</c> or the <c>x-functions-key</c> header (the Functions host for <c>AuthorizationLevel.Function</c>, the
+/// local host with its key check) and strips <c>code</c> from its request telemetry. The old form with a shared
+/// secret as the last path segment (<c>Vendors:DeepCall:Webhook:Secret</c>) still works for this release, behind the
+/// same key, and answers with a <c>Deprecation</c> header and a logged warning.
 /// </summary>
-public sealed class DeepCallWebhook(VendorCatalog vendors, RawLander lander, IOptions<DeepCallOptions> options, ILogger<DeepCallWebhook> logger)
+public sealed class DeepCallWebhook(IOptions<DeepCallOptions> options, ILogger<DeepCallWebhook> logger) : IPushReceiver
 {
-    /// <summary>Route value that carries the secret in the deprecated URL form.</summary>
-    public const string SecretRouteValue = "secret";
-
     public const string Handshake = "GODBLESSYOU";
 
-    /// <summary>Response header of the deprecated form (RFC 9745).</summary>
+    /// <summary>Response header of the deprecated URL form (RFC 9745).</summary>
     public const string DeprecationHeader = "Deprecation";
 
     private readonly DeepCallWebhookOptions _options = options.Value.Webhook;
 
-    /// <summary>
-    /// Maps GET and POST of the builder's own path (the key-authenticated form) and of <c>{secret}</c> below it (the
-    /// deprecated form). The builder must already check the function key, as the local host's <c>/api</c> group does.
-    /// </summary>
-    public static RouteGroupBuilder Map(IEndpointRouteBuilder endpoints)
-    {
-        ArgumentNullException.ThrowIfNull(endpoints);
-        var group = endpoints.MapGroup("");
-        group.MapMethods("", [HttpMethods.Get, HttpMethods.Post], async context =>
-        {
-            var result = await context.RequestServices.GetRequiredService<DeepCallWebhook>().HandleAsync(context).ConfigureAwait(false);
-            await result.ExecuteAsync(context).ConfigureAwait(false);
-        });
-        group.MapMethods("/{" + SecretRouteValue + "}", [HttpMethods.Get, HttpMethods.Post], async context =>
-        {
-            var result = await context.RequestServices.GetRequiredService<DeepCallWebhook>()
-                .HandleAsync(context, context.GetRouteValue(SecretRouteValue) as string).ConfigureAwait(false);
-            await result.ExecuteAsync(context).ConfigureAwait(false);
-        });
-        return group;
-    }
+    public string Vendor => DeepCallVendor.VendorName;
 
     /// <summary>
-    /// ASP.NET Core's hosting and routing logs write request paths, which carry the secret. A host that mounts
-    /// the webhook calls this so those categories log warnings only (they never carry paths).
+    /// ASP.NET Core's hosting and routing logs write request paths, which carry the secret of the deprecated URL
+    /// form. A host that mounts the webhook calls this so those categories log warnings only (they never carry paths).
     /// </summary>
-    public static ILoggingBuilder KeepSecretOutOfLogs(ILoggingBuilder logging)
+    public static void KeepSecretOutOfLogs(ILoggingBuilder logging)
     {
         ArgumentNullException.ThrowIfNull(logging);
-        return logging
+        logging
             .AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning)
             .AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning)
             .AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Warning);
     }
 
-    /// <summary>The deprecated form: the secret path segment, as the host's routing bound it, is checked, then the report handled.</summary>
-    /// <param name="secret">The secret path segment (route value or function parameter).</param>
-    public Task<IResult> HandleAsync(HttpContext context, string? secret)
+    /// <param name="path">The path after <c>webhooks/deepcall/</c>: empty, or the secret of the deprecated form.</param>
+    public async Task<PushReceipt> ReceiveAsync(HttpRequest request, string? path, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        if (!SecretMatches(secret))
+        ArgumentNullException.ThrowIfNull(request);
+        if (!string.IsNullOrEmpty(path))
         {
-            // Same answer as an unknown path: the URL is the credential, so say nothing about it.
-            logger.LogWarning("DeepCall webhook: request with a wrong or missing secret refused");
-            return Task.FromResult(Results.NotFound());
+            if (!SecretComparison.Matches(path, _options.Secret))
+            {
+                // Same answer as an unknown path: the old URL is a credential, so say nothing about it.
+                logger.LogWarning("DeepCall webhook: request with a wrong secret in the path refused");
+                return new PushReceipt(Results.NotFound());
+            }
+            logger.LogWarning("DeepCall webhook: the URL form with a secret in the path is deprecated and goes in the next release; "
+                + "give DeepCall .../api/webhooks/deepcall with the function key in ?code= or the x-functions-key header (docs/security.md)");
+            request.HttpContext.Response.Headers[DeprecationHeader] = "true";
         }
-        logger.LogWarning("DeepCall webhook: the URL form with a secret in the path is deprecated and goes in the next release; "
-            + "give DeepCall .../api/webhooks/deepcall with the function key in ?code= or the x-functions-key header (docs/security.md)");
-        context.Response.Headers[DeprecationHeader] = "true";
-        return HandleAsync(context);
-    }
-
-    /// <summary>A push report, a GET or an empty POST (DeepCall's activation check) from an authenticated caller.</summary>
-    public async Task<IResult> HandleAsync(HttpContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        var ct = context.RequestAborted;
-        if (HttpMethods.IsGet(context.Request.Method))
+        if (HttpMethods.IsGet(request.Method))
         {
-            return Results.Text(Handshake, "text/plain");
+            return new PushReceipt(Results.Text(Handshake, "text/plain"));
         }
-        var body = await ReadBodyAsync(context.Request, ct).ConfigureAwait(false);
+        var body = await ReadBodyAsync(request, cancellationToken).ConfigureAwait(false);
         if (body is null)
         {
             return Problem("The body is too large", $"A push report must not exceed {_options.MaxBodyBytes} bytes.");
         }
         if (body.Length == 0)
         {
-            return Results.Text(Handshake, "text/plain");
+            return new PushReceipt(Results.Text(Handshake, "text/plain"));
         }
-        var report = Unwrap(context.Request, body);
+        var report = Unwrap(request, body);
         if (report is null)
         {
             return Problem("No report", "Form bodies must carry the report in the push_report field.");
@@ -134,13 +102,8 @@ public sealed class DeepCallWebhook(VendorCatalog vendors, RawLander lander, IOp
         {
             return Problem("No call id", idError is null ? "The push report has no callId." : $"The push report's {idError}.");
         }
-        var vendor = vendors.Get(DeepCallVendor.VendorName);
-        var landed = await lander.LandDocumentAsync(vendor, $"push-{callId}", report, records: 1, ct).ConfigureAwait(false);
-        logger.LogInformation("DeepCall webhook: report landed at {Blob} ({Outcome})", landed.BlobName, landed.Outcome);
-        return Results.Text(Handshake, "text/plain");
+        return new PushReceipt(Results.Text(Handshake, "text/plain"), new PushedDocument($"push-{callId}", report, Records: 1));
     }
-
-    private bool SecretMatches(string? given) => SecretComparison.Matches(given, _options.Secret);
 
     /// <summary>The body, or null when it is larger than the limit (read no further than the limit).</summary>
     private async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
@@ -178,6 +141,6 @@ public sealed class DeepCallWebhook(VendorCatalog vendors, RawLander lander, IOp
             : null;
     }
 
-    private static IResult Problem(string title, string detail) =>
-        Results.Problem(title: title, detail: detail, statusCode: StatusCodes.Status400BadRequest);
+    private static PushReceipt Problem(string title, string detail) =>
+        new(Results.Problem(title: title, detail: detail, statusCode: StatusCodes.Status400BadRequest));
 }

@@ -7,7 +7,7 @@ using CdrFunctions.Pipeline.Pull;
 using CdrFunctions.Pipeline.Storage;
 using CdrFunctions.Simulators.DeepCall;
 using CdrFunctions.Vendors;
-using CdrFunctions.Vendors.DeepCall;
+using CdrFunctions.Pipeline.Api;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -107,7 +107,6 @@ internal sealed class DeepCallHarness : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Trace",
             ["Logging:LogLevel:CdrFunctions"] = "Trace",
         });
-        DeepCallWebhook.KeepSecretOutOfLogs(builder.Logging);
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         _webhookHost = builder.Build();
         _webhookHost.MapCdrApi(HostKey);

@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -5,8 +6,7 @@ using CdrFunctions.Pipeline.Api;
 using CdrFunctions.Pipeline.Model;
 using CdrFunctions.Simulators.DeepCall;
 using CdrFunctions.Vendors.DeepCall;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Routing;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 
 namespace CdrFunctions.Tests.Integration;
@@ -142,19 +142,25 @@ public class DeepCallWebhookTests
     [Fact]
     public void The_functions_app_route_carries_no_secret_and_needs_a_function_key()
     {
-        var source = File.ReadAllText(Infra.RepositoryFiles.PathOf("src", "CdrFunctions", "WebhookFunctions.cs"));
-        Assert.Contains("[HttpTrigger(AuthorizationLevel.Function, \"get\", \"post\", Route = \"webhooks/deepcall\")]", source, StringComparison.Ordinal);
+        var trigger = typeof(WebhookFunctions).GetMethod(nameof(WebhookFunctions.Receive))!.GetParameters()
+            .Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).Single(a => a is not null)!;
+        Assert.Equal(AuthorizationLevel.Function, trigger.AuthLevel);
+        Assert.Equal("webhooks/{vendor}/{*path}", trigger.Route);
     }
 
     [Fact]
-    public void Mapping_adds_the_keyed_route_and_the_deprecated_one()
+    public async Task The_generic_webhook_route_wants_the_host_key_and_a_vendor_with_a_webhook()
     {
-        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
-        using var app = builder.Build();
-        Assert.NotNull(DeepCallWebhook.Map(app.MapGroup("/api/webhooks/deepcall")));
-        var routes = ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).Select(e => e.DisplayName!).ToList();
-        Assert.Contains(routes, r => r.Contains("/api/webhooks/deepcall/{secret}", StringComparison.Ordinal));
-        Assert.Contains(routes, r => r.EndsWith("/api/webhooks/deepcall/", StringComparison.Ordinal));
+        await using var h = await DeepCallHarness.StartAsync();
+        var (hook, _) = await h.StartWebhookAsync();
+        using var http = new HttpClient();
+        // No key: the host refuses before the vendor sees the request.
+        Assert.Equal(401, (await DeepCallSimulator.ActivateWebhookAsync(http, hook)).Status);
+        // A registered vendor without a webhook, and an unknown one: nothing there.
+        var api = hook.ToString()[..hook.ToString().LastIndexOf('/')];
+        Assert.Equal(404, (await DeepCallSimulator.ActivateWebhookAsync(http, DeepCallHarness.WebhookUrl(new Uri(api + "/alotech")))).Status);
+        Assert.Equal(404, (await DeepCallSimulator.ActivateWebhookAsync(http, DeepCallHarness.WebhookUrl(new Uri(api + "/nosuchvendor")))).Status);
+        Assert.Equal(200, (await DeepCallSimulator.ActivateWebhookAsync(http, DeepCallHarness.WebhookUrl(hook))).Status);
     }
 
     private static async Task AssertProblemAsync(HttpClient http, Uri url, HttpContent content, string detail)
