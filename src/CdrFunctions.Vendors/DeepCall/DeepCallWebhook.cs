@@ -5,6 +5,7 @@ using CdrFunctions.Pipeline.Security;
 using CdrFunctions.Pipeline.Vendors;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -35,14 +36,19 @@ public sealed class DeepCallWebhook(IOptions<DeepCallOptions> options, ILogger<D
     /// <summary>
     /// ASP.NET Core's hosting and routing logs write request paths, which carry the secret of the deprecated URL
     /// form. A host that mounts the webhook calls this so those categories log warnings only (they never carry paths).
+    /// These are defaults: the rules go first, so a level an operator configures for the same category wins (the
+    /// hosts' log redaction still removes the secret from those lines).
     /// </summary>
     public static void KeepSecretOutOfLogs(ILoggingBuilder logging)
     {
         ArgumentNullException.ThrowIfNull(logging);
-        logging
-            .AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning)
-            .AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning)
-            .AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Warning);
+        logging.Services.Configure<LoggerFilterOptions>(options =>
+        {
+            foreach (var category in (string[])["Microsoft.AspNetCore.Hosting.Diagnostics", "Microsoft.AspNetCore.Routing", "Microsoft.AspNetCore.Server.Kestrel"])
+            {
+                options.Rules.Insert(0, new LoggerFilterRule(null, category, LogLevel.Warning, null));
+            }
+        });
     }
 
     /// <param name="path">The path after <c>webhooks/deepcall/</c>: empty, or the secret of the deprecated form.</param>

@@ -7,7 +7,6 @@ using CdrFunctions.Pipeline.Pull;
 using CdrFunctions.Pipeline.Storage;
 using CdrFunctions.Simulators.DeepCall;
 using CdrFunctions.Vendors;
-using CdrFunctions.Pipeline.Api;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;

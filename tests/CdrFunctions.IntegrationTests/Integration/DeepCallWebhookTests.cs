@@ -1,5 +1,5 @@
-using System.Reflection;
 using System.Net;
+using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using CdrFunctions.Pipeline.Api;

@@ -50,7 +50,7 @@ public partial class VendorErrorExcerptTests
     [Fact]
     public void Alotech_error_bodies_reach_the_exception_without_token_or_number()
     {
-        var client = new AlotechClient(new HttpClient(), Options.Create(new AlotechOptions { AppToken = Token, Tenant = "t" }), NullLogger<AlotechClient>.Instance);
+        var client = new AlotechClient(new HttpClient(), Options.Create(new AlotechOptions { AppToken = Token, Tenant = "t" }), new VendorRetries(), NullLogger<AlotechClient>.Instance);
         var body = $$"""{"success":false,"message":"no CDR for caller 0506 198 75 17 with token {{Token}}"}""";
         var e = Assert.Throws<VendorApiException>(() => client.ReadPage(Encoding.UTF8.GetBytes(body)));
         Assert.DoesNotContain(Token, e.Message, StringComparison.Ordinal);
