@@ -1,12 +1,14 @@
+using CdrFunctions.Simulators.Common;
+
 namespace CdrFunctions.Simulators.Alotech;
 
 /// <summary>Settings of a simulated Alotech tenant.</summary>
-public sealed class AlotechSimulatorOptions
+public sealed class AlotechSimulatorOptions : SimulatorOptions
 {
     /// <summary>The only <c>app_token</c> the simulator accepts.</summary>
     public string AppToken { get; set; } = "sim-alotech-token";
 
-    /// <summary>Seed of all generated data, cursors and random faults.</summary>
+    /// <summary>Seed of all generated data and random faults.</summary>
     public int Seed { get; set; } = 42;
 
     /// <summary>IANA zone of the tenant; request and record dates are local times in this zone.</summary>
@@ -23,14 +25,6 @@ public sealed class AlotechSimulatorOptions
 
     /// <summary>Records per response; the real API serves at most 100.</summary>
     public int PageSize { get; set; } = 100;
-
-    /// <summary>Requests the simulated API answers per <see cref="RateLimitPeriod"/>; beyond that 429 with Retry-After. 0 = no limit.</summary>
-    public int RateLimit { get; set; }
-
-    public TimeSpan RateLimitPeriod { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>Added to every API answer (a distant vendor's round trip).</summary>
-    public TimeSpan Latency { get; set; }
 
     internal AlotechSimulatorOptions Clone() => (AlotechSimulatorOptions)MemberwiseClone();
 }
