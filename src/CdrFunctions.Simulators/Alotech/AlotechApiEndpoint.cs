@@ -142,7 +142,7 @@ internal sealed class AlotechApiEndpoint(AlotechSimulatorState state)
         var text = query[name].ToString();
         value = default;
         return text.Length == 0 ? "Missing mandatory parameter: " + name
-            : !AlotechJson.TryParseDate(text, out value) ? $"Invalid {name}: expected {AlotechJson.DateFormat}"
+            : !DateTime.TryParseExact(text, AlotechCallFactory.DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out value) ? $"Invalid {name}: expected {AlotechCallFactory.DateFormat}"
             : value < MinDate || value >= MaxDate ? $"Invalid {name}: out of the supported range"
             : null;
     }
@@ -180,7 +180,7 @@ internal sealed class AlotechApiEndpoint(AlotechSimulatorState state)
     private static async Task CallListAsync(HttpContext context, IEnumerable<string> records, string? cursor, CancellationToken ct)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, AlotechJson.WriterOptions))
+        using (var writer = new Utf8JsonWriter(buffer, AlotechCallFactory.WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteStartArray("CallList");
@@ -204,6 +204,6 @@ internal sealed class AlotechApiEndpoint(AlotechSimulatorState state)
     /// <summary>A date-range listing: local times in the tenant's zone, both ends inclusive.</summary>
     private readonly record struct Listing(DateTime Start, DateTime Finish, bool Ascending)
     {
-        public string CursorPrefix => $"{AlotechJson.FormatDate(Start)}|{AlotechJson.FormatDate(Finish)}|{(Ascending ? "asc" : "desc")}|";
+        public string CursorPrefix => $"{AlotechCallFactory.FormatDate(Start)}|{AlotechCallFactory.FormatDate(Finish)}|{(Ascending ? "asc" : "desc")}|";
     }
 }

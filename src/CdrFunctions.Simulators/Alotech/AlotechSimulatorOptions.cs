@@ -15,12 +15,12 @@ public sealed class AlotechSimulatorOptions : SimulatorOptions
     public string TimeZone { get; set; } = "Europe/Istanbul";
 
     /// <summary>
-    /// Average calls per hour (0..5000); each minute slot's count is Poisson-distributed, except that every
-    /// hour has at least one call at exactly hh:00:00 (when above 0), so window boundaries are always exercised.
+    /// Calls per hour (0..5000), spread over its minutes; every hour has one at exactly hh:00:00 (when above 0),
+    /// so window boundaries are always exercised.
     /// </summary>
     public double CallsPerHour { get; set; } = 120;
 
-    /// <summary>0 = off; otherwise every Nth generated call (counted per UTC day) gets a quirk, see <see cref="AlotechCallQuirk"/>.</summary>
+    /// <summary>0 = off; otherwise about one call in N (drawn from the seed) gets a quirk, see <see cref="AlotechCallQuirk"/>.</summary>
     public int MalformedEvery { get; set; }
 
     /// <summary>Records per response; the real API serves at most 100.</summary>
