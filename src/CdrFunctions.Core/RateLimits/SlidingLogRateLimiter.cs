@@ -7,7 +7,8 @@ namespace CdrFunctions.Pipeline.RateLimits;
 /// first instant where every window of its policy has room, so no span of any window ever holds more than
 /// its permits (a fixed window would allow twice as many across a boundary). Waiters are served in arrival
 /// order: a permit is reserved at its slot when asked for, then the caller waits until the slot. Time comes
-/// from a <see cref="TimeProvider"/>, so tests drive it with a fake clock.
+/// from a <see cref="TimeProvider"/>, so tests drive it with a fake clock. It serves both the per-vendor request
+/// limits (<c>RequestRateLimiter</c>, which also slows it down after a 429) and RingCX's per-sub-account limits.
 /// </summary>
 public sealed class SlidingLogRateLimiter : RateLimiter
 {
@@ -18,6 +19,7 @@ public sealed class SlidingLogRateLimiter : RateLimiter
     private readonly TimeSpan _longestWindow;
     private readonly List<DateTimeOffset> _log = [];
     private DateTimeOffset _pausedUntil = DateTimeOffset.MinValue;
+    private double _slowdown = 1;
     private long _granted;
     private long _refused;
 
@@ -59,6 +61,29 @@ public sealed class SlidingLogRateLimiter : RateLimiter
         }
     }
 
+    /// <summary>
+    /// How many times longer than configured every window currently counts (1 = as configured): a caller that
+    /// was throttled despite the limits slows down with it, and speeds back up as answers succeed.
+    /// </summary>
+    public double Slowdown
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _slowdown;
+            }
+        }
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            lock (_gate)
+            {
+                _slowdown = value;
+            }
+        }
+    }
+
     /// <summary>How long a caller asking now would wait for one permit.</summary>
     public TimeSpan WaitForNext()
     {
@@ -93,43 +118,59 @@ public sealed class SlidingLogRateLimiter : RateLimiter
     public async ValueTask<RateLimitLease> AcquireAsync(int permitCount, TimeSpan maxWait, CancellationToken cancellationToken)
     {
         CheckPermitCount(permitCount);
-        DateTimeOffset slot;
-        TimeSpan wait;
+        while (true)
+        {
+            DateTimeOffset slot;
+            TimeSpan wait;
+            lock (_gate)
+            {
+                var now = _time.GetUtcNow();
+                slot = NextSlot(permitCount, now);
+                wait = slot > now ? slot - now : TimeSpan.Zero;
+                if (maxWait != Timeout.InfiniteTimeSpan && wait > maxWait)
+                {
+                    Interlocked.Increment(ref _refused);
+                    return new Lease(false, wait);
+                }
+                for (var i = 0; i < permitCount; i++)
+                {
+                    _log.Add(slot);
+                }
+            }
+            if (wait > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    Release(slot, permitCount);
+                    throw;
+                }
+            }
+            lock (_gate)
+            {
+                // A pause that began while this caller waited (a 429 to someone else) holds it too.
+                if (_pausedUntil <= _time.GetUtcNow())
+                {
+                    Interlocked.Increment(ref _granted);
+                    return new Lease(true, null);
+                }
+            }
+            Release(slot, permitCount);
+        }
+    }
+
+    private void Release(DateTimeOffset slot, int permitCount)
+    {
         lock (_gate)
         {
-            var now = _time.GetUtcNow();
-            slot = NextSlot(permitCount, now);
-            wait = slot > now ? slot - now : TimeSpan.Zero;
-            if (maxWait != Timeout.InfiniteTimeSpan && wait > maxWait)
-            {
-                Interlocked.Increment(ref _refused);
-                return new Lease(false, wait);
-            }
             for (var i = 0; i < permitCount; i++)
             {
-                _log.Add(slot);
+                _log.Remove(slot);
             }
         }
-        if (wait > TimeSpan.Zero)
-        {
-            try
-            {
-                await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                lock (_gate)
-                {
-                    for (var i = 0; i < permitCount; i++)
-                    {
-                        _log.Remove(slot);
-                    }
-                }
-                throw;
-            }
-        }
-        Interlocked.Increment(ref _granted);
-        return new Lease(true, null);
     }
 
     protected override RateLimitLease AttemptAcquireCore(int permitCount)
@@ -162,7 +203,7 @@ public sealed class SlidingLogRateLimiter : RateLimiter
     /// </summary>
     private DateTimeOffset NextSlot(int permitCount, DateTimeOffset now)
     {
-        var cutoff = now - _longestWindow;
+        var cutoff = now - (_longestWindow * _slowdown);
         var stale = 0;
         while (stale < _log.Count && _log[stale] <= cutoff)
         {
@@ -181,7 +222,7 @@ public sealed class SlidingLogRateLimiter : RateLimiter
             var index = _log.Count - (limit.Permits - permitCount + 1);
             if (index >= 0)
             {
-                var free = _log[index] + limit.Window + _policy.SafetyMargin;
+                var free = _log[index] + (limit.Window * _slowdown) + _policy.SafetyMargin;
                 if (free > slot)
                 {
                     slot = free;
