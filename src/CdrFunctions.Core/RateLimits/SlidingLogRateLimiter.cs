@@ -118,6 +118,7 @@ public sealed class SlidingLogRateLimiter : RateLimiter
     public async ValueTask<RateLimitLease> AcquireAsync(int permitCount, TimeSpan maxWait, CancellationToken cancellationToken)
     {
         CheckPermitCount(permitCount);
+        var reserved = true;
         while (true)
         {
             DateTimeOffset slot;
@@ -125,14 +126,16 @@ public sealed class SlidingLogRateLimiter : RateLimiter
             lock (_gate)
             {
                 var now = _time.GetUtcNow();
-                slot = NextSlot(permitCount, now);
+                // First in arrival order (a reserved slot); a caller that woke too late to fit retries at the first
+                // moment the permits already taken allow, without a reservation.
+                slot = reserved ? NextSlot(permitCount, now) : EarliestFit(permitCount, now);
                 wait = slot > now ? slot - now : TimeSpan.Zero;
                 if (maxWait != Timeout.InfiniteTimeSpan && wait > maxWait)
                 {
                     Interlocked.Increment(ref _refused);
                     return new Lease(false, wait);
                 }
-                for (var i = 0; i < permitCount; i++)
+                for (var i = 0; reserved && i < permitCount; i++)
                 {
                     _log.Add(slot);
                 }
@@ -145,20 +148,96 @@ public sealed class SlidingLogRateLimiter : RateLimiter
                 }
                 catch (OperationCanceledException)
                 {
-                    Release(slot, permitCount);
+                    if (reserved)
+                    {
+                        Release(slot, permitCount);
+                    }
                     throw;
                 }
             }
             lock (_gate)
             {
-                // A pause that began while this caller waited (a 429 to someone else) holds it too.
-                if (_pausedUntil <= _time.GetUtcNow())
+                // Timers fire late on a busy machine: the permit is logged when it is really taken, and only if
+                // that moment still fits every window (and no pause began meanwhile); else the caller tries again.
+                var now = _time.GetUtcNow();
+                if (reserved)
                 {
+                    RemoveReserved(slot, permitCount);
+                }
+                if (now >= _pausedUntil && Fits(now, permitCount))
+                {
+                    var at = UpperBound(now);
+                    for (var i = 0; i < permitCount; i++)
+                    {
+                        _log.Insert(at, now);
+                    }
                     Interlocked.Increment(ref _granted);
                     return new Lease(true, null);
                 }
+                reserved = false;
             }
-            Release(slot, permitCount);
+        }
+    }
+
+    /// <summary>The first moment at or after <paramref name="now"/> when the permits taken or due by now leave room (reservations after it not counted).</summary>
+    private DateTimeOffset EarliestFit(int permitCount, DateTimeOffset now)
+    {
+        var k = UpperBound(now);
+        var slot = now > _pausedUntil ? now : _pausedUntil;
+        foreach (var limit in _policy.Limits)
+        {
+            var older = k + permitCount - 1 - limit.Permits;
+            if (older >= 0 && older < k && _log[older] + (limit.Window * _slowdown) + _policy.SafetyMargin is var free && free > slot)
+            {
+                slot = free;
+            }
+        }
+        return slot;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="permitCount"/> permits taken at <paramref name="at"/> keep every window of the permits
+    /// taken or due by then within its limit (later reservations check themselves when their turn comes).
+    /// </summary>
+    private bool Fits(DateTimeOffset at, int permitCount)
+    {
+        var k = UpperBound(at);
+        foreach (var limit in _policy.Limits)
+        {
+            var span = (limit.Window * _slowdown) + _policy.SafetyMargin;
+            // The new permits sit at k..k+permitCount-1: the permit Permits before the last of them must be a span older.
+            var older = k + permitCount - 1 - limit.Permits;
+            if (older >= 0 && at - (older < k ? _log[older] : at) < span)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private int UpperBound(DateTimeOffset t)
+    {
+        var (lo, hi) = (0, _log.Count);
+        while (lo < hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (_log[mid] <= t)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    private void RemoveReserved(DateTimeOffset slot, int permitCount)
+    {
+        for (var i = 0; i < permitCount; i++)
+        {
+            _log.Remove(slot);
         }
     }
 
@@ -166,10 +245,7 @@ public sealed class SlidingLogRateLimiter : RateLimiter
     {
         lock (_gate)
         {
-            for (var i = 0; i < permitCount; i++)
-            {
-                _log.Remove(slot);
-            }
+            RemoveReserved(slot, permitCount);
         }
     }
 
