@@ -20,9 +20,11 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<VendorCatalog>();
         services.TryAddSingleton<RawLander>();
+        services.TryAddSingleton<ShrinkGuard>();
         services.TryAddSingleton<CheckpointStore>();
         services.TryAddSingleton<PullRunner>();
         services.TryAddSingleton<Normalizer>();
+        services.TryAddSingleton<BlobStatusStore>();
         services.TryAddSingleton<CallLookup>();
         services.TryAddSingleton<LiveLookup>();
         services.TryAddSingleton<ScheduledPull>();

@@ -27,6 +27,13 @@ public class PullSchedule : IValidatableObject
     [Range(1, 10_000)]
     public int MaxWindowsPerRun { get; set; } = 24;
 
+    /// <summary>
+    /// A re-pull that would drop more than this share of a landed window's calls is held back until a later run
+    /// gets the same smaller answer (a vendor glitch must not delete data). 0.1 = 10%.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double MaxShrinkShare { get; set; } = 0.1;
+
     /// <summary>Where a vendor with no checkpoint yet starts; default: one day before the first run.</summary>
     public DateTimeOffset? StartFrom { get; set; }
 

@@ -41,18 +41,10 @@ public sealed class PullRunner(
         var schedule = vendor.Schedule;
         var grid = new WindowGrid(schedule.WindowSize);
         var now = time.GetUtcNow();
-        var owner = Guid.NewGuid().ToString("N");
-        var initial = grid.Floor(schedule.StartFrom?.ToUniversalTime() ?? now.AddDays(-1));
-        var checkpoint = await checkpoints.GetOrCreateAsync(vendor.Name, initial, cancellationToken).ConfigureAwait(false);
-        if (checkpoint.IsLeasedByOther(owner, now))
-        {
-            logger.LogInformation("Vendor {Vendor}: another run holds the lease until {Until:O}; skipping", vendor.Name, checkpoint.LeaseUntil);
-            return new PullRunResult { Vendor = vendor.Name, Status = PullRunStatus.LeaseHeld, CheckpointBefore = checkpoint.Watermark };
-        }
-        var leased = await checkpoints.TryReplaceAsync(checkpoint with { LeaseOwner = owner, LeaseUntil = now + LeaseDuration }, cancellationToken).ConfigureAwait(false);
+        var (leased, held) = await AcquireLeaseAsync(vendor, cancellationToken).ConfigureAwait(false);
         if (leased is null)
         {
-            return new PullRunResult { Vendor = vendor.Name, Status = PullRunStatus.LeaseHeld, CheckpointBefore = checkpoint.Watermark };
+            return held!;
         }
 
         var watermark = grid.Floor(leased.Watermark);
@@ -68,23 +60,25 @@ public sealed class PullRunner(
 
         var metrics = PullMetrics.Begin();
         var warnings = new List<string>();
-        var current = leased;
-        var (results, error) = await LandWindowsAsync(vendor, plan, async landed =>
+        var lease = new LeaseHolder(leased, warnings);
+        var (results, error) = await LandWindowsAsync(vendor, plan, lease, async landed =>
         {
-            if (landed.Window.End <= current!.Watermark)
+            // A held-back or superseded window is not landed by this run: the checkpoint stops before it.
+            if (landed.Window.End <= lease.Current!.Watermark || landed.Outcome is not (LandingOutcome.Written or LandingOutcome.Unchanged))
             {
-                return true;
+                return landed.Window.End <= lease.Current!.Watermark;
             }
             var advanced = await checkpoints.TryReplaceAsync(
-                current with { Watermark = landed.Window.End, LeaseUntil = time.GetUtcNow() + LeaseDuration }, cancellationToken).ConfigureAwait(false);
+                lease.Current with { Watermark = landed.Window.End, LeaseUntil = time.GetUtcNow() + LeaseDuration }, cancellationToken).ConfigureAwait(false);
             if (advanced is null)
             {
                 warnings.Add($"The checkpoint was changed by someone else after {landed.Window}; this run stopped without advancing it.");
                 logger.LogWarning("Vendor {Vendor}: checkpoint changed concurrently after {Window}; stopping", vendor.Name, landed.Window);
             }
-            current = advanced;
+            lease.Current = advanced;
             return advanced is not null;
         }, progress, cancellationToken).ConfigureAwait(false);
+        var current = lease.Current;
 
         var result = new PullRunResult
         {
@@ -105,7 +99,10 @@ public sealed class PullRunner(
         return result;
     }
 
-    /// <summary>Lands every window overlapping <c>[from, to)</c>, ignoring and not moving the checkpoint.</summary>
+    /// <summary>
+    /// Lands every window overlapping <c>[from, to)</c> without moving the checkpoint, under the same run lease as
+    /// scheduled runs (renewed every window), so a backfill and a scheduled run never land one window together.
+    /// </summary>
     public async Task<PullRunResult> BackfillAsync(string vendorName, DateTimeOffset from, DateTimeOffset to, IProgress<PullProgress>? progress, CancellationToken cancellationToken)
     {
         var vendor = vendors.Get(vendorName);
@@ -114,18 +111,72 @@ public sealed class PullRunner(
             var reason = $"vendor {vendor.Name} is not configured: {InactiveReason(vendor)}";
             return new PullRunResult { Vendor = vendor.Name, Status = PullRunStatus.Skipped, Warnings = [reason], Error = reason };
         }
+        var (leased, held) = await AcquireLeaseAsync(vendor, cancellationToken).ConfigureAwait(false);
+        if (leased is null)
+        {
+            return held!;
+        }
         var plan = new WindowGrid(vendor.Schedule.WindowSize).Cover(from.ToUniversalTime(), to.ToUniversalTime()).Select(w => (w, false)).ToList();
         var metrics = PullMetrics.Begin();
-        var (results, error) = await LandWindowsAsync(vendor, plan, null, progress, cancellationToken).ConfigureAwait(false);
-        return new PullRunResult
+        var warnings = new List<string>();
+        var lease = new LeaseHolder(leased, warnings);
+        var (results, error) = await LandWindowsAsync(vendor, plan, lease, null, progress, cancellationToken).ConfigureAwait(false);
+        var result = new PullRunResult
         {
             Vendor = vendor.Name,
             Status = error is null ? PullRunStatus.Completed : PullRunStatus.Failed,
             Windows = results,
             Retries = metrics.Retries,
-            Warnings = [.. results.SelectMany(r => r.Warnings.Select(w => $"{r.Window}: {w}"))],
+            Warnings = [.. results.SelectMany(r => r.Warnings.Select(w => $"{r.Window}: {w}")), .. warnings],
             Error = error,
         };
+        if (lease.Current is not null)
+        {
+            await ReleaseAsync(lease.Current, result).ConfigureAwait(false);
+        }
+        return result;
+    }
+
+    /// <summary>Takes the vendor's run lease (creating its checkpoint if needed); the result to return when another run holds it.</summary>
+    private async Task<(Checkpoint? Leased, PullRunResult? Held)> AcquireLeaseAsync(ICdrVendor vendor, CancellationToken cancellationToken)
+    {
+        var grid = new WindowGrid(vendor.Schedule.WindowSize);
+        var now = time.GetUtcNow();
+        var owner = Guid.NewGuid().ToString("N");
+        var initial = grid.Floor(vendor.Schedule.StartFrom?.ToUniversalTime() ?? now.AddDays(-1));
+        var checkpoint = await checkpoints.GetOrCreateAsync(vendor.Name, initial, cancellationToken).ConfigureAwait(false);
+        var held = new PullRunResult { Vendor = vendor.Name, Status = PullRunStatus.LeaseHeld, CheckpointBefore = checkpoint.Watermark };
+        if (checkpoint.IsLeasedByOther(owner, now))
+        {
+            logger.LogInformation("Vendor {Vendor}: another run holds the lease until {Until:O}; skipping", vendor.Name, checkpoint.LeaseUntil);
+            return (null, held);
+        }
+        var leased = await checkpoints.TryReplaceAsync(checkpoint with { LeaseOwner = owner, LeaseUntil = now + LeaseDuration }, cancellationToken).ConfigureAwait(false);
+        return leased is null ? (null, held) : (leased, null);
+    }
+
+    /// <summary>The run's lease, renewed before every window (re-pulls included) so a slow run never loses it unnoticed.</summary>
+    private sealed class LeaseHolder(Checkpoint leased, List<string> warnings)
+    {
+        public Checkpoint? Current { get; set; } = leased;
+
+        public List<string> Warnings => warnings;
+    }
+
+    private async Task<bool> RenewAsync(LeaseHolder lease, TimeWindow next, CancellationToken cancellationToken)
+    {
+        if (lease.Current is null)
+        {
+            return false;
+        }
+        var renewed = await checkpoints.TryReplaceAsync(lease.Current with { LeaseUntil = time.GetUtcNow() + LeaseDuration }, cancellationToken).ConfigureAwait(false);
+        if (renewed is null)
+        {
+            lease.Warnings.Add($"The run lease was taken by another run before {next}; this run stopped.");
+            logger.LogWarning("Vendor lease lost before {Window}; stopping", next);
+        }
+        lease.Current = renewed;
+        return renewed is not null;
     }
 
     /// <summary>
@@ -133,7 +184,7 @@ public sealed class PullRunner(
     /// says stop; returns what landed and the failure, if any.
     /// </summary>
     private async Task<(List<WindowPullResult> Landed, string? Error)> LandWindowsAsync(
-        ICdrVendor vendor, IReadOnlyList<(TimeWindow Window, bool Repull)> plan, Func<WindowPullResult, Task<bool>>? afterEach,
+        ICdrVendor vendor, IReadOnlyList<(TimeWindow Window, bool Repull)> plan, LeaseHolder lease, Func<WindowPullResult, Task<bool>>? afterEach,
         IProgress<PullProgress>? progress, CancellationToken cancellationToken)
     {
         var landed = new List<WindowPullResult>(plan.Count);
@@ -141,6 +192,10 @@ public sealed class PullRunner(
         foreach (var (window, repull) in plan)
         {
             progress?.Report(new PullProgress(landed.Count, plan.Count, landed.Sum(r => r.Records), window));
+            if (!await RenewAsync(lease, window, cancellationToken).ConfigureAwait(false))
+            {
+                break;
+            }
             WindowPullResult result;
             try
             {
