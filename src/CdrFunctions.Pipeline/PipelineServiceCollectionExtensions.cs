@@ -2,6 +2,7 @@ using CdrFunctions.Pipeline.Landing;
 using CdrFunctions.Pipeline.Lookup;
 using CdrFunctions.Pipeline.Normalize;
 using CdrFunctions.Pipeline.Pull;
+using CdrFunctions.Pipeline.RateLimits;
 using CdrFunctions.Pipeline.Storage;
 using CdrFunctions.Pipeline.Vendors;
 using Microsoft.Extensions.Configuration;
@@ -19,6 +20,7 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton(_ => CdrStorage.FromConfiguration(configuration));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<VendorCatalog>();
+        services.TryAddSingleton<RateLimiterRegistry>();
         services.TryAddSingleton<RawLander>();
         services.TryAddSingleton<ShrinkGuard>();
         services.TryAddSingleton<CheckpointStore>();

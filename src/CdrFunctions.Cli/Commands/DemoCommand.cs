@@ -27,22 +27,41 @@ internal static class DemoCommand
     {
         var hours = new Option<int>("--hours") { Description = "How many hours back to pull.", DefaultValueFactory = _ => 24 };
         var once = new Option<bool>("--once") { Description = "Exit after the summary instead of serving until Ctrl+C." };
-        var command = new Command("demo", "Pull simulated calls of every vendor into local storage (Azurite), normalize, look up, then serve the API.") { hours, once };
-        command.SetAction((parse, ct) => CliErrors.RunAsync(() => RunAsync(parse.GetValue(hours), parse.GetValue(once), ct)));
+        var settings = new Option<string[]>("--setting")
+        {
+            Description = "KEY=VALUE configuration on top of the simulators' own, repeatable (e.g. Vendors:EngageVoice:Stream=InteractionMetadata).",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var command = new Command("demo", "Pull simulated calls of every vendor into local storage (Azurite), normalize, look up, then serve the API.") { hours, once, settings };
+        command.SetAction((parse, ct) => CliErrors.RunAsync(() => RunAsync(parse.GetValue(hours), parse.GetValue(once), parse.GetValue(settings) ?? [], ct)));
         return command;
     }
 
-    private static async Task<int> RunAsync(int hours, bool once, CancellationToken ct)
+    private static async Task<int> RunAsync(int hours, bool once, string[] settings, CancellationToken ct)
     {
         if (hours is < 1 or > 24 * 31)
         {
             return CliErrors.Fail("--hours must be between 1 and 744.", CliErrors.Usage);
+        }
+        var extra = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var setting in settings)
+        {
+            var eq = setting.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                return CliErrors.Fail($"--setting '{setting}' is not KEY=VALUE.", CliErrors.Usage);
+            }
+            extra[setting[..eq].Trim()] = setting[(eq + 1)..].Trim();
         }
         await using var azurite = await EnsureAzuriteAsync(ct).ConfigureAwait(false);
         var simulations = await VendorSimulations.StartAllAsync(ct).ConfigureAwait(false);
         try
         {
             var overrides = simulations.SelectMany(s => s.Settings).ToDictionary(kv => kv.Key, kv => kv.Value);
+            foreach (var (key, value) in extra)
+            {
+                overrides[key] = value;
+            }
             if (azurite is not null)
             {
                 overrides[CdrStorageNames.ConnectionName] = azurite.ConnectionString;
@@ -51,7 +70,9 @@ internal static class DemoCommand
             var storage = services.GetRequiredService<CdrStorage>();
             AnsiConsole.MarkupLine($"Storage: [bold]{Markup.Escape(storage.DescribedAs)}[/]{(azurite is null ? "" : " (Azurite started by this demo, in memory)")}");
 
-            var to = new DateTimeOffset(DateTime.UtcNow.Date.AddHours(DateTime.UtcNow.Hour), TimeSpan.Zero);
+            // The last hour that ended at least 15 minutes ago: vendors are given their settle time (RingCX asks for it).
+            var settled = DateTime.UtcNow.AddMinutes(-15);
+            var to = new DateTimeOffset(settled.Date.AddHours(settled.Hour), TimeSpan.Zero);
             var from = to.AddHours(-hours);
             var summary = new Table().Title($"demo: {from:yyyy-MM-dd HH:mm} – {to:yyyy-MM-dd HH:mm} UTC, simulated vendors")
                 .AddColumns("vendor", "windows", "records pulled", "retries", "calls normalized", "quarantined", "simulator ground truth");

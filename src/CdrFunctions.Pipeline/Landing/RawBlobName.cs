@@ -19,6 +19,9 @@ public sealed partial record RawBlobName(string Vendor, DateTimeOffset WindowSta
     /// <summary>Curated CSV, date first so Power BI can filter files by folder path across vendors.</summary>
     public string CuratedName => string.Create(CultureInfo.InvariantCulture, $"calls/{WindowStart:yyyy}/{WindowStart:MM}/{WindowStart:dd}/{Vendor}_{Stem}.csv");
 
+    /// <summary>The same rows as typed Parquet, next to the CSV (same folder date, same stem).</summary>
+    public string CuratedParquetName => Path.ChangeExtension(CuratedName, ".parquet");
+
     public string QuarantineName => string.Create(CultureInfo.InvariantCulture, $"{Vendor}/{WindowStart:yyyy}/{WindowStart:MM}/{WindowStart:dd}/{Stem}.jsonl");
 
     public override string ToString() => Name;

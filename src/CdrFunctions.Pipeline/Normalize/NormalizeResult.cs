@@ -28,6 +28,9 @@ public sealed record NormalizeResult
     /// <summary>Rows removed because their call moved, changed keys or is held by no blob any more.</summary>
     public int StaleRowsRemoved { get; init; }
     public string? CuratedBlob { get; init; }
+
+    /// <summary>The same rows as typed Parquet (the Power BI model reads these).</summary>
+    public string? CuratedParquetBlob { get; init; }
     public string? QuarantineBlob { get; init; }
 
     /// <summary>Set when the file as a whole could not be read (it is quarantined with this reason).</summary>

@@ -14,7 +14,7 @@ using Microsoft.Extensions.Logging;
 namespace CdrFunctions.Pipeline.Normalize;
 
 /// <summary>
-/// Turns one raw blob into table rows, its curated CSV and its quarantine file. Every call has one owner: the
+/// Turns one raw blob into table rows, its curated CSV and Parquet files and its quarantine file. Every call has one owner: the
 /// best raw blob that holds it (<see cref="CallSource"/>: pulled window, then live lookup, then push). A
 /// normalization records the blob's claims, then re-decides the owner of each call it holds or held, writing
 /// or deleting a call's rows only with the ETag of the by-id row it read (which names the owner). So windows
@@ -138,6 +138,7 @@ public sealed class Normalizer(CdrStorage storage, VendorCatalog vendors, BlobSt
             Warned = warned,
             StaleRowsRemoved = outcomes.Sum(o => o.RowsRemoved),
             CuratedBlob = name.CuratedName,
+            CuratedParquetBlob = name.CuratedParquetName,
             QuarantineBlob = quarantineBlob,
             FileError = fileError,
         };
@@ -260,12 +261,24 @@ public sealed class Normalizer(CdrStorage storage, VendorCatalog vendors, BlobSt
     private async Task WriteCuratedAsync(RawBlobName name, IReadOnlyCollection<CallClaim> owned, CancellationToken cancellationToken)
     {
         var records = owned.OrderBy(c => c.KeyStart).ThenBy(c => c.Record.CallId, StringComparer.Ordinal).Select(c => c.Record).ToList();
+        await WriteCuratedParquetAsync(name, records, cancellationToken).ConfigureAwait(false);
         using var buffer = new MemoryStream();
         await CuratedCsv.WriteAsync(records, buffer, cancellationToken).ConfigureAwait(false);
         buffer.Position = 0;
         await storage.Curated.GetBlobClient(name.CuratedName).UploadAsync(buffer, new BlobUploadOptions
         {
             HttpHeaders = new BlobHttpHeaders { ContentType = "text/csv; charset=utf-8" },
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task WriteCuratedParquetAsync(RawBlobName name, IReadOnlyCollection<CallRecord> records, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        await CuratedParquet.WriteAsync(records, buffer, cancellationToken).ConfigureAwait(false);
+        buffer.Position = 0;
+        await storage.Curated.GetBlobClient(name.CuratedParquetName).UploadAsync(buffer, new BlobUploadOptions
+        {
+            HttpHeaders = new BlobHttpHeaders { ContentType = CuratedParquet.ContentType },
         }, cancellationToken).ConfigureAwait(false);
     }
 

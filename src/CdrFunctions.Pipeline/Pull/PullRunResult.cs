@@ -19,6 +19,12 @@ public enum PullRunStatus
 
     /// <summary>A window failed; the checkpoint stops before it and the next run retries from there.</summary>
     Failed,
+
+    /// <summary>
+    /// The vendor's request limit (ours, or a 429 from the vendor) stopped the run before a window; the
+    /// checkpoint stays after the last landed window and the next run resumes there. Not a failure.
+    /// </summary>
+    RateLimited,
 }
 
 public sealed record WindowPullResult(TimeWindow Window, string BlobName, LandingOutcome Outcome, long Records, bool Repull)

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using CdrFunctions.Pipeline.Landing;
+using CdrFunctions.Pipeline.RateLimits;
+using CdrFunctions.Pipeline.Resilience;
 using CdrFunctions.Pipeline.Storage;
 using CdrFunctions.Pipeline.Time;
 using CdrFunctions.Pipeline.Vendors;
@@ -61,7 +63,7 @@ public sealed class PullRunner(
         var metrics = PullMetrics.Begin();
         var warnings = new List<string>();
         var lease = new LeaseHolder(leased, warnings);
-        var (results, error) = await LandWindowsAsync(vendor, plan, lease, async landed =>
+        var (results, error, limited) = await LandWindowsAsync(vendor, plan, lease, async landed =>
         {
             // A held-back or superseded window is not landed by this run: the checkpoint stops before it.
             if (landed.Window.End <= lease.Current!.Watermark || landed.Outcome is not (LandingOutcome.Written or LandingOutcome.Unchanged))
@@ -83,10 +85,13 @@ public sealed class PullRunner(
         var result = new PullRunResult
         {
             Vendor = vendor.Name,
-            Status = error is not null ? PullRunStatus.Failed : plan.Count == 0 ? PullRunStatus.NothingDue : PullRunStatus.Completed,
+            Status = error is not null ? PullRunStatus.Failed
+                : limited is not null ? PullRunStatus.RateLimited
+                : plan.Count == 0 ? PullRunStatus.NothingDue : PullRunStatus.Completed,
             Windows = results,
             Retries = metrics.Retries,
-            Warnings = [.. results.SelectMany(r => r.Warnings.Select(w => $"{r.Window}: {w}")), .. warnings],
+            Warnings = [.. results.SelectMany(r => r.Warnings.Select(w => $"{r.Window}: {w}")), .. warnings,
+                .. limited is null ? [] : new[] { $"rate limited, resumes next run: {limited.Value.Reason}; stopped before {limited.Value.Window}" }],
             Error = error,
             CheckpointBefore = leased.Watermark,
             CheckpointAfter = current?.Watermark,
@@ -120,14 +125,15 @@ public sealed class PullRunner(
         var metrics = PullMetrics.Begin();
         var warnings = new List<string>();
         var lease = new LeaseHolder(leased, warnings);
-        var (results, error) = await LandWindowsAsync(vendor, plan, lease, null, progress, cancellationToken).ConfigureAwait(false);
+        var (results, error, limited) = await LandWindowsAsync(vendor, plan, lease, null, progress, cancellationToken).ConfigureAwait(false);
         var result = new PullRunResult
         {
             Vendor = vendor.Name,
-            Status = error is null ? PullRunStatus.Completed : PullRunStatus.Failed,
+            Status = error is not null ? PullRunStatus.Failed : limited is not null ? PullRunStatus.RateLimited : PullRunStatus.Completed,
             Windows = results,
             Retries = metrics.Retries,
-            Warnings = [.. results.SelectMany(r => r.Warnings.Select(w => $"{r.Window}: {w}")), .. warnings],
+            Warnings = [.. results.SelectMany(r => r.Warnings.Select(w => $"{r.Window}: {w}")), .. warnings,
+                .. limited is null ? [] : new[] { $"rate limited: {limited.Value.Reason}; resume with --from {limited.Value.Window.Start:yyyy-MM-ddTHH:mm:ssZ}" }],
             Error = error,
         };
         if (lease.Current is not null)
@@ -180,15 +186,16 @@ public sealed class PullRunner(
     }
 
     /// <summary>
-    /// Lands the planned windows in order, stopping at the first failure or when <paramref name="afterEach"/>
-    /// says stop; returns what landed and the failure, if any.
+    /// Lands the planned windows in order, stopping at the first failure, at a rate limit, or when
+    /// <paramref name="afterEach"/> says stop; returns what landed and the failure or rate limit, if any.
     /// </summary>
-    private async Task<(List<WindowPullResult> Landed, string? Error)> LandWindowsAsync(
+    private async Task<(List<WindowPullResult> Landed, string? Error, (TimeWindow Window, string Reason)? Limited)> LandWindowsAsync(
         ICdrVendor vendor, IReadOnlyList<(TimeWindow Window, bool Repull)> plan, LeaseHolder lease, Func<WindowPullResult, Task<bool>>? afterEach,
         IProgress<PullProgress>? progress, CancellationToken cancellationToken)
     {
         var landed = new List<WindowPullResult>(plan.Count);
         string? error = null;
+        (TimeWindow, string)? limited = null;
         foreach (var (window, repull) in plan)
         {
             progress?.Report(new PullProgress(landed.Count, plan.Count, landed.Sum(r => r.Records), window));
@@ -206,6 +213,13 @@ public sealed class PullRunner(
                     logger.LogWarning("Vendor {Vendor}: window {Window}: {Warning}", vendor.Name, window, warning);
                 }
             }
+            catch (Exception e) when (e is RateLimitWaitException or VendorRateLimitedException)
+            {
+                // Not a failure: the window is simply not pulled yet; the checkpoint stays where it is.
+                limited = (window, e.Message);
+                logger.LogWarning("Vendor {Vendor}: rate limited before window {Window} ({Reason}); the rest resumes next run", vendor.Name, window, e.Message);
+                break;
+            }
             catch (Exception e) when (IsWindowFailure(e, cancellationToken))
             {
                 error = $"{window}: {e.Message}";
@@ -219,7 +233,7 @@ public sealed class PullRunner(
             }
         }
         progress?.Report(new PullProgress(landed.Count, plan.Count, landed.Sum(r => r.Records), null));
-        return (landed, error);
+        return (landed, error, limited);
     }
 
     /// <summary>A vendor or data problem fails the window; cancellation and unreachable storage end the whole run.</summary>

@@ -22,3 +22,13 @@ public class VendorApiException(string vendor, string message, bool retryable, i
         return text.Length <= max ? text : string.Concat(text.AsSpan(0, max), "…");
     }
 }
+
+/// <summary>
+/// The vendor answered 429 although we kept to its documented limits; <see cref="RetryAfter"/> is what it
+/// asked for. Pulls stop cleanly on it and resume next run, instead of retrying into more 429s.
+/// </summary>
+public sealed class VendorRateLimitedException(string vendor, string message, TimeSpan retryAfter)
+    : VendorApiException(vendor, message, retryable: false, statusCode: 429)
+{
+    public TimeSpan RetryAfter { get; } = retryAfter;
+}

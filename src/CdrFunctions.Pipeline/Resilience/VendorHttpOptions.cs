@@ -30,6 +30,18 @@ public sealed class VendorHttpOptions : IValidatableObject
 
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// A copy whose timeouts also cover <paramref name="wait"/> before each attempt (a rate limiter inside
+    /// the retry loop waits there, and that wait must not count as a slow vendor).
+    /// </summary>
+    public VendorHttpOptions AllowingWaitPerAttempt(TimeSpan wait)
+    {
+        var copy = (VendorHttpOptions)MemberwiseClone();
+        copy.AttemptTimeout += wait;
+        copy.TotalTimeout += wait * (Math.Max(MaxRetries, 0) + 1);
+        return copy;
+    }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (AttemptTimeout <= TimeSpan.Zero || TotalTimeout < AttemptTimeout)

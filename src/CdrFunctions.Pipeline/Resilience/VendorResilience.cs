@@ -16,7 +16,11 @@ namespace CdrFunctions.Pipeline.Resilience;
 /// </summary>
 public static class VendorResilience
 {
-    public static IHttpClientBuilder AddVendorResilience(this IHttpClientBuilder builder, string vendor, Func<IServiceProvider, VendorHttpOptions> options)
+    /// <param name="retryTooManyRequests">
+    /// False for APIs with documented per-key limits that we keep ourselves: a 429 there is handed to the
+    /// caller (which pauses the key and stops the run) instead of being retried into more 429s.
+    /// </param>
+    public static IHttpClientBuilder AddVendorResilience(this IHttpClientBuilder builder, string vendor, Func<IServiceProvider, VendorHttpOptions> options, bool retryTooManyRequests = true)
     {
         // The default HttpClient logging writes request URIs, and some vendors take credentials in the query.
         builder.RemoveAllLoggers();
@@ -31,7 +35,9 @@ public static class VendorResilience
                 .AddRetry(new HttpRetryStrategyOptions
                 {
                     MaxRetryAttempts = Math.Max(o.MaxRetries, 1),
-                    ShouldHandle = o.MaxRetries == 0 ? static _ => ValueTask.FromResult(false) : new HttpRetryStrategyOptions().ShouldHandle,
+                    ShouldHandle = o.MaxRetries == 0 ? static _ => ValueTask.FromResult(false)
+                        : retryTooManyRequests ? new HttpRetryStrategyOptions().ShouldHandle
+                        : args => args.Outcome.Result?.StatusCode == HttpStatusCode.TooManyRequests ? ValueTask.FromResult(false) : new HttpRetryStrategyOptions().ShouldHandle(args),
                     BackoffType = DelayBackoffType.Exponential,
                     UseJitter = true,
                     Delay = o.RetryBaseDelay,

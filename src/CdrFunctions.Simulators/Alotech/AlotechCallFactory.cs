@@ -30,7 +30,9 @@ internal sealed class AlotechCallFactory(long seed, AlotechTenantClock clock)
             call.Duration,
             quirk,
             json.ToJsonString(AlotechJson.SerializerOptions),
-            extras);
+            extras,
+            new AlotechCallFacts(call.Inbound, call.Queue?.Name, call.Agent?.Id, call.Answered, call.Voicemail,
+                call.WaitDuration, call.TalkDuration, call.HoldDuration, call.Transferred));
     }
 
     private string LocalText(DateTimeOffset utc) => AlotechJson.FormatDate(clock.ToLocal(utc));

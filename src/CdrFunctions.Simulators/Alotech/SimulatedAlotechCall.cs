@@ -21,7 +21,8 @@ public sealed class SimulatedAlotechCall
         int? duration,
         AlotechCallQuirk quirk,
         string rawJson,
-        AlotechCallExtras extras)
+        AlotechCallExtras extras,
+        AlotechCallFacts facts)
     {
         Reference = reference;
         Key = key;
@@ -33,6 +34,7 @@ public sealed class SimulatedAlotechCall
         Duration = duration;
         Quirk = quirk;
         RawJson = rawJson;
+        Facts = facts;
         _callHistoryJson = extras.CallHistoryJson;
         _csatAnswersJson = extras.CsatAnswersJson;
         _callTagsJson = extras.CallTagsJson;
@@ -58,6 +60,9 @@ public sealed class SimulatedAlotechCall
     public int? Duration { get; }
 
     public AlotechCallQuirk Quirk { get; }
+
+    /// <summary>Ground truth of the call (queue, outcome, durations) for checking figures computed downstream.</summary>
+    public AlotechCallFacts Facts { get; }
 
     /// <summary>True for the quirks a client must reject (missing key, bad calldate, wrong type).</summary>
     public bool IsMalformed => Quirk is AlotechCallQuirk.MissingKey or AlotechCallQuirk.InvalidCallDate or AlotechCallQuirk.WrongTypeAnswered;

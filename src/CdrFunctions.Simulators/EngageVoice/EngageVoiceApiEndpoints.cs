@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace CdrFunctions.Simulators.EngageVoice;
 
-/// <summary>The documented protocol: token grant, exchange, refresh, reportsStreaming (CSV), inputControls.</summary>
+/// <summary>The documented protocol: token grant, exchange, refresh, reportsStreaming (CSV), inputControls, interaction-metadata (JSON).</summary>
 internal sealed class EngageVoiceApiEndpoints(EngageVoiceSimulatorState state)
 {
     private const string JwtGrant = "urn:ietf:params:oauth:grant-type:jwt-bearer";
@@ -141,6 +141,105 @@ internal sealed class EngageVoiceApiEndpoints(EngageVoiceSimulatorState state)
         }
         await http.Response.Body.WriteAsync(bytes, http.RequestAborted);
     }
+
+    /// <summary>
+    /// RingCX interaction-metadata: bearer token only, the account and sub-account of the URL, the body's three
+    /// required fields (a window of at most 3 hours that ended at least 5 minutes ago), and the per-sub-account
+    /// limits; the answer is the segments that ended in the window, as a bare array.
+    /// </summary>
+    public async Task InteractionMetadataAsync(HttpContext http)
+    {
+        using var reader = new StreamReader(http.Request.Body, Encoding.UTF8);
+        var body = await reader.ReadToEndAsync(http.RequestAborted);
+        const EngageVoiceEndpoint endpoint = EngageVoiceEndpoint.InteractionMetadata;
+        var bearer = Header(http, "Authorization");
+        if (bearer is null || !bearer.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            await Finish(http, endpoint, 401, "application/json", Errors(http, "Full authentication is required to access this resource", "a RingCX bearer token is required"), body: body);
+            return;
+        }
+        if (state.Authorize(null, bearer) is { } denied)
+        {
+            await Finish(http, endpoint, 401, "text/plain", denied == "Jwt is expired" ? "JWT is expired" : denied, body: body);
+            return;
+        }
+        var subAccount = http.Request.RouteValues["subAccountId"] as string ?? "";
+        if (http.Request.RouteValues["rcAccountId"] as string != state.Options.RingCentralAccountId || !state.Options.SubAccountIds.Contains(subAccount))
+        {
+            await Finish(http, endpoint, 403, "application/json", Errors(http, "Access is denied", "unknown account or sub-account"), body: body);
+            return;
+        }
+        var fault = state.Faults.TakeNext();
+        switch (fault)
+        {
+            case EngageVoiceFault.TooManyRequests:
+                http.Response.Headers.RetryAfter = state.Faults.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+                await Finish(http, endpoint, 429, "application/json", Errors(http, "Too Many Requests", "rate limit exceeded"), fault, body);
+                return;
+            case EngageVoiceFault.ServerError:
+                await Finish(http, endpoint, 500, "application/json", Errors(http, "Internal Server Error", "simulated"), fault, body);
+                return;
+            case EngageVoiceFault.ExpireToken:
+                state.ExpireAllTokens();
+                await Finish(http, endpoint, 401, "text/plain", "JWT is expired", fault, body);
+                return;
+        }
+        if (state.TakeSegmentSlot(subAccount) is { } wait)
+        {
+            http.Response.Headers.RetryAfter = wait.ToString(CultureInfo.InvariantCulture);
+            await Finish(http, endpoint, 429, "application/json", Errors(http, "Too Many Requests", "3 requests per 60 seconds and 9 per 15 minutes per sub-account"), fault, body);
+            return;
+        }
+        if (ReadSegmentRequest(body, out var fromUtc, out var toUtc) is { } invalid)
+        {
+            await Finish(http, endpoint, 400, "application/json", Errors(http, "Bad Request", invalid), fault, body);
+            return;
+        }
+        var json = EngageVoiceSegmentRenderer.Render(state.SegmentsEndingBetween(subAccount, fromUtc, toUtc));
+        await Finish(http, endpoint, 200, "application/json", json, fault, body);
+    }
+
+    private string? ReadSegmentRequest(string body, out DateTimeOffset fromUtc, out DateTimeOffset toUtc)
+    {
+        fromUtc = toUtc = default;
+        JsonElement root;
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            root = doc.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return "the request body is not JSON";
+        }
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return "the request body must be an object";
+        }
+        if (Text(root, "timeZone") is not { } zoneName || !TimeZoneInfo.TryFindSystemTimeZoneById(zoneName, out var zone))
+        {
+            return "timeZone is required and must be a TZ database name";
+        }
+        if (!root.TryGetProperty("timeInterval", out var interval) || !interval.TryGetInt32(out var seconds) || seconds < 1 || seconds > 10800)
+        {
+            return "timeInterval is required: whole seconds from 1 to 10800";
+        }
+        if (Text(root, "segmentEndTime") is not { } local
+            || !DateTime.TryParseExact(local, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out _)
+            || !TryLocal(local, zone, out fromUtc))
+        {
+            return "segmentEndTime is required, like 2024-07-22 11:00:00";
+        }
+        toUtc = fromUtc.AddSeconds(seconds);
+        if (toUtc > state.Now - state.Options.SegmentQueryMinAge)
+        {
+            return "the interval must end at least 5 minutes before now";
+        }
+        return null;
+    }
+
+    private string Errors(HttpContext http, string general, string developer) =>
+        JsonSerializer.Serialize(new { generalMessage = general, developerMessage = developer, requestUri = http.Request.Path.Value, timestamp = state.Now.ToUnixTimeMilliseconds() });
 
     /// <summary>Checks the seed's fixed fields and reads the range: local times in timezoneName, end inclusive.</summary>
     private string? ReadRequest(string body, out TimeZoneInfo zone, out DateTimeOffset fromUtc, out DateTimeOffset toUtc)

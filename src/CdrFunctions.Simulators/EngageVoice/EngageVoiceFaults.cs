@@ -18,7 +18,7 @@ public enum EngageVoiceFault
     TruncatedCsv,
 }
 
-/// <summary>A FIFO queue of faults for the next report requests. Thread-safe.</summary>
+/// <summary>A FIFO queue of faults for the next report or interaction-metadata requests. Thread-safe.</summary>
 public sealed class EngageVoiceFaults
 {
     private readonly Lock _gate = new();
@@ -50,6 +50,7 @@ public enum EngageVoiceEndpoint
     Refresh,
     Report,
     InputControls,
+    InteractionMetadata,
 }
 
 /// <summary>One request the simulator received; <paramref name="Body"/> is the report request's JSON (no credentials in it).</summary>

@@ -45,9 +45,11 @@ public sealed class EngageVoiceSimulator : IAsyncDisposable
         RequestDelegate refresh = api.RefreshAsync;
         RequestDelegate report = api.ReportAsync;
         RequestDelegate inputControls = api.InputControlsAsync;
+        RequestDelegate interactionMetadata = api.InteractionMetadataAsync;
         endpoints.MapPost("/restapi/oauth/token", rcToken);
         endpoints.MapPost("/api/auth/login/rc/accesstoken", exchange);
         endpoints.MapPost("/api/auth/token/refresh", refresh);
+        endpoints.MapPost("/voice/api/cx/integration/v1/accounts/{rcAccountId}/sub-accounts/{subAccountId}/interaction-metadata", interactionMetadata);
         foreach (var prefix in new[] { "/voice/api/v1", "/api/v1" })
         {
             endpoints.MapPost(prefix + "/admin/accounts/{accountId}/reportsStreaming", report);
@@ -60,6 +62,9 @@ public sealed class EngageVoiceSimulator : IAsyncDisposable
 
     public IReadOnlyList<SimulatedEngageVoiceCall> MalformedCallsBetween(DateTimeOffset fromUtc, DateTimeOffset toUtc) =>
         State.MalformedCallsBetween(fromUtc, toUtc);
+
+    /// <summary>interaction-metadata requests, and how many of them got 429.</summary>
+    public IReadOnlyList<EngageVoiceRequestLog> InteractionRequests => Requests.Where(r => r.Endpoint == EngageVoiceEndpoint.InteractionMetadata).ToList();
 
     /// <summary>Requests that reached the RingCentral → Engage token exchange (accepted or not).</summary>
     public int ExchangeRequests => Requests.Count(r => r.Endpoint == EngageVoiceEndpoint.Exchange);

@@ -38,6 +38,20 @@ public sealed class EngageVoiceSimulatorOptions
     /// <summary>Line ending of the served CSV.</summary>
     public string NewLine { get; set; } = "\r\n";
 
+    /// <summary>interaction-metadata: the RingCentral account id in its URL.</summary>
+    public string RingCentralAccountId { get; set; } = "400012345";
+
+    /// <summary>interaction-metadata: the sub-accounts; each call of the ground truth belongs to one of them.</summary>
+    public IReadOnlyList<string> SubAccountIds { get; set; } = ["99999999", "88888888"];
+
+    /// <summary>interaction-metadata requests per sub-account allowed per rolling minute and per rolling 15 minutes (3 and 9 in production); more get 429.</summary>
+    public int SegmentRequestsPerMinute { get; set; } = 3;
+
+    public int SegmentRequestsPerQuarterHour { get; set; } = 9;
+
+    /// <summary>RingCX asks for windows that ended at least this long ago; a later one is refused with 400.</summary>
+    public TimeSpan SegmentQueryMinAge { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Clock of token expiry and the exchange limit; the system clock by default.</summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;
 }

@@ -12,6 +12,7 @@ public sealed class EngageVoiceSimulatorState
     private readonly HashSet<string> _refreshTokens = new(StringComparer.Ordinal);
     private readonly HashSet<string> _rcTokens = new(StringComparer.Ordinal);
     private readonly Queue<DateTimeOffset> _exchanges = new();
+    private readonly Dictionary<string, List<DateTimeOffset>> _segmentRequests = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<EngageVoiceRequestLog> _requests = new();
     private long _issued;
 
@@ -67,6 +68,55 @@ public sealed class EngageVoiceSimulatorState
             return null;
         }
     }
+
+    /// <summary>
+    /// Counts an interaction-metadata request of a sub-account against its rolling limits (per minute and per
+    /// 15 minutes); the seconds until the oldest request of the full window leaves it when over either.
+    /// </summary>
+    internal int? TakeSegmentSlot(string subAccountId)
+    {
+        lock (_gate)
+        {
+            var now = Now;
+            if (!_segmentRequests.TryGetValue(subAccountId, out var log))
+            {
+                _segmentRequests[subAccountId] = log = [];
+            }
+            log.RemoveAll(t => t <= now.AddMinutes(-15));
+            int? wait = null;
+            foreach (var (limit, window) in new[] { (Options.SegmentRequestsPerMinute, TimeSpan.FromMinutes(1)), (Options.SegmentRequestsPerQuarterHour, TimeSpan.FromMinutes(15)) })
+            {
+                var inWindow = log.Where(t => t > now - window).ToList();
+                if (inWindow.Count >= limit)
+                {
+                    var seconds = Math.Max(1, (int)Math.Ceiling((inWindow[inWindow.Count - limit] + window - now).TotalSeconds));
+                    wait = Math.Max(wait ?? 0, seconds);
+                }
+            }
+            if (wait is null)
+            {
+                log.Add(now);
+            }
+            return wait;
+        }
+    }
+
+    /// <summary>Every interaction-metadata segment of the ground truth that ended in <c>[fromUtc, toUtc)</c>, of one sub-account.</summary>
+    public IReadOnlyList<SimulatedSegment> SegmentsEndingBetween(string subAccountId, DateTimeOffset fromUtc, DateTimeOffset toUtc) =>
+        // A call lasts under an hour (queue ≤ 40 s, talk ≤ 15 min), so calls that started an hour earlier may still end here.
+        Generator.CallsBetween(fromUtc.AddHours(-1), toUtc, inclusiveEnd: false)
+            .SelectMany(c => EngageVoiceSegmentRenderer.Segments(c, Options.SubAccountIds))
+            .Where(s => s.SubAccountId == subAccountId && s.EndUtc >= fromUtc && s.EndUtc < toUtc)
+            .ToList();
+
+    /// <summary>The sub-account that serves <paramref name="call"/>'s segments.</summary>
+    public string SubAccountOf(SimulatedEngageVoiceCall call) => EngageVoiceSegmentRenderer.SubAccountOf(call, Options.SubAccountIds);
+
+    /// <summary>A response body of segments, as the endpoint serves it.</summary>
+    public static string RenderSegments(IEnumerable<SimulatedSegment> segments) => EngageVoiceSegmentRenderer.Render(segments);
+
+    /// <summary>All segments of one call, in order.</summary>
+    public IReadOnlyList<SimulatedSegment> SegmentsOf(SimulatedEngageVoiceCall call) => EngageVoiceSegmentRenderer.Segments(call, Options.SubAccountIds);
 
     /// <summary>A new access/refresh pair; the access token is a JWT with <c>iat</c> and <c>exp</c>.</summary>
     internal (string Access, string Refresh) IssueEngageTokens()

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using CdrFunctions.Pipeline.RateLimits;
 using CdrFunctions.Pipeline.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,12 +19,15 @@ public sealed record EngageVoiceAuthHeader(string Name, string Value)
 /// <summary>
 /// Engage credentials for every request of the process. Permanent tokens (<c>X-Auth-Token</c>) are used as
 /// they are. In RingCentral JWT mode the 5-minute Engage token is cached and renewed single-flight: the
-/// exchange endpoint allows 5 requests a minute, so concurrent pulls share one renewal; the refresh token is
-/// tried first, the full JWT → RingCentral token → Engage token exchange when there is none or it is refused.
+/// exchange endpoint allows 5 requests a minute, so concurrent pulls share one renewal, and every refresh or
+/// exchange takes a permit of that limit from the process-wide registry; the refresh token is tried first,
+/// the full JWT → RingCentral token → Engage token exchange when there is none or it is refused.
 /// </summary>
-public sealed class EngageVoiceAuth(IHttpClientFactory httpFactory, IOptions<EngageVoiceOptions> options, TimeProvider time, ILogger<EngageVoiceAuth> logger) : IDisposable
+public sealed class EngageVoiceAuth(
+    IHttpClientFactory httpFactory, IOptions<EngageVoiceOptions> options, RateLimiterRegistry limits, TimeProvider time, ILogger<EngageVoiceAuth> logger) : IDisposable
 {
     public const string HttpClientName = "engagevoice-auth";
+    public const string ExchangeLimiterKey = "engagevoice/token-exchange";
     private const string JwtGrant = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
     private readonly EngageVoiceOptions _options = options.Value;
@@ -107,6 +111,7 @@ public sealed class EngageVoiceAuth(IHttpClientFactory httpFactory, IOptions<Eng
 
     private async Task<EngageToken> ExchangeAsync(CancellationToken cancellationToken)
     {
+        await limits.AcquireAsync(ExchangeLimiterKey, _options.TokenExchangePolicy(), _options.RateLimitMaxWait, cancellationToken).ConfigureAwait(false);
         var rcToken = await RingCentralTokenAsync(cancellationToken).ConfigureAwait(false);
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_options.Root(), "api/auth/login/rc/accesstoken?includeRefresh=true"))
         {
@@ -118,6 +123,7 @@ public sealed class EngageVoiceAuth(IHttpClientFactory httpFactory, IOptions<Eng
 
     private async Task<EngageToken> RefreshAsync(string refreshToken, CancellationToken cancellationToken)
     {
+        await limits.AcquireAsync(ExchangeLimiterKey, _options.TokenExchangePolicy(), _options.RateLimitMaxWait, cancellationToken).ConfigureAwait(false);
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_options.Root(), "api/auth/token/refresh"))
         {
             Content = new FormUrlEncodedContent([new("refresh_token", refreshToken)]),

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using CdrFunctions.Pipeline.Phones;
+using CdrFunctions.Pipeline.RateLimits;
 using CdrFunctions.Pipeline.Resilience;
 using CdrFunctions.Pipeline.Time;
 using CdrFunctions.Pipeline.Vendors;
@@ -20,6 +21,16 @@ public enum EngageVoiceAuthMode
     Legacy,
 }
 
+/// <summary>Which Engage Voice API the scheduled pull reads (docs/engagevoice.md says which to choose).</summary>
+public enum EngageVoiceStream
+{
+    /// <summary>The Call Detail report (CSV over <c>reportsStreaming</c>): deprecated by RingCentral, still the default for compatibility.</summary>
+    CallDetailReport,
+
+    /// <summary>RingCX <c>interaction-metadata</c> (JSON segments per sub-account): the non-deprecated successor.</summary>
+    InteractionMetadata,
+}
+
 /// <summary>The report's <c>groupBy</c>: which id arrays select the calls.</summary>
 public enum EngageVoiceGroupBy
 {
@@ -31,6 +42,50 @@ public enum EngageVoiceGroupBy
 public sealed class EngageVoiceOptions : PullSchedule
 {
     public const string Section = "Vendors:EngageVoice";
+
+    /// <summary>interaction-metadata's <c>timeInterval</c> maximum (3 hours): one window is one request per sub-account.</summary>
+    public static readonly TimeSpan MaxInteractionWindow = TimeSpan.FromSeconds(10800);
+
+    /// <summary>RingCX asks for queries at least 5 minutes before now; data settles about 15 minutes after a call.</summary>
+    public static readonly TimeSpan MinInteractionSettle = TimeSpan.FromMinutes(5);
+
+    private static readonly RateLimit[] DefaultSubAccountLimits = [new(3, TimeSpan.FromSeconds(60)), new(9, TimeSpan.FromMinutes(15))];
+    private static readonly RateLimit DefaultTokenExchangeLimit = new(5, TimeSpan.FromMinutes(1));
+
+    /// <summary>Call Detail report (default, as before) or RingCX interaction-metadata.</summary>
+    public EngageVoiceStream Stream { get; set; } = EngageVoiceStream.CallDetailReport;
+
+    /// <summary>interaction-metadata: the RingCentral account id (<c>rcAccountId</c> in the URL).</summary>
+    public string? RingCentralAccountId { get; set; }
+
+    /// <summary>interaction-metadata: the RingCX sub-accounts whose segments are pulled, each for every window.</summary>
+    public List<string> SubAccountIds { get; set; } = [];
+
+    /// <summary>interaction-metadata limits per sub-account, as <c>permits/window</c>; empty = the documented 3/00:01:00 and 9/00:15:00.</summary>
+    public List<string> SubAccountRateLimits { get; set; } = [];
+
+    /// <summary>The token exchange's limit; empty = the documented 5/00:01:00.</summary>
+    public string? TokenExchangeRateLimit { get; set; }
+
+    /// <summary>Longest wait for a permit of our own limits; beyond it the run stops with "rate limited, resumes next run".</summary>
+    public TimeSpan RateLimitMaxWait { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Added to every limit window: the server counts arrivals, we count sends.</summary>
+    public TimeSpan RateLimitSafetyMargin { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>interaction-metadata: the longest call expected; its segments are looked for this far after the window it started in.</summary>
+    public TimeSpan MaxCallDuration { get; set; } = TimeSpan.FromHours(4);
+
+    public bool UsesInteractionMetadata => Stream == EngageVoiceStream.InteractionMetadata;
+
+    public RateLimitPolicy SubAccountPolicy() =>
+        new(SubAccountRateLimits.Count == 0 ? DefaultSubAccountLimits : SubAccountRateLimits.Select(RateLimit.Parse).ToArray(), RateLimitSafetyMargin);
+
+    public RateLimitPolicy TokenExchangePolicy() =>
+        new([string.IsNullOrWhiteSpace(TokenExchangeRateLimit) ? DefaultTokenExchangeLimit : RateLimit.Parse(TokenExchangeRateLimit)], RateLimitSafetyMargin);
+
+    /// <summary>Root of the RingCX integration API: <c>{base}/voice/api/cx/integration/v1/</c>.</summary>
+    public Uri IntegrationRoot() => new(Root(), UsesVoicePrefix ? "voice/api/cx/integration/v1/" : "api/cx/integration/v1/");
 
     /// <summary>Engage host: ringcx.ringcentral.com (current), engage.ringcentral.com, or a legacy portal host.</summary>
     public Uri BaseUrl { get; set; } = new("https://ringcx.ringcentral.com");
@@ -85,7 +140,9 @@ public sealed class EngageVoiceOptions : PullSchedule
 
     public VendorHttpOptions Http { get; set; } = new();
 
-    public bool IsConfigured => !string.IsNullOrWhiteSpace(AccountId) && MissingCredentials() is null;
+    public bool IsConfigured => UsesInteractionMetadata
+        ? !string.IsNullOrWhiteSpace(RingCentralAccountId) && SubAccountIds.Any(id => !string.IsNullOrWhiteSpace(id)) && MissingCredentials() is null
+        : !string.IsNullOrWhiteSpace(AccountId) && MissingCredentials() is null;
 
     public bool UsesVoicePrefix =>
         VoicePathPrefix ?? !(AuthMode == EngageVoiceAuthMode.Legacy || IsLegacyHost(BaseUrl));
@@ -160,7 +217,18 @@ public sealed class EngageVoiceOptions : PullSchedule
                 }
             }
         }
-        if (Enabled)
+        foreach (var r in ValidateRateLimits())
+        {
+            yield return r;
+        }
+        if (UsesInteractionMetadata)
+        {
+            foreach (var r in ValidateInteractionMetadata())
+            {
+                yield return r;
+            }
+        }
+        else if (Enabled)
         {
             if (string.IsNullOrWhiteSpace(AccountId))
             {
@@ -178,6 +246,65 @@ public sealed class EngageVoiceOptions : PullSchedule
         foreach (var r in Http.Validate(validationContext))
         {
             yield return r;
+        }
+    }
+
+    private IEnumerable<ValidationResult> ValidateRateLimits()
+    {
+        foreach (var text in SubAccountRateLimits.Append(TokenExchangeRateLimit).Where(t => !string.IsNullOrWhiteSpace(t)))
+        {
+            string? error = null;
+            try
+            {
+                RateLimit.Parse(text!);
+            }
+            catch (FormatException e)
+            {
+                error = e.Message;
+            }
+            if (error is not null)
+            {
+                yield return new ValidationResult($"Vendors:EngageVoice: {error}", [nameof(SubAccountRateLimits)]);
+            }
+        }
+        if (RateLimitMaxWait < TimeSpan.Zero || RateLimitSafetyMargin < TimeSpan.Zero)
+        {
+            yield return new ValidationResult("Vendors:EngageVoice:RateLimitMaxWait and RateLimitSafetyMargin must not be negative.", [nameof(RateLimitMaxWait)]);
+        }
+    }
+
+    private IEnumerable<ValidationResult> ValidateInteractionMetadata()
+    {
+        if (WindowSize > MaxInteractionWindow)
+        {
+            yield return new ValidationResult($"Vendors:EngageVoice:WindowSize {WindowSize} is longer than interaction-metadata's 3-hour timeInterval maximum.", [nameof(WindowSize)]);
+        }
+        if (SettleDelay < MinInteractionSettle)
+        {
+            yield return new ValidationResult($"Vendors:EngageVoice:SettleDelay {SettleDelay} is shorter than the 5 minutes RingCX asks for (15 minutes recommended: data settles then).", [nameof(SettleDelay)]);
+        }
+        if (MaxCallDuration < TimeSpan.Zero)
+        {
+            yield return new ValidationResult("Vendors:EngageVoice:MaxCallDuration must not be negative.", [nameof(MaxCallDuration)]);
+        }
+        if (Enabled)
+        {
+            if (string.IsNullOrWhiteSpace(RingCentralAccountId))
+            {
+                yield return new ValidationResult("Vendors:EngageVoice uses InteractionMetadata but lacks RingCentralAccountId.", [nameof(RingCentralAccountId)]);
+            }
+            if (!SubAccountIds.Any(id => !string.IsNullOrWhiteSpace(id)))
+            {
+                yield return new ValidationResult("Vendors:EngageVoice uses InteractionMetadata but lists no SubAccountIds (one or more).", [nameof(SubAccountIds)]);
+            }
+            if (AuthMode != EngageVoiceAuthMode.RingCentralJwt)
+            {
+                yield return new ValidationResult("Vendors:EngageVoice uses InteractionMetadata, which takes a bearer token: set AuthMode to RingCentralJwt (with Jwt, ClientId, ClientSecret).", [nameof(AuthMode)]);
+            }
+            else if (MissingCredentials() is { } missing)
+            {
+                yield return new ValidationResult($"Vendors:EngageVoice is enabled but {missing}.", [nameof(AuthMode)]);
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using CdrFunctions.Pipeline.Model;
+using CdrFunctions.Pipeline.Parsing;
 using CdrFunctions.Pipeline.Phones;
 using CdrFunctions.Pipeline.Time;
 using CdrFunctions.Pipeline.Vendors;
@@ -9,10 +10,13 @@ using Microsoft.Extensions.Options;
 namespace CdrFunctions.Vendors.EngageVoice;
 
 /// <summary>
-/// RingCentral Engage Voice as the pipeline sees it: a window's raw blob is the Call Detail Report CSV
-/// exactly as <c>reportsStreaming</c> sent it. The report API has no single-call query, so no live lookups.
+/// RingCentral Engage Voice as the pipeline sees it. Stream CallDetailReport: a window's raw blob is the Call
+/// Detail Report CSV exactly as <c>reportsStreaming</c> sent it. Stream InteractionMetadata: a window's raw
+/// blob is the RingCX interaction-metadata response of each configured sub-account, each exactly as sent,
+/// one per line. Files are told apart by content, whichever stream is configured. Neither API has a
+/// single-call query, so no live lookups.
 /// </summary>
-public sealed class EngageVoiceVendor(IOptions<EngageVoiceOptions> options, IServiceProvider services) : ICdrVendor
+public sealed class EngageVoiceVendor(IOptions<EngageVoiceOptions> options, IServiceProvider services) : ICdrVendor, ICallPartsVendor
 {
     public const string VendorName = "engagevoice";
 
@@ -20,25 +24,52 @@ public sealed class EngageVoiceVendor(IOptions<EngageVoiceOptions> options, ISer
 
     public string Name => VendorName;
 
-    public string RawExtension => "csv";
+    public string RawExtension => _options.UsesInteractionMetadata ? "json" : "csv";
+
+    /// <summary>Segments are filed by the time they ended, so a call's later legs can be in later windows' files.</summary>
+    public TimeSpan PartsSpan => _options.UsesInteractionMetadata ? _options.MaxCallDuration : TimeSpan.Zero;
 
     public PullSchedule Schedule => _options;
 
     public bool IsConfigured => _options.IsConfigured;
 
     public Task PullAsync(TimeWindow window, IRawSink sink, CancellationToken cancellationToken) =>
-        // Resolved per pull: the typed client is transient and only needed when pulling, not for parsing.
-        services.GetRequiredService<EngageVoiceClient>().CopyWindowAsync(window, sink, cancellationToken);
+        // Resolved per pull: the typed clients are transient and only needed when pulling, not for parsing.
+        _options.UsesInteractionMetadata
+            ? services.GetRequiredService<EngageVoiceInteractionClient>().CopyWindowAsync(window, sink, cancellationToken)
+            : services.GetRequiredService<EngageVoiceClient>().CopyWindowAsync(window, sink, cancellationToken);
 
-    public async IAsyncEnumerable<ParseResult> ParseAsync(Stream raw, RawFileInfo file, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<ParseResult> ParseAsync(Stream raw, RawFileInfo file, CancellationToken cancellationToken) =>
+        ParseWithFollowersAsync(raw, file, [], cancellationToken);
+
+    public async IAsyncEnumerable<ParseResult> ParseWithFollowersAsync(
+        Stream own, RawFileInfo file, IReadOnlyList<(Stream Raw, RawFileInfo File)> followers, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var parser = CreateParser(_options);
-        await foreach (var result in parser.ParseAsync(raw, file, cancellationToken).ConfigureAwait(false))
+        var (first, replay) = await JsonFileShape.PeekAsync(own, cancellationToken).ConfigureAwait(false);
+        await using (replay.ConfigureAwait(false))
         {
-            yield return result;
+            // An array is interaction-metadata; an object is its error body when that stream is configured.
+            // Anything else is the Call Detail report, whose parser also names JSON or HTML it cannot read.
+            if (first == (byte)'[' || (first == (byte)'{' && _options.UsesInteractionMetadata))
+            {
+                var segments = CreateInteractionParser(_options);
+                await foreach (var result in segments.ParseAsync(replay, file, followers, cancellationToken).ConfigureAwait(false))
+                {
+                    yield return result;
+                }
+                yield break;
+            }
+            using var parser = CreateParser(_options);
+            await foreach (var result in parser.ParseAsync(replay, file, cancellationToken).ConfigureAwait(false))
+            {
+                yield return result;
+            }
         }
     }
 
     public static EngageVoiceParser CreateParser(EngageVoiceOptions options) =>
         new(VendorClock.ForZone(options.TimeZone), new PhoneNumberNormalizer(options.DefaultRegion));
+
+    public static EngageVoiceInteractionParser CreateInteractionParser(EngageVoiceOptions options) =>
+        new(new PhoneNumberNormalizer(options.DefaultRegion));
 }

@@ -79,9 +79,11 @@ public class AlotechEndToEndTests
         Assert.Equal(expectedForNumber.Order(), listed.Select(c => c.CallId).Order());
         Assert.Equal(listed.OrderByDescending(c => c.StartUtc).Select(c => c.CallId), listed.Select(c => c.CallId));
 
-        // Curated CSV: one per window, one row per call; quarantine: one line per malformed record.
-        var curated = await AlotechHarness.BlobSnapshotAsync(h.Storage.Curated);
+        // Curated CSV (and its Parquet twin): one per window, one row per call; quarantine: one line per malformed record.
+        var curatedBlobs = await AlotechHarness.BlobSnapshotAsync(h.Storage.Curated);
+        var curated = curatedBlobs.Where(b => b.Key.EndsWith(".csv", StringComparison.Ordinal)).ToDictionary();
         Assert.Equal(["calls/2026/11/21/alotech_2100.csv", "calls/2026/11/21/alotech_2200.csv", "calls/2026/11/21/alotech_2300.csv"], curated.Keys.Order());
+        Assert.Equal(curated.Keys.Select(k => Path.ChangeExtension(k, ".parquet")).Order(), curatedBlobs.Keys.Except(curated.Keys).Order());
         Assert.All(curated.Values, csv => Assert.StartsWith(string.Join(',', CuratedCsv.Columns) + "\n", csv));
         var curatedRecords = new List<CallRecord>();
         foreach (var csv in curated.Values)

@@ -88,6 +88,22 @@ internal sealed class EngageVoiceHarness : IAsyncDisposable
         return new EngageVoiceHarness(simulator, services.BuildServiceProvider(validateScopes: true), time);
     }
 
+    /// <summary>Settings of the interaction-metadata stream against the simulator's account and two sub-accounts.</summary>
+    public static Dictionary<string, string?> InteractionMetadata(EngageVoiceSimulatorOptions? simulator = null)
+    {
+        var o = simulator ?? new EngageVoiceSimulatorOptions();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Vendors:EngageVoice:Stream"] = "InteractionMetadata",
+            ["Vendors:EngageVoice:RingCentralAccountId"] = o.RingCentralAccountId,
+        };
+        for (var i = 0; i < o.SubAccountIds.Count; i++)
+        {
+            settings[$"Vendors:EngageVoice:SubAccountIds:{i}"] = o.SubAccountIds[i];
+        }
+        return settings;
+    }
+
     public async Task<List<NormalizeResult>> NormalizeAllAsync(DateTimeOffset from, DateTimeOffset to)
     {
         var results = new List<NormalizeResult>();
