@@ -82,6 +82,8 @@ internal sealed class AzuriteBench : IAsyncDisposable
         }
     }
 
+    public string ConnectionString => _azurite.ConnectionString;
+
     /// <summary>A table of the same account, through the same clients the normalizer uses.</summary>
     public TableClient Table(string name) => _storage.Tables.GetTableClient(name);
 

@@ -2,14 +2,43 @@ using System.Globalization;
 
 namespace CdrFunctions.Bench;
 
-/// <summary>Command line: <c>[--records N] [--e2e-records N] [--runs N]</c>.</summary>
+/// <summary>
+/// Command line: <c>[--quick] [--json FILE] [--records N] [--e2e-records N] [--runs N]</c>. <c>--quick</c> takes
+/// smaller inputs and fewer runs so every figure is measured in a few minutes on 2 cores; explicit sizes win.
+/// </summary>
 internal sealed record BenchOptions(int Records, int E2eRecords, int Runs)
 {
+    public const string Usage = "Usage: [--quick] [--json FILE] [--records N] [--e2e-records N] [--runs N]";
+
+    public bool Quick { get; init; }
+    public string? JsonFile { get; init; }
+
+    /// <summary>Calls of the DeepCall window and rows of the Engage Voice report parsed.</summary>
+    public int VendorRecords => Quick ? 10_000 : 40_000;
+
+    /// <summary>Lookups per client per round (16 clients).</summary>
+    public int LookupsPerClient => Quick ? 150 : 500;
+
+    /// <summary>Hours (one window each) of the rate-limited backfill.</summary>
+    public int BackfillHours => Quick ? 12 : 48;
+
+    /// <summary>The window sizes whose peak working set is measured, each in its own process.</summary>
+    public IReadOnlyList<int> MemoryRecords { get; } = [100_000, 300_000];
+
     public static BenchOptions Parse(string[] args)
     {
-        var options = new BenchOptions(100_000, 5_000, 5);
+        var quick = args.Contains("--quick");
+        var options = quick ? new BenchOptions(30_000, 3_000, 3) { Quick = true } : new BenchOptions(100_000, 5_000, 5);
         for (var i = 0; i < args.Length; i++)
         {
+            switch (args[i])
+            {
+                case "--quick":
+                    continue;
+                case "--json":
+                    options = options with { JsonFile = i + 1 < args.Length ? args[++i] : throw new ArgumentException("'--json' needs a file name after it.") };
+                    continue;
+            }
             var value = i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
                 ? n
                 : throw new ArgumentException($"'{args[i]}' needs a positive whole number after it.");
@@ -18,7 +47,7 @@ internal sealed record BenchOptions(int Records, int E2eRecords, int Runs)
                 "--records" => options with { Records = value },
                 "--e2e-records" => options with { E2eRecords = value },
                 "--runs" => options with { Runs = value },
-                _ => throw new ArgumentException($"Unknown option '{args[i]}'. Usage: [--records N] [--e2e-records N] [--runs N]"),
+                _ => throw new ArgumentException($"Unknown option '{args[i]}'. {Usage}"),
             };
             i++;
         }

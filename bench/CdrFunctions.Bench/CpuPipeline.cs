@@ -61,6 +61,18 @@ internal static class CpuPipeline
     /// <summary>Parse, limits, de-duplication, ordering, table entities and the curated CSV: all the normalizer computes.</summary>
     public static async Task<(int Records, List<TableEntity> Entities)> NormalizeAsync(byte[] raw, CancellationToken cancellationToken)
     {
+        var entities = new List<TableEntity>();
+        await using var stream = new MemoryStream(raw, writable: false);
+        var records = await NormalizeAsync(stream, entities.Add, cancellationToken);
+        return (records, entities);
+    }
+
+    /// <summary>The same from a stream, keeping no entity: what one window costs in memory.</summary>
+    public static Task<int> NormalizeStreamAsync(Stream raw, CancellationToken cancellationToken) =>
+        NormalizeAsync(raw, static _ => { }, cancellationToken);
+
+    private static async Task<int> NormalizeAsync(Stream raw, Action<TableEntity> onEntity, CancellationToken cancellationToken)
+    {
         var calls = new Dictionary<string, CallRecord>(StringComparer.Ordinal);
         await foreach (var parsed in ParseRecordsAsync(raw, cancellationToken))
         {
@@ -71,19 +83,29 @@ internal static class CpuPipeline
             }
         }
         var ordered = calls.Values.OrderBy(c => c.StartUtc ?? FallbackStart).ThenBy(c => c.CallId, StringComparer.Ordinal).ToList();
-        var entities = ordered.SelectMany(c => CallEntityMapper.ToEntities(c, FallbackStart)).ToList();
-        using var csv = new MemoryStream();
-        await CuratedCsv.WriteAsync(ordered, csv, cancellationToken);
-        return (ordered.Count, entities);
+        foreach (var entity in ordered.SelectMany(c => CallEntityMapper.ToEntities(c, FallbackStart)))
+        {
+            onEntity(entity);
+        }
+        await CuratedCsv.WriteAsync(ordered, Stream.Null, cancellationToken);
+        return ordered.Count;
+    }
+
+    private static async IAsyncEnumerable<CallRecord> ParseRecordsAsync(Stream raw, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var parser = AlotechVendor.CreateParser(Options);
+        await foreach (var result in parser.ParseAsync(raw, File, cancellationToken))
+        {
+            yield return result.Record ?? throw new InvalidOperationException($"Unexpected quarantine: {result.Quarantined}");
+        }
     }
 
     private static async IAsyncEnumerable<CallRecord> ParseRecordsAsync(byte[] raw, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var parser = AlotechVendor.CreateParser(Options);
         await using var stream = new MemoryStream(raw, writable: false);
-        await foreach (var result in parser.ParseAsync(stream, File, cancellationToken))
+        await foreach (var record in ParseRecordsAsync(stream, cancellationToken))
         {
-            yield return result.Record ?? throw new InvalidOperationException($"Unexpected quarantine: {result.Quarantined}");
+            yield return record;
         }
     }
 }

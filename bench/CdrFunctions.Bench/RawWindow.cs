@@ -26,6 +26,29 @@ internal static class RawWindow
         return records;
     }
 
+    /// <summary>The same shape written to a file a day of calls at a time, so windows larger than memory can be made.</summary>
+    public static async Task WriteFileAsync(string path, int count, CancellationToken cancellationToken)
+    {
+        var simulator = new AlotechSimulatorState(new AlotechSimulatorOptions { CallsPerHour = 5_000 });
+        await using var file = new StreamWriter(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 20);
+        await file.WriteAsync('[');
+        var written = 0;
+        for (var from = From; written < count; from = from.AddDays(1))
+        {
+            var day = simulator.CallsBetween(from, from.AddDays(1)).Take(count - written).Select(c => c.RawJson).ToList();
+            for (var i = 0; i < day.Count; i += PageSize)
+            {
+                var page = written / PageSize;
+                await file.WriteAsync(page > 0 ? ",\n{\"CallList\":[" : "{\"CallList\":[");
+                await file.WriteAsync(string.Join(',', day.Skip(i).Take(PageSize)));
+                await file.WriteAsync($"],\"cursor\":\"{Cursor(page)}\"}}");
+                written += Math.Min(PageSize, day.Count - i);
+            }
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+        await file.WriteAsync(']');
+    }
+
     public static byte[] Build(IReadOnlyList<string> records)
     {
         var json = new StringBuilder(records.Sum(r => r.Length + 1) + 64);

@@ -1,3 +1,4 @@
+using CdrFunctions.Pipeline.Vendors;
 using CdrFunctions.Vendors;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,11 +8,15 @@ namespace CdrFunctions.Cli;
 
 /// <summary>
 /// The services a command needs, from <c>appsettings.json</c> beside the binary, then environment
-/// variables (<c>CdrStorage</c>, <c>Vendors__Alotech__AppToken</c>, ...), then the command's own overrides.
+/// variables (<c>CdrStorage</c>, <c>Vendors__{Vendor}__{Setting}</c>, ...), then the command's own overrides.
 /// Logs go to stderr so that stdout carries only the command's output.
 /// </summary>
 internal static class CliHost
 {
+    /// <summary>The registered vendors, read from the registration alone (for help texts; nothing is built).</summary>
+    public static IReadOnlyList<string> VendorNames { get; } =
+        new ServiceCollection().AddCdrFunctions(new ConfigurationBuilder().Build()).RegisteredVendorNames();
+
     public static ServiceProvider Build(IReadOnlyDictionary<string, string?>? overrides = null, LogLevel minimumLevel = LogLevel.Warning)
     {
         var configuration = new ConfigurationBuilder()

@@ -9,7 +9,7 @@ internal static class CliOptions
 {
     public static Option<string> Vendor(bool required = true) => new("--vendor")
     {
-        Description = "Vendor name: alotech (engagevoice and deepcall as they are added).",
+        Description = "Vendor name: " + string.Join(", ", CliHost.VendorNames) + ".",
         Required = required,
     };
 

@@ -11,5 +11,6 @@ var root = new RootCommand("cdr: collect, normalize and look up call detail reco
     DemoCommand.Create(),
     RunCommand.Create(),
     StatusCommand.Create(),
+    SimulateCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -24,11 +24,18 @@ internal static class Progress
                 {
                     task.MaxValue = Math.Max(1, p.WindowsTotal);
                     task.Value = p.WindowsDone;
-                    task.Description = p.Current is { } w ? $"{label} {w.Start:yyyy-MM-dd HH:mm}Z ({p.Records:N0} records)" : $"{label} ({p.Records:N0} records)";
+                    task.Description = Describe(label, p);
                 });
                 return await work(progress).ConfigureAwait(false);
             }).ConfigureAwait(false);
     }
+
+    /// <summary>Windows done of all (and running), calls landed, the vendor's current request rate, the latest window started.</summary>
+    internal static string Describe(string label, PullProgress p) =>
+        $"{label} {p.WindowsDone}/{p.WindowsTotal} windows"
+        + (p.WindowsRunning > 0 ? $" ({p.WindowsRunning} running)" : "")
+        + $", {p.Records:N0} calls, {p.RequestsPerSecond:N1} req/s"
+        + (p.Current is { } w ? $", at {w.Start:yyyy-MM-dd HH:mm}Z" : "");
 
     /// <summary>Reports on the caller's thread, so the bar is current when the work ends.</summary>
     private sealed class SynchronousProgress(Action<PullProgress> report) : IProgress<PullProgress>

@@ -2,6 +2,7 @@ using CdrFunctions.Pipeline.Landing;
 using CdrFunctions.Pipeline.Lookup;
 using CdrFunctions.Pipeline.Normalize;
 using CdrFunctions.Pipeline.Pull;
+using CdrFunctions.Pipeline.Resilience;
 using CdrFunctions.Pipeline.RateLimits;
 using CdrFunctions.Pipeline.Storage;
 using CdrFunctions.Pipeline.Vendors;
@@ -19,11 +20,13 @@ public static class PipelineServiceCollectionExtensions
         // Clients are created lazily: nothing touches storage until a job runs (Flex allows 30 s to start).
         services.TryAddSingleton(_ => CdrStorage.FromConfiguration(configuration));
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<VendorRetries>();
         services.TryAddSingleton<VendorCatalog>();
         services.TryAddSingleton<RateLimiterRegistry>();
         services.TryAddSingleton<RawLander>();
         services.TryAddSingleton<ShrinkGuard>();
         services.TryAddSingleton<CheckpointStore>();
+        services.TryAddSingleton<VendorRateLimiters>();
         services.TryAddSingleton<PullRunner>();
         services.TryAddSingleton<Normalizer>();
         services.TryAddSingleton<BlobStatusStore>();

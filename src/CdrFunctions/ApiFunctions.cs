@@ -1,10 +1,3 @@
-// HTTP functions (ASP.NET Core integration: HttpRequest in, IActionResult out). Checked in
-// Azure/azure-functions-dotnet-worker: HttpTriggerAttribute(AuthorizationLevel authLevel, params string[] methods)
-// with Route; AuthorizationLevel.Function is passed explicitly because the (params string[] methods)
-// constructor leaves AuthLevel at its default (Anonymous). Routes come from CdrApiRoutes, the same constants
-// the local host and the OpenAPI test use; the "api" prefix is host.json's extensions.http.routePrefix.
-// A vendor's webhook (IVendorEndpoints in the local host) gets its own function here with
-// Route = "webhooks/<vendor>/..." calling that vendor's handler.
 using CdrFunctions.Pipeline.Api;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -12,6 +5,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace CdrFunctions;
 
+/// <summary>The lookup API: routes from <see cref="CdrApiRoutes"/> (the local host and the OpenAPI test use the same), behind the function key.</summary>
 public sealed class ApiFunctions(CdrApi api)
 {
     [Function("GetCall")]

@@ -1,12 +1,3 @@
-// Blob triggers on cdr-raw. Checked in Azure/azure-functions-dotnet-worker,
-// extensions/Worker.Extensions.Storage.Blobs/src: BlobTriggerAttribute(string blobPath) { Connection, Source },
-// enum BlobTriggerSource { LogsAndContainerScan, EventGrid } (namespace Microsoft.Azure.Functions.Worker);
-// BlobClient is bound lazily (no download), the normalizer streams the blob itself.
-// Two twins, one method: Flex Consumption supports only the Event Grid source, and Azurite sends no events,
-// so the polling twin serves local runs and Premium/Dedicated plans. Disable the unused one with the app
-// setting AzureWebJobs.<FunctionName>.Disabled=true (local.settings.sample.json disables the Event Grid one).
-// Data errors never throw (they are quarantined); storage errors do, so the runtime retries and after
-// host.json's poisonBlobThreshold parks the blob in the webjobs-blobtrigger-poison queue.
 using Azure.Storage.Blobs;
 using CdrFunctions.Pipeline.Normalize;
 using CdrFunctions.Pipeline.Storage;
@@ -14,6 +5,12 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace CdrFunctions;
 
+/// <summary>
+/// Normalizes each raw blob. Two twins, one method: Flex Consumption supports only the Event Grid source and
+/// Azurite sends no events, so the polling twin serves local runs and Premium/Dedicated plans; disable the unused
+/// one with <c>AzureWebJobs.&lt;FunctionName&gt;.Disabled=true</c>. Data errors are quarantined, never thrown;
+/// storage errors throw, so the runtime retries and finally parks the blob in the poison queue.
+/// </summary>
 public sealed class NormalizeFunctions(RawBlobProcessor processor)
 {
     [Function("NormalizeRawBlob")]

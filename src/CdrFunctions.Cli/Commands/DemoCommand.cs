@@ -29,7 +29,7 @@ internal static class DemoCommand
         var once = new Option<bool>("--once") { Description = "Exit after the summary instead of serving until Ctrl+C." };
         var settings = new Option<string[]>("--setting")
         {
-            Description = "KEY=VALUE configuration on top of the simulators' own, repeatable (e.g. Vendors:EngageVoice:Stream=InteractionMetadata).",
+            Description = "KEY=VALUE configuration on top of the simulators' own, repeatable (e.g. Vendors:<Vendor>:Enabled=false).",
             AllowMultipleArgumentsPerToken = false,
         };
         var command = new Command("demo", "Pull simulated calls of every vendor into local storage (Azurite), normalize, look up, then serve the API.") { hours, once, settings };

@@ -52,7 +52,8 @@ internal static class RunCommand
     }
 
     /// <param name="overrides">Settings on top of appsettings.json and the environment (the demo's simulators).</param>
-    internal static WebApplication Build(string? url, IReadOnlyDictionary<string, string?>? overrides = null)
+    /// <param name="services">Registrations that replace the defaults (a test's fixed clock).</param>
+    internal static WebApplication Build(string? url, IReadOnlyDictionary<string, string?>? overrides = null, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.Sources.Clear();
@@ -79,6 +80,7 @@ internal static class RunCommand
         builder.Services.AddSingleton<IHostLifetime, NoConsoleLifetime>();
         builder.Services.AddCdrFunctions(builder.Configuration);
         builder.Services.AddCdrLocalRun(builder.Configuration);
+        services?.Invoke(builder.Services);
         if (string.IsNullOrEmpty(builder.Configuration[$"{LocalRunOptions.Section}:{nameof(LocalRunOptions.ApiKey)}"]))
         {
             builder.Configuration.AddInMemoryCollection([new(GeneratedKeySetting, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)))]);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 
 namespace CdrFunctions.Pipeline.Time;
@@ -9,6 +10,13 @@ namespace CdrFunctions.Pipeline.Time;
 /// </summary>
 public sealed class VendorClock
 {
+    /// <summary>Two months of minutes: a backfill's windows, yet bounded.</summary>
+    private const int MaxCachedMinutes = 90_000;
+
+    // Local minute → ticks to subtract for UTC. Parsers of concurrent windows may share a clock.
+    private readonly ConcurrentDictionary<long, long> _offsets = new();
+    private int _cached;
+
     public VendorClock(TimeZoneInfo zone) => Zone = zone;
 
     public TimeZoneInfo Zone { get; }
@@ -31,6 +39,26 @@ public sealed class VendorClock
         !string.IsNullOrWhiteSpace(ianaId) && TimeZoneInfo.TryFindSystemTimeZoneById(ianaId, out _);
 
     public DateTimeOffset ToUtc(DateTime local)
+    {
+        // Zone rules change on whole minutes, so every time of a local minute shares one offset; a window's
+        // calls repeat a few hundred minutes, and the zone lookups below cost more than the rest of a record.
+        var minute = local.Ticks / TimeSpan.TicksPerMinute;
+        if (!_offsets.TryGetValue(minute, out var offset))
+        {
+            var start = new DateTime(minute * TimeSpan.TicksPerMinute, DateTimeKind.Unspecified);
+            offset = (start - ToUtcUncached(start).UtcDateTime).Ticks;
+            // ConcurrentDictionary.Count takes every lock: count additions instead.
+            if (Interlocked.Increment(ref _cached) > MaxCachedMinutes)
+            {
+                _offsets.Clear();
+                Interlocked.Exchange(ref _cached, 0);
+            }
+            _offsets[minute] = offset;
+        }
+        return new DateTimeOffset(local.Ticks - offset, TimeSpan.Zero);
+    }
+
+    private DateTimeOffset ToUtcUncached(DateTime local)
     {
         local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
         if (Zone.IsInvalidTime(local))

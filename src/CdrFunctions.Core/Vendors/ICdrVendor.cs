@@ -9,7 +9,7 @@ namespace CdrFunctions.Pipeline.Vendors;
 /// </summary>
 public interface ICdrVendor
 {
-    /// <summary>Lower-case name used in configuration, blob paths, table keys and URLs (e.g. <c>alotech</c>).</summary>
+    /// <summary>Lower-case name used in configuration, blob paths, table keys and URLs (its configuration section's name in lower case).</summary>
     string Name { get; }
 
     /// <summary>File extension of the raw blobs, without the dot (<c>json</c>, <c>csv</c>).</summary>

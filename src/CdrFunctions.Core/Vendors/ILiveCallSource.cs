@@ -1,7 +1,7 @@
 namespace CdrFunctions.Pipeline.Vendors;
 
 /// <summary>
-/// A vendor that can return one call on demand (Alotech <c>callkey</c>, DeepCall detail). Implemented by
+/// A vendor that can return one call on demand (a single-call endpoint of its API). Implemented by
 /// the vendor's <see cref="ICdrVendor"/> class where its API allows it; lookups check for it.
 /// </summary>
 public interface ILiveCallSource

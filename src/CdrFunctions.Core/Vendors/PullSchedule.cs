@@ -1,18 +1,21 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
 
 namespace CdrFunctions.Pipeline.Vendors;
 
 /// <summary>
-/// Scheduling settings every vendor section carries (<c>Vendors:{Vendor}:...</c>). Vendor option classes
-/// derive from this, so the pipeline reads them without knowing the vendor.
+/// Scheduling settings every vendor section carries (<c>Vendors:{Vendor}:Enabled</c>, <c>:Schedule</c>,
+/// <c>:WindowSize</c>...). <see cref="VendorOptions.Pull"/> holds them, bound from the vendor's own section, so
+/// the pipeline reads them without knowing the vendor.
 /// </summary>
-public class PullSchedule : IValidatableObject
+public sealed class PullSchedule : IValidatableObject
 {
     /// <summary>Off by default: a vendor pulls only once it is switched on and configured.</summary>
     public bool Enabled { get; set; }
 
-    /// <summary>Six-field NCRONTAB in UTC, used by the Functions timer and by <c>cdr run</c>.</summary>
-    public string Schedule { get; set; } = "0 */15 * * * *";
+    /// <summary>Six-field NCRONTAB in UTC, used by the Functions timer and by <c>cdr run</c> (key <c>Schedule</c>).</summary>
+    [ConfigurationKeyName("Schedule")]
+    public string Cron { get; set; } = "0 */15 * * * *";
 
     /// <summary>Length of one window on the UTC grid; must divide a day.</summary>
     public TimeSpan WindowSize { get; set; } = TimeSpan.FromHours(1);
@@ -34,10 +37,17 @@ public class PullSchedule : IValidatableObject
     [Range(0.0, 1.0)]
     public double MaxShrinkShare { get; set; } = 0.1;
 
+    /// <summary>
+    /// Windows of one run (catch-up or backfill) pulled at the same time, all under the vendor's
+    /// <c>Http:RateLimit</c>; the checkpoint still advances only over committed windows in order.
+    /// </summary>
+    [Range(1, 64)]
+    public int WindowConcurrency { get; set; } = 4;
+
     /// <summary>Where a vendor with no checkpoint yet starts; default: one day before the first run.</summary>
     public DateTimeOffset? StartFrom { get; set; }
 
-    public virtual IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         var day = TimeSpan.FromDays(1);
         if (WindowSize < TimeSpan.FromMinutes(1) || WindowSize > day || day.Ticks % WindowSize.Ticks != 0)
@@ -52,9 +62,9 @@ public class PullSchedule : IValidatableObject
         {
             yield return new ValidationResult("SettleDelay must not be negative.", [nameof(SettleDelay)]);
         }
-        if (string.IsNullOrWhiteSpace(Schedule) || Schedule.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length != 6)
+        if (string.IsNullOrWhiteSpace(Cron) || Cron.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length != 6)
         {
-            yield return new ValidationResult($"Schedule '{Schedule}' must be a six-field NCRONTAB expression (second minute hour day month weekday).", [nameof(Schedule)]);
+            yield return new ValidationResult($"Schedule '{Cron}' must be a six-field NCRONTAB expression (second minute hour day month weekday).", ["Schedule"]);
         }
     }
 }

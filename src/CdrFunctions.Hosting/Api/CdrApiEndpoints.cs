@@ -13,10 +13,11 @@ public static class CdrApiEndpoints
     {
         services.TryAddSingleton<Pull.VendorStatusReader>();
         services.TryAddSingleton<CdrApi>();
+        services.TryAddSingleton<VendorWebhooks>();
         return services;
     }
 
-    /// <summary>Maps <c>/api/...</c> and every registered <see cref="IVendorEndpoints"/> under <c>/api/webhooks/{vendor}</c>.</summary>
+    /// <summary>Maps <c>/api/...</c>, the vendors' webhooks (<c>/api/webhooks/{vendor}/...</c>) included.</summary>
     public static RouteGroupBuilder MapCdrApi(this IEndpointRouteBuilder endpoints, string key)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
@@ -25,10 +26,8 @@ public static class CdrApiEndpoints
             handlers.GetCallAsync(request, vendor, callId, ct));
         api.MapGet("/" + CdrApiRoutes.Calls, (HttpRequest request, CdrApi handlers, CancellationToken ct) => handlers.ListCallsAsync(request, ct));
         api.MapGet("/" + CdrApiRoutes.Status, (HttpRequest request, CdrApi handlers, CancellationToken ct) => handlers.GetStatusAsync(request, ct));
-        foreach (var vendor in endpoints.ServiceProvider.GetServices<IVendorEndpoints>())
-        {
-            vendor.Map(api.MapGroup("/webhooks/" + vendor.Vendor));
-        }
+        api.MapMethods("/" + VendorWebhooks.Route, [HttpMethods.Get, HttpMethods.Post], (HttpRequest request, string vendor, string? path, VendorWebhooks webhooks, CancellationToken ct) =>
+            webhooks.HandleAsync(request, vendor, path, ct));
         return api;
     }
 }

@@ -12,7 +12,7 @@ public static class CdrApiRoutes
     public const string Calls = "calls";
     public const string Status = "status";
 
-    /// <summary>Vendor-owned routes live under this, mapped by <see cref="IVendorEndpoints"/>.</summary>
+    /// <summary>Vendor webhooks live under this (<see cref="VendorWebhooks.Route"/>).</summary>
     public const string Webhooks = "webhooks/{vendor}";
 
     /// <summary>Header the Functions host and the local host read the key from (<c>?code=</c> also works).</summary>

@@ -21,14 +21,14 @@ public sealed class ScheduledPullService(VendorCatalog vendors, ScheduledPull pu
         CronExpression cron;
         try
         {
-            cron = CronExpression.Parse(vendor.Schedule.Schedule, CronFormat.IncludeSeconds);
+            cron = CronExpression.Parse(vendor.Schedule.Cron, CronFormat.IncludeSeconds);
         }
         catch (CronFormatException e)
         {
-            logger.LogError("Vendor {Vendor}: schedule '{Schedule}' is not a six-field NCRONTAB expression ({Reason}); not scheduled", vendor.Name, vendor.Schedule.Schedule, e.Message);
+            logger.LogError("Vendor {Vendor}: schedule '{Schedule}' is not a six-field NCRONTAB expression ({Reason}); not scheduled", vendor.Name, vendor.Schedule.Cron, e.Message);
             return;
         }
-        logger.LogInformation("Vendor {Vendor}: scheduled '{Schedule}' (UTC)", vendor.Name, vendor.Schedule.Schedule);
+        logger.LogInformation("Vendor {Vendor}: scheduled '{Schedule}' (UTC)", vendor.Name, vendor.Schedule.Cron);
         while (!stoppingToken.IsCancellationRequested)
         {
             var now = time.GetUtcNow();

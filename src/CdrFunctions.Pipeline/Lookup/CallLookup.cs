@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Text;
 using Azure;
 using Azure.Data.Tables;
@@ -99,7 +100,7 @@ public sealed class CallLookup(CdrStorage storage)
     }
 
     private static string? EncodeToken(string? serviceToken) =>
-        serviceToken is null ? null : TokenPrefix + Convert.ToBase64String(Encoding.UTF8.GetBytes(serviceToken)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        serviceToken is null ? null : TokenPrefix + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(serviceToken));
 
     private static string? DecodeToken(string? token)
     {
@@ -113,9 +114,7 @@ public sealed class CallLookup(CdrStorage storage)
             {
                 throw new FormatException();
             }
-            var b64 = token[TokenPrefix.Length..].Replace('-', '+').Replace('_', '/');
-            b64 = b64.PadRight(b64.Length + ((4 - (b64.Length % 4)) % 4), '=');
-            var decoded = StrictUtf8.GetString(Convert.FromBase64String(b64));
+            var decoded = StrictUtf8.GetString(Base64Url.DecodeFromChars(token.AsSpan(TokenPrefix.Length)));
             if (decoded.Length == 0 || decoded.Any(char.IsControl))
             {
                 throw new FormatException();

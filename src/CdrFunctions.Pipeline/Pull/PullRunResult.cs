@@ -52,34 +52,12 @@ public sealed record PullRunResult
         + (Error is null ? "" : $"; error: {Error}");
 }
 
-/// <summary>
-/// Counts retries of the HTTP calls made inside one pull run. The resilience pipeline's retry callback
-/// runs on the run's async flow, so an <see cref="AsyncLocal{T}"/> scope reaches it without plumbing.
-/// </summary>
-public sealed class PullMetrics
+/// <summary>Progress of a run or backfill, for progress bars: windows, calls landed and the vendor's current request rate.</summary>
+public readonly record struct PullProgress(int WindowsDone, int WindowsTotal, long Records, TimeWindow? Current)
 {
-    private static readonly AsyncLocal<PullMetrics?> CurrentScope = new();
-    private int _retries;
+    /// <summary>Windows being pulled right now (up to the vendor's window concurrency).</summary>
+    public int WindowsRunning { get; init; }
 
-    public static PullMetrics? Current => CurrentScope.Value;
-
-    public int Retries => Volatile.Read(ref _retries);
-
-    public static PullMetrics Begin()
-    {
-        var metrics = new PullMetrics();
-        CurrentScope.Value = metrics;
-        return metrics;
-    }
-
-    public static void RecordRetry()
-    {
-        if (CurrentScope.Value is { } m)
-        {
-            Interlocked.Increment(ref m._retries);
-        }
-    }
+    /// <summary>Requests per second the vendor's rate limiter let through over the last seconds.</summary>
+    public double RequestsPerSecond { get; init; }
 }
-
-/// <summary>Progress of a run or backfill, for progress bars.</summary>
-public readonly record struct PullProgress(int WindowsDone, int WindowsTotal, long Records, TimeWindow? Current);

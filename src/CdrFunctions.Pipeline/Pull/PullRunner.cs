@@ -13,27 +13,31 @@ namespace CdrFunctions.Pipeline.Pull;
 /// <summary>
 /// Pulls a vendor's due windows into raw blobs. A scheduled run re-pulls the lookback windows before the
 /// checkpoint (late or changed calls), then pulls new windows up to <c>now − settle delay</c>, at most
-/// <c>MaxWindowsPerRun</c> of them, advancing the checkpoint after each committed window. A run holds a
+/// <c>MaxWindowsPerRun</c> of them, several at once under the vendor's rate limit, advancing the checkpoint
+/// over each contiguous run of committed windows. A run holds a
 /// lease on the checkpoint row, so concurrent runs of one vendor do not pull or advance twice.
 /// </summary>
 public sealed class PullRunner(
     VendorCatalog vendors,
     RawLander lander,
     CheckpointStore checkpoints,
+    VendorRateLimiters rateLimiters,
     TimeProvider time,
+    VendorRetries retries,
     ILogger<PullRunner> logger)
 {
     /// <summary>Long enough for a slow window, short enough that a crashed run does not block for long.</summary>
     internal static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(10);
 
-    private static readonly ConcurrentDictionary<string, bool> WarnedInactive = new(StringComparer.Ordinal);
+    // Per vendor: say once per process why it is not pulled, not at every timer tick.
+    private readonly ConcurrentDictionary<string, bool> _warnedInactive = new(StringComparer.Ordinal);
 
     public async Task<PullRunResult> RunScheduledAsync(string vendorName, IProgress<PullProgress>? progress, CancellationToken cancellationToken)
     {
         var vendor = vendors.Get(vendorName);
         if (InactiveReason(vendor) is { } reason)
         {
-            if (WarnedInactive.TryAdd(vendor.Name, true))
+            if (_warnedInactive.TryAdd(vendor.Name, true))
             {
                 logger.LogWarning("Vendor {Vendor} is not pulled: {Reason}", vendor.Name, reason);
             }
@@ -41,7 +45,6 @@ public sealed class PullRunner(
         }
 
         var schedule = vendor.Schedule;
-        var grid = new WindowGrid(schedule.WindowSize);
         var now = time.GetUtcNow();
         var (leased, held) = await AcquireLeaseAsync(vendor, cancellationToken).ConfigureAwait(false);
         if (leased is null)
@@ -49,18 +52,9 @@ public sealed class PullRunner(
             return held!;
         }
 
-        var watermark = grid.Floor(leased.Watermark);
-        var end = grid.Floor(now - schedule.SettleDelay);
-        var lookbackStart = grid.Floor(watermark - schedule.Lookback);
-        if (schedule.StartFrom is { } startFrom && lookbackStart < grid.Floor(startFrom.ToUniversalTime()))
-        {
-            lookbackStart = grid.Floor(startFrom.ToUniversalTime());
-        }
-        var repulls = grid.Cover(lookbackStart, watermark).Where(w => w.End <= end).Select(w => (w, true));
-        var fresh = watermark < end ? grid.Cover(watermark, end).Take(schedule.MaxWindowsPerRun).Select(w => (w, false)) : [];
-        var plan = repulls.Concat(fresh).ToList();
+        var plan = PullPlanner.Plan(schedule, leased.Watermark, now);
 
-        var metrics = PullMetrics.Begin();
+        var retriesBefore = retries.Count(vendor.Name);
         var warnings = new List<string>();
         var lease = new LeaseHolder(leased, warnings);
         var (results, error, limited) = await LandWindowsAsync(vendor, plan, lease, async landed =>
@@ -89,7 +83,7 @@ public sealed class PullRunner(
                 : limited is not null ? PullRunStatus.RateLimited
                 : plan.Count == 0 ? PullRunStatus.NothingDue : PullRunStatus.Completed,
             Windows = results,
-            Retries = metrics.Retries,
+            Retries = (int)(retries.Count(vendor.Name) - retriesBefore),
             Warnings = [.. results.SelectMany(r => r.Warnings.Select(w => $"{r.Window}: {w}")), .. warnings,
                 .. limited is null ? [] : new[] { $"rate limited, resumes next run: {limited.Value.Reason}; stopped before {limited.Value.Window}" }],
             Error = error,
@@ -106,7 +100,7 @@ public sealed class PullRunner(
 
     /// <summary>
     /// Lands every window overlapping <c>[from, to)</c> without moving the checkpoint, under the same run lease as
-    /// scheduled runs (renewed every window), so a backfill and a scheduled run never land one window together.
+    /// scheduled runs (renewed before every window), so a backfill and a scheduled run never land one window together.
     /// </summary>
     public async Task<PullRunResult> BackfillAsync(string vendorName, DateTimeOffset from, DateTimeOffset to, IProgress<PullProgress>? progress, CancellationToken cancellationToken)
     {
@@ -122,7 +116,7 @@ public sealed class PullRunner(
             return held!;
         }
         var plan = new WindowGrid(vendor.Schedule.WindowSize).Cover(from.ToUniversalTime(), to.ToUniversalTime()).Select(w => (w, false)).ToList();
-        var metrics = PullMetrics.Begin();
+        var retriesBefore = retries.Count(vendor.Name);
         var warnings = new List<string>();
         var lease = new LeaseHolder(leased, warnings);
         var (results, error, limited) = await LandWindowsAsync(vendor, plan, lease, null, progress, cancellationToken).ConfigureAwait(false);
@@ -131,7 +125,7 @@ public sealed class PullRunner(
             Vendor = vendor.Name,
             Status = error is not null ? PullRunStatus.Failed : limited is not null ? PullRunStatus.RateLimited : PullRunStatus.Completed,
             Windows = results,
-            Retries = metrics.Retries,
+            Retries = (int)(retries.Count(vendor.Name) - retriesBefore),
             Warnings = [.. results.SelectMany(r => r.Warnings.Select(w => $"{r.Window}: {w}")), .. warnings,
                 .. limited is null ? [] : new[] { $"rate limited: {limited.Value.Reason}; resume with --from {limited.Value.Window.Start:yyyy-MM-ddTHH:mm:ssZ}" }],
             Error = error,
@@ -146,10 +140,9 @@ public sealed class PullRunner(
     /// <summary>Takes the vendor's run lease (creating its checkpoint if needed); the result to return when another run holds it.</summary>
     private async Task<(Checkpoint? Leased, PullRunResult? Held)> AcquireLeaseAsync(ICdrVendor vendor, CancellationToken cancellationToken)
     {
-        var grid = new WindowGrid(vendor.Schedule.WindowSize);
         var now = time.GetUtcNow();
         var owner = Guid.NewGuid().ToString("N");
-        var initial = grid.Floor(vendor.Schedule.StartFrom?.ToUniversalTime() ?? now.AddDays(-1));
+        var initial = PullPlanner.InitialWatermark(vendor.Schedule, now);
         var checkpoint = await checkpoints.GetOrCreateAsync(vendor.Name, initial, cancellationToken).ConfigureAwait(false);
         var held = new PullRunResult { Vendor = vendor.Name, Status = PullRunStatus.LeaseHeld, CheckpointBefore = checkpoint.Watermark };
         if (checkpoint.IsLeasedByOther(owner, now))
@@ -161,7 +154,7 @@ public sealed class PullRunner(
         return leased is null ? (null, held) : (leased, null);
     }
 
-    /// <summary>The run's lease, renewed before every window (re-pulls included) so a slow run never loses it unnoticed.</summary>
+    /// <summary>The run's lease; renewed before every window starts (re-pulls included) so a slow run never loses it unnoticed.</summary>
     private sealed class LeaseHolder(Checkpoint leased, List<string> warnings)
     {
         public Checkpoint? Current { get; set; } = leased;
@@ -169,7 +162,7 @@ public sealed class PullRunner(
         public List<string> Warnings => warnings;
     }
 
-    private async Task<bool> RenewAsync(LeaseHolder lease, TimeWindow next, CancellationToken cancellationToken)
+    private async Task<bool> RenewAsync(string vendorName, LeaseHolder lease, TimeWindow next, CancellationToken cancellationToken)
     {
         if (lease.Current is null)
         {
@@ -179,61 +172,130 @@ public sealed class PullRunner(
         if (renewed is null)
         {
             lease.Warnings.Add($"The run lease was taken by another run before {next}; this run stopped.");
-            logger.LogWarning("Vendor lease lost before {Window}; stopping", next);
+            logger.LogWarning("Vendor {Vendor}: run lease lost before {Window}; stopping", vendorName, next);
         }
         lease.Current = renewed;
         return renewed is not null;
     }
 
     /// <summary>
-    /// Lands the planned windows in order, stopping at the first failure, at a rate limit, or when
-    /// <paramref name="afterEach"/> says stop; returns what landed and the failure or rate limit, if any.
+    /// Lands the planned windows, up to the vendor's <see cref="PullSchedule.WindowConcurrency"/> at a time (their
+    /// requests share the vendor's rate limiter). <paramref name="afterEach"/> sees committed windows strictly in
+    /// plan order, so a checkpoint only moves over a contiguous run of them. A failed window stops new ones from
+    /// starting while running ones finish; so do a rate limit (ours or the vendor's 429: not a failure, the rest
+    /// resumes next run) and <paramref name="afterEach"/> saying stop. Returns what landed (in plan order), the
+    /// first failure and the first rate limit, if any.
     /// </summary>
     private async Task<(List<WindowPullResult> Landed, string? Error, (TimeWindow Window, string Reason)? Limited)> LandWindowsAsync(
         ICdrVendor vendor, IReadOnlyList<(TimeWindow Window, bool Repull)> plan, LeaseHolder lease, Func<WindowPullResult, Task<bool>>? afterEach,
         IProgress<PullProgress>? progress, CancellationToken cancellationToken)
     {
-        var landed = new List<WindowPullResult>(plan.Count);
+        var concurrency = Math.Max(1, vendor.Schedule.WindowConcurrency);
+        var results = new WindowPullResult?[plan.Count];
+        var running = new Dictionary<Task<WindowPullResult>, int>();
+        int next = 0, handedOver = 0, done = 0;
+        long records = 0;
+        var stop = false;
         string? error = null;
         (TimeWindow, string)? limited = null;
-        foreach (var (window, repull) in plan)
+        var limitedIndex = int.MaxValue;
+        var errorIndex = int.MaxValue;
+        Exception? fatal = null;
+        TimeWindow? current = null;
+        void Report() => progress?.Report(new PullProgress(done, plan.Count, records, current)
         {
-            progress?.Report(new PullProgress(landed.Count, plan.Count, landed.Sum(r => r.Records), window));
-            if (!await RenewAsync(lease, window, cancellationToken).ConfigureAwait(false))
+            WindowsRunning = running.Count,
+            RequestsPerSecond = rateLimiters.Find(vendor.Name)?.CurrentRate ?? 0,
+        });
+
+        while (true)
+        {
+            while (!stop && next < plan.Count && running.Count < concurrency)
+            {
+                try
+                {
+                    stop = !await RenewAsync(vendor.Name, lease, plan[next].Window, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e)
+                {
+                    // Cancelled or storage unreachable: let the running windows end first, then rethrow.
+                    (stop, fatal) = (true, fatal ?? e);
+                }
+                if (stop)
+                {
+                    break;
+                }
+                var index = next++;
+                current = plan[index].Window;
+                running.Add(LandOneAsync(vendor, plan[index], cancellationToken), index);
+                Report();
+            }
+            if (running.Count == 0)
             {
                 break;
             }
-            WindowPullResult result;
+            var finished = await Task.WhenAny(running.Keys).ConfigureAwait(false);
+            var i = running[finished];
+            running.Remove(finished);
             try
             {
-                var blob = await lander.LandAsync(vendor, window, cancellationToken).ConfigureAwait(false);
-                result = new WindowPullResult(window, blob.BlobName, blob.Outcome, blob.RecordCount, repull) { Warnings = blob.Warnings };
-                foreach (var warning in blob.Warnings)
-                {
-                    logger.LogWarning("Vendor {Vendor}: window {Window}: {Warning}", vendor.Name, window, warning);
-                }
+                results[i] = await finished.ConfigureAwait(false);
+                done++;
+                records += results[i]!.Records;
             }
             catch (Exception e) when (e is RateLimitWaitException or VendorRateLimitedException)
             {
-                // Not a failure: the window is simply not pulled yet; the checkpoint stays where it is.
-                limited = (window, e.Message);
-                logger.LogWarning("Vendor {Vendor}: rate limited before window {Window} ({Reason}); the rest resumes next run", vendor.Name, window, e.Message);
-                break;
+                // Not a failure: the window is simply not pulled yet; the checkpoint stops before it and no new window starts.
+                stop = true;
+                if (i < limitedIndex)
+                {
+                    (limited, limitedIndex) = ((plan[i].Window, e.Message), i);
+                }
+                logger.LogWarning("Vendor {Vendor}: rate limited before window {Window} ({Reason}); the rest resumes next run", vendor.Name, plan[i].Window, e.Message);
             }
             catch (Exception e) when (IsWindowFailure(e, cancellationToken))
             {
-                error = $"{window}: {e.Message}";
-                logger.LogError(e, "Vendor {Vendor}: window {Window} failed", vendor.Name, window);
-                break;
+                stop = true;
+                // The earliest failed window is the gap the checkpoint stops at: that is the one to report.
+                if (i < errorIndex)
+                {
+                    (error, errorIndex) = ($"{plan[i].Window}: {e.Message}", i);
+                }
+                logger.LogError(e, "Vendor {Vendor}: window {Window} failed; no new windows start, running ones finish", vendor.Name, plan[i].Window);
             }
-            landed.Add(result);
-            if (afterEach is not null && !await afterEach(result).ConfigureAwait(false))
+            catch (Exception e)
             {
-                break;
+                // Cancelled, or storage unreachable: the running windows end the same way; the first such error ends the run.
+                stop = true;
+                fatal ??= e;
             }
+            while (fatal is null && handedOver < plan.Count && results[handedOver] is { } ready)
+            {
+                handedOver++;
+                if (afterEach is not null && !stop && !await afterEach(ready).ConfigureAwait(false))
+                {
+                    stop = true;
+                }
+            }
+            Report();
         }
-        progress?.Report(new PullProgress(landed.Count, plan.Count, landed.Sum(r => r.Records), null));
-        return (landed, error, limited);
+        if (fatal is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(fatal);
+        }
+        current = null;
+        Report();
+        return ([.. results.OfType<WindowPullResult>()], error, limited);
+    }
+
+    private async Task<WindowPullResult> LandOneAsync(ICdrVendor vendor, (TimeWindow Window, bool Repull) item, CancellationToken cancellationToken)
+    {
+        var blob = await lander.LandAsync(vendor, item.Window, cancellationToken).ConfigureAwait(false);
+        foreach (var warning in blob.Warnings)
+        {
+            logger.LogWarning("Vendor {Vendor}: window {Window}: {Warning}", vendor.Name, item.Window, warning);
+        }
+        return new WindowPullResult(item.Window, blob.BlobName, blob.Outcome, blob.RecordCount, item.Repull) { Warnings = blob.Warnings };
     }
 
     /// <summary>A vendor or data problem fails the window; cancellation and unreachable storage end the whole run.</summary>
@@ -242,7 +304,7 @@ public sealed class PullRunner(
 
     private static string? InactiveReason(ICdrVendor vendor) =>
         !vendor.Schedule.Enabled ? $"switched off (set Vendors:{vendor.Name}:Enabled=true)"
-        : !vendor.IsConfigured ? "missing settings (see the README's configuration reference)"
+        : !vendor.IsConfigured ? "missing settings (see docs/configuration.md)"
         : null;
 
     /// <summary>Runs even when the run was cancelled, so the next run does not wait for the lease to expire.</summary>

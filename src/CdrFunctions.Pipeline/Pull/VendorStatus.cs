@@ -47,7 +47,7 @@ public sealed class VendorStatusReader(VendorCatalog vendors, CheckpointStore ch
                 v.Name,
                 v.Schedule.Enabled,
                 v.IsConfigured,
-                v.Schedule.Schedule,
+                v.Schedule.Cron,
                 c?.Watermark,
                 c is null ? null : (long)Math.Max(0, (now - c.Watermark).TotalSeconds),
                 c?.LastRunAt,

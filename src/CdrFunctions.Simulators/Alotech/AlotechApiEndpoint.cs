@@ -20,7 +20,7 @@ internal sealed class AlotechApiEndpoint(AlotechSimulatorState state)
         int? status = null;
         try
         {
-            await ServeAsync(context, fault, cancellationToken);
+            await ServeAsync(context, fault, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -41,24 +41,24 @@ internal sealed class AlotechApiEndpoint(AlotechSimulatorState state)
     {
         if (fault == AlotechFault.Slow)
         {
-            await Task.Delay(state.Faults.SlowDelay, cancellationToken);
+            await Task.Delay(state.Faults.SlowDelay, cancellationToken).ConfigureAwait(false);
         }
         else if (fault is { } failure)
         {
             // Faults are stateless: nothing advances, so a retry with the same cursor gets the same page.
-            await AlotechResponses.WriteFaultAsync(context, failure, state.Faults.RetryAfterSeconds, cancellationToken);
+            await AlotechResponses.WriteFaultAsync(context, failure, state.Faults.RetryAfterSeconds, cancellationToken).ConfigureAwait(false);
             return;
         }
 
         if (!IsValidToken(context.Request.Query["app_token"].ToString()))
         {
-            await AlotechResponses.WriteTextAsync(context, StatusCodes.Status401Unauthorized, InvalidTokenMessage, cancellationToken);
+            await AlotechResponses.WriteTextAsync(context, StatusCodes.Status401Unauthorized, InvalidTokenMessage, cancellationToken).ConfigureAwait(false);
             return;
         }
 
         if (!AlotechApiRequest.TryParse(context.Request.Query, out var request, out var error))
         {
-            await AlotechResponses.WriteTextAsync(context, StatusCodes.Status400BadRequest, error, cancellationToken);
+            await AlotechResponses.WriteTextAsync(context, StatusCodes.Status400BadRequest, error, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -67,7 +67,7 @@ internal sealed class AlotechApiEndpoint(AlotechSimulatorState state)
             AlotechKeyLookup lookup => ServeLookupAsync(context, lookup, cancellationToken),
             AlotechListing listing => ServeListingAsync(context, listing, cancellationToken),
             _ => throw new InvalidOperationException("Unhandled request type " + request.GetType().Name),
-        });
+        }).ConfigureAwait(false);
     }
 
     private Task ServeLookupAsync(HttpContext context, AlotechKeyLookup lookup, CancellationToken cancellationToken)

@@ -13,15 +13,15 @@ internal sealed class AlotechFaultsEndpoint(AlotechSimulatorState state)
 
     public Task PostAsync(HttpContext context) => RecordAsync(context, async (ctx, cancellationToken) =>
     {
-        var (body, parseError) = await ReadBodyAsync(ctx.Request, cancellationToken);
+        var (body, parseError) = await ReadBodyAsync(ctx.Request, cancellationToken).ConfigureAwait(false);
         if (parseError is not null || !AlotechFaultSettings.TryParse(body, out var settings, out parseError))
         {
-            await AlotechResponses.WriteTextAsync(ctx, StatusCodes.Status400BadRequest, parseError, cancellationToken);
+            await AlotechResponses.WriteTextAsync(ctx, StatusCodes.Status400BadRequest, parseError, cancellationToken).ConfigureAwait(false);
             return;
         }
 
         state.Faults.Apply(settings);
-        await WriteStateAsync(ctx, cancellationToken);
+        await WriteStateAsync(ctx, cancellationToken).ConfigureAwait(false);
     });
 
     private Task WriteStateAsync(HttpContext context, CancellationToken cancellationToken) =>
@@ -33,7 +33,7 @@ internal sealed class AlotechFaultsEndpoint(AlotechSimulatorState state)
         int? status = null;
         try
         {
-            await handle(context, context.RequestAborted);
+            await handle(context, context.RequestAborted).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -54,7 +54,7 @@ internal sealed class AlotechFaultsEndpoint(AlotechSimulatorState state)
 
         try
         {
-            return (await JsonNode.ParseAsync(request.Body, cancellationToken: cancellationToken), null);
+            return (await JsonNode.ParseAsync(request.Body, cancellationToken: cancellationToken).ConfigureAwait(false), null);
         }
         catch (JsonException exception)
         {

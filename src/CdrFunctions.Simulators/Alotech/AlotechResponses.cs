@@ -18,7 +18,7 @@ internal static class AlotechResponses
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = contentType;
-        await context.Response.WriteAsync(text, cancellationToken);
+        await context.Response.WriteAsync(text, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary><c>{"CallList":[...],"cursor":"..."}</c>; the cursor is left out for key lookups.</summary>
@@ -52,7 +52,7 @@ internal static class AlotechResponses
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = ApplicationJson;
         context.Response.ContentLength = buffer.WrittenCount;
-        await context.Response.Body.WriteAsync(buffer.WrittenMemory, cancellationToken);
+        await context.Response.Body.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
     }
 
     public static Task WriteFaultAsync(HttpContext context, AlotechFault fault, int retryAfterSeconds, CancellationToken cancellationToken)

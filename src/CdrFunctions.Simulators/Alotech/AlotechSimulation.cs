@@ -12,6 +12,8 @@ public sealed class AlotechSimulation(AlotechSimulator simulator) : IVendorSimul
         ["Vendors:Alotech:Enabled"] = "true",
         ["Vendors:Alotech:BaseUrl"] = simulator.BaseUrl.AbsoluteUri,
         ["Vendors:Alotech:AppToken"] = simulator.State.Options.AppToken,
+        // The simulator allows any rate: a local run need not wait for the real vendor's pace.
+        ["Vendors:Alotech:Http:RateLimit"] = "50/1s",
         ["Vendors:Alotech:TimeZone"] = simulator.State.Options.TimeZone,
         ["Vendors:Alotech:Http:RetryBaseDelay"] = "00:00:00.200",
     };

@@ -32,7 +32,7 @@ public sealed class AlotechSimulator : IAsyncDisposable
     public static async Task<AlotechSimulator> StartAsync(AlotechSimulatorOptions options, CancellationToken ct = default)
     {
         var state = new AlotechSimulatorState(options);
-        var server = await LocalKestrel.StartAsync(endpoints => Map(endpoints, state), ct);
+        var server = await LocalKestrel.StartAsync(endpoints => Map(endpoints, state), ct).ConfigureAwait(false);
         return new AlotechSimulator(state, server);
     }
 
@@ -47,7 +47,7 @@ public sealed class AlotechSimulator : IAsyncDisposable
         var api = new AlotechApiEndpoint(state);
         var faults = new AlotechFaultsEndpoint(state);
         // Explicit RequestDelegate variables pick the raw-HttpContext overloads, not minimal-API binding.
-        RequestDelegate serveApi = api.HandleAsync;
+        RequestDelegate serveApi = state.Pacing.Wrap(api.HandleAsync);
         RequestDelegate getFaults = faults.GetAsync;
         RequestDelegate postFaults = faults.PostAsync;
         endpoints.MapGet("/api", serveApi);

@@ -24,5 +24,13 @@ public sealed class AlotechSimulatorOptions
     /// <summary>Records per response; the real API serves at most 100.</summary>
     public int PageSize { get; set; } = 100;
 
+    /// <summary>Requests the simulated API answers per <see cref="RateLimitPeriod"/>; beyond that 429 with Retry-After. 0 = no limit.</summary>
+    public int RateLimit { get; set; }
+
+    public TimeSpan RateLimitPeriod { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Added to every API answer (a distant vendor's round trip).</summary>
+    public TimeSpan Latency { get; set; }
+
     internal AlotechSimulatorOptions Clone() => (AlotechSimulatorOptions)MemberwiseClone();
 }

@@ -1,3 +1,4 @@
+using CdrFunctions.Simulators.Common;
 using Microsoft.AspNetCore.Http;
 
 namespace CdrFunctions.Simulators.Alotech;
@@ -33,7 +34,11 @@ public sealed class AlotechSimulatorState
         Faults = new AlotechFaults(Options.Seed);
         Generator = new AlotechCallGenerator(Options.Seed, Options.CallsPerHour, Options.MalformedEvery, TimeZone);
         Cursors = new AlotechCursorCodec(Options.Seed);
+        Pacing = new RequestPacer { RateLimit = Options.RateLimit, RateLimitPeriod = Options.RateLimitPeriod, Latency = Options.Latency };
     }
+
+    /// <summary>The API's rate limit and latency (from the options; adjustable while running).</summary>
+    public RequestPacer Pacing { get; }
 
     /// <summary>A copy taken at construction: later changes to the caller's instance have no effect.</summary>
     public AlotechSimulatorOptions Options { get; }

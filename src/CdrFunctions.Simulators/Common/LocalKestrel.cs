@@ -32,14 +32,14 @@ internal static class LocalKestrel
         try
         {
             map(app);
-            await app.StartAsync(cancellationToken);
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
             var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>();
             var address = addresses.Addresses.First();
             return new LocalServer(app, new Uri(address.TrimEnd('/') + "/", UriKind.Absolute));
         }
         catch
         {
-            await app.DisposeAsync();
+            await app.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
@@ -58,7 +58,7 @@ internal sealed class LocalServer(WebApplication app, Uri baseUrl) : IAsyncDispo
         {
             try
             {
-                await app.StopAsync(stopping.Token);
+                await app.StopAsync(stopping.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -66,6 +66,6 @@ internal sealed class LocalServer(WebApplication app, Uri baseUrl) : IAsyncDispo
             }
         }
 
-        await app.DisposeAsync();
+        await app.DisposeAsync().ConfigureAwait(false);
     }
 }

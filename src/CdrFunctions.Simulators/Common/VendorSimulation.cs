@@ -1,8 +1,10 @@
+using System.Reflection;
+
 namespace CdrFunctions.Simulators.Common;
 
 /// <summary>
 /// A running vendor simulator as a local run sees it: the settings that point the vendor at it, and its
-/// ground truth. Each simulator folder provides one; <see cref="VendorSimulations"/> lists them.
+/// ground truth. Each simulator folder provides one; <see cref="VendorSimulations"/> finds them.
 /// </summary>
 public interface IVendorSimulation : IAsyncDisposable
 {
@@ -18,14 +20,21 @@ public interface IVendorSimulation : IAsyncDisposable
     string? SampleCallId(DateTimeOffset fromUtc, DateTimeOffset toUtc);
 }
 
-/// <summary>Every vendor simulator, started the way the demo uses them. Adding a vendor: one line.</summary>
+/// <summary>
+/// Every vendor simulator, started the way the demo uses them: each <see cref="IVendorSimulation"/> in this
+/// assembly with a <c>public static Task&lt;IVendorSimulation&gt; StartAsync(CancellationToken)</c>, so a new
+/// simulator folder needs no line here.
+/// </summary>
 public static class VendorSimulations
 {
     public static readonly IReadOnlyList<Func<CancellationToken, Task<IVendorSimulation>>> All =
     [
-        Alotech.AlotechSimulation.StartAsync,
-        EngageVoice.EngageVoiceSimulation.StartAsync,
-        DeepCall.DeepCallSimulation.StartAsync,
+        .. typeof(IVendorSimulation).Assembly.GetTypes()
+            .Where(t => t.IsClass && !t.IsAbstract && typeof(IVendorSimulation).IsAssignableFrom(t))
+            .OrderBy(t => t.Name, StringComparer.Ordinal)
+            .Select(t => (t.GetMethod("StartAsync", BindingFlags.Public | BindingFlags.Static, [typeof(CancellationToken)])
+                ?? throw new InvalidOperationException($"{t.Name} lacks public static StartAsync(CancellationToken)."))
+                .CreateDelegate<Func<CancellationToken, Task<IVendorSimulation>>>()),
     ];
 
     public static async Task<IReadOnlyList<IVendorSimulation>> StartAllAsync(CancellationToken cancellationToken)

@@ -16,7 +16,7 @@ internal sealed class DeepCallApiEndpoint(DeepCallSimulatorState state)
 
     public async Task HandleAsync(HttpContext context, Kind kind)
     {
-        var body = await ReadAsync(context.Request);
+        var body = await ReadAsync(context.Request).ConfigureAwait(false);
         var fields = Fields(body);
         var fault = state.Faults.TakeNext();
         int? code = null;
@@ -26,7 +26,7 @@ internal sealed class DeepCallApiEndpoint(DeepCallSimulatorState state)
             {
                 case DeepCallFault.ServerError:
                     context.Response.StatusCode = 500;
-                    await context.Response.WriteAsync("Internal Server Error");
+                    await context.Response.WriteAsync("Internal Server Error").ConfigureAwait(false);
                     return;
                 case DeepCallFault.TooManyRequests:
                     context.Response.StatusCode = 429;
@@ -34,17 +34,17 @@ internal sealed class DeepCallApiEndpoint(DeepCallSimulatorState state)
                     return;
                 case DeepCallFault.Error1009:
                     code = 1009;
-                    await ErrorAsync(context, 1009, "Something went wrong");
+                    await ErrorAsync(context, 1009, "Something went wrong").ConfigureAwait(false);
                     return;
                 case DeepCallFault.Error1010:
                     code = 1010;
-                    await ErrorAsync(context, 1010, "Error in DB connect");
+                    await ErrorAsync(context, 1010, "Error in DB connect").ConfigureAwait(false);
                     return;
                 case DeepCallFault.Slow:
-                    await Task.Delay(state.Faults.SlowDelay, context.RequestAborted);
+                    await Task.Delay(state.Faults.SlowDelay, context.RequestAborted).ConfigureAwait(false);
                     break;
             }
-            code = await ServeAsync(context, kind, body);
+            code = await ServeAsync(context, kind, body).ConfigureAwait(false);
         }
         finally
         {
@@ -59,7 +59,7 @@ internal sealed class DeepCallApiEndpoint(DeepCallSimulatorState state)
         {
             if (body is null || body.RootElement.ValueKind != JsonValueKind.Object)
             {
-                return await ErrorAsync(context, 1047, "Invalid Request Data");
+                return await ErrorAsync(context, 1047, "Invalid Request Data").ConfigureAwait(false);
             }
             var root = body.RootElement;
             var o = state.Options;
@@ -67,24 +67,24 @@ internal sealed class DeepCallApiEndpoint(DeepCallSimulatorState state)
             var hasSsid = root.TryGetProperty("ssid", out var ssid);
             if (hasToken == hasSsid)
             {
-                return await ErrorAsync(context, 1000, "Invalid parameters");
+                return await ErrorAsync(context, 1000, "Invalid parameters").ConfigureAwait(false);
             }
             var authorized = hasSsid
                 ? o.Ssid is not null && ssid.ValueKind == JsonValueKind.String && ssid.GetString() == o.Ssid
                 : user.ValueKind == JsonValueKind.String && user.GetString() == o.UserId && token.ValueKind == JsonValueKind.String && token.GetString() == o.Token;
             if (!authorized)
             {
-                return await ErrorAsync(context, 1014, "Invalid token");
+                return await ErrorAsync(context, 1014, "Invalid token").ConfigureAwait(false);
             }
             if (kind != Kind.Detail && o.DenyListPermission)
             {
-                return await ErrorAsync(context, 1015, "Permission denied");
+                return await ErrorAsync(context, 1015, "Permission denied").ConfigureAwait(false);
             }
             return kind switch
             {
-                Kind.Detail => await DetailAsync(context, root),
-                Kind.Count => await CountAsync(context, root),
-                _ => await ListAsync(context, root),
+                Kind.Detail => await DetailAsync(context, root).ConfigureAwait(false),
+                Kind.Count => await CountAsync(context, root).ConfigureAwait(false),
+                _ => await ListAsync(context, root).ConfigureAwait(false),
             };
         }
     }
@@ -95,7 +95,7 @@ internal sealed class DeepCallApiEndpoint(DeepCallSimulatorState state)
         if (!TryRange(root, out var from, out var to)
             || !TryInt(root, o.PageField, 1, out var page) || !TryInt(root, o.PageSizeField, 100, out var size) || page < 1 || size < 1)
         {
-            return await ErrorAsync(context, 1000, "Invalid parameters");
+            return await ErrorAsync(context, 1000, "Invalid parameters").ConfigureAwait(false);
         }
         size = Math.Min(size, o.MaxPageSize);
         var calls = state.Between(from, to, inclusiveEnd: true).Skip((int)Math.Min(int.MaxValue, (long)(page - 1) * size)).Take(size);
@@ -107,7 +107,7 @@ internal sealed class DeepCallApiEndpoint(DeepCallSimulatorState state)
                 call.WriteListItem(w);
             }
             w.WriteEndArray();
-        });
+        }).ConfigureAwait(false);
         return null;
     }
 
@@ -115,10 +115,10 @@ internal sealed class DeepCallApiEndpoint(DeepCallSimulatorState state)
     {
         if (state.Options.CountUnavailable || !TryRange(root, out var from, out var to))
         {
-            return await ErrorAsync(context, 1000, "Invalid parameters");
+            return await ErrorAsync(context, 1000, "Invalid parameters").ConfigureAwait(false);
         }
         var count = state.Between(from, to, inclusiveEnd: true).Count + state.Options.CountOffset;
-        await WriteAsync(context, w => w.WriteNumber("data", count));
+        await WriteAsync(context, w => w.WriteNumber("data", count)).ConfigureAwait(false);
         return null;
     }
 
@@ -126,7 +126,7 @@ internal sealed class DeepCallApiEndpoint(DeepCallSimulatorState state)
     {
         if (!root.TryGetProperty("clId", out var id) || id.ValueKind != JsonValueKind.String || id.GetString() is not { Length: > 0 } clId)
         {
-            return await ErrorAsync(context, 1000, "Invalid parameter");
+            return await ErrorAsync(context, 1000, "Invalid parameter").ConfigureAwait(false);
         }
         var call = state.FindCall(clId);
         await WriteAsync(context, w =>
@@ -141,7 +141,7 @@ internal sealed class DeepCallApiEndpoint(DeepCallSimulatorState state)
                 w.WritePropertyName("data");
                 call.WriteDetail(w, state.Options.UserId);
             }
-        });
+        }).ConfigureAwait(false);
         return null;
     }
 
@@ -181,7 +181,7 @@ internal sealed class DeepCallApiEndpoint(DeepCallSimulatorState state)
             w.WriteString("status", "error");
             w.WriteString("message", message);
             w.WriteNumber("code", code);
-        });
+        }).ConfigureAwait(false);
         return code;
     }
 
@@ -196,13 +196,13 @@ internal sealed class DeepCallApiEndpoint(DeepCallSimulatorState state)
             properties(w);
             w.WriteEndObject();
         }
-        await context.Response.Body.WriteAsync(buffer.ToArray(), context.RequestAborted);
+        await context.Response.Body.WriteAsync(buffer.ToArray(), context.RequestAborted).ConfigureAwait(false);
     }
 
     private static async Task<JsonDocument?> ReadAsync(HttpRequest request)
     {
         using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
+        await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted).ConfigureAwait(false);
         if (buffer.Length == 0)
         {
             return null;

@@ -13,6 +13,8 @@ public sealed class DeepCallSimulation(DeepCallSimulator simulator) : IVendorSim
         ["Vendors:DeepCall:Host"] = simulator.BaseUrl.AbsoluteUri,
         ["Vendors:DeepCall:UserId"] = simulator.State.Options.UserId,
         ["Vendors:DeepCall:Token"] = simulator.State.Options.Token,
+        // The simulator allows any rate: a local run need not wait for the real vendor's pace.
+        ["Vendors:DeepCall:Http:RateLimit"] = "50/1s",
         ["Vendors:DeepCall:Http:RetryBaseDelay"] = "00:00:00.200",
     };
 

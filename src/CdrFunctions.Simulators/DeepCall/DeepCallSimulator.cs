@@ -34,7 +34,7 @@ public sealed class DeepCallSimulator : IAsyncDisposable
     public static async Task<DeepCallSimulator> StartAsync(DeepCallSimulatorOptions? options = null, CancellationToken ct = default)
     {
         var state = new DeepCallSimulatorState(options ?? new DeepCallSimulatorOptions());
-        var server = await LocalKestrel.StartAsync(endpoints => Map(endpoints, state), ct);
+        var server = await LocalKestrel.StartAsync(endpoints => Map(endpoints, state), ct).ConfigureAwait(false);
         return new DeepCallSimulator(state, server);
     }
 
@@ -43,9 +43,9 @@ public sealed class DeepCallSimulator : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var api = new DeepCallApiEndpoint(state);
-        RequestDelegate list = c => api.HandleAsync(c, DeepCallApiEndpoint.Kind.List);
-        RequestDelegate count = c => api.HandleAsync(c, DeepCallApiEndpoint.Kind.Count);
-        RequestDelegate detail = c => api.HandleAsync(c, DeepCallApiEndpoint.Kind.Detail);
+        var list = state.Pacing.Wrap(c => api.HandleAsync(c, DeepCallApiEndpoint.Kind.List));
+        var count = state.Pacing.Wrap(c => api.HandleAsync(c, DeepCallApiEndpoint.Kind.Count));
+        var detail = state.Pacing.Wrap(c => api.HandleAsync(c, DeepCallApiEndpoint.Kind.Detail));
         endpoints.MapPost("/api/v2/callreport/list", list);
         endpoints.MapPost("/api/v2/callreport/reportCount", count);
         endpoints.MapPost("/api/v2/CallReport/detail", detail);
@@ -58,8 +58,8 @@ public sealed class DeepCallSimulator : IAsyncDisposable
     public static async Task<(int Status, string Body)> ActivateWebhookAsync(HttpClient http, Uri webhook, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(http);
-        using var response = await http.GetAsync(webhook, ct);
-        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(ct));
+        using var response = await http.GetAsync(webhook, ct).ConfigureAwait(false);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false));
     }
 
     /// <summary>Pushes the call's report as DeepCall does: a JSON body, or form-encoded <c>push_report=&lt;json&gt;</c>.</summary>
@@ -71,8 +71,8 @@ public sealed class DeepCallSimulator : IAsyncDisposable
         using HttpContent content = formEncoded
             ? new FormUrlEncodedContent([new KeyValuePair<string, string>("push_report", json)])
             : new StringContent(json, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
-        using var response = await http.PostAsync(webhook, content, ct);
-        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(ct));
+        using var response = await http.PostAsync(webhook, content, ct).ConfigureAwait(false);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false));
     }
 
     public ValueTask DisposeAsync() => _server.DisposeAsync();

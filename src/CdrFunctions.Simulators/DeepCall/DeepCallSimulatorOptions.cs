@@ -35,5 +35,13 @@ public sealed class DeepCallSimulatorOptions
     public string PageField { get; set; } = "page";
     public string PageSizeField { get; set; } = "pageSize";
 
+    /// <summary>Requests the simulated API answers per <see cref="RateLimitPeriod"/>; beyond that 429 with Retry-After. 0 = no limit.</summary>
+    public int RateLimit { get; set; }
+
+    public TimeSpan RateLimitPeriod { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Added to every API answer (a distant vendor's round trip).</summary>
+    public TimeSpan Latency { get; set; }
+
     internal DeepCallSimulatorOptions Clone() => (DeepCallSimulatorOptions)MemberwiseClone();
 }

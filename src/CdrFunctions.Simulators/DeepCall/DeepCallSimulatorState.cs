@@ -25,7 +25,11 @@ public sealed class DeepCallSimulatorState
         {
             throw new ArgumentException("CallsPerHour must be 0..5000 and MaxPageSize positive.", nameof(options));
         }
+        Pacing = new RequestPacer { RateLimit = Options.RateLimit, RateLimitPeriod = Options.RateLimitPeriod, Latency = Options.Latency };
     }
+
+    /// <summary>The API's rate limit and latency (from the options; adjustable while running).</summary>
+    public RequestPacer Pacing { get; }
 
     public DeepCallSimulatorOptions Options { get; }
 

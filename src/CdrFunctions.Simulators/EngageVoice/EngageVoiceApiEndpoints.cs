@@ -13,61 +13,61 @@ internal sealed class EngageVoiceApiEndpoints(EngageVoiceSimulatorState state)
 
     public async Task RingCentralTokenAsync(HttpContext http)
     {
-        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var form = await http.Request.ReadFormAsync(http.RequestAborted).ConfigureAwait(false);
         var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{state.Options.ClientId}:{state.Options.ClientSecret}"));
         if (http.Request.Headers.Authorization.ToString() != expected)
         {
-            await Finish(http, EngageVoiceEndpoint.RingCentralToken, 401, "application/json", """{"error":"invalid_client","error_description":"Invalid client"}""");
+            await Finish(http, EngageVoiceEndpoint.RingCentralToken, 401, "application/json", """{"error":"invalid_client","error_description":"Invalid client"}""").ConfigureAwait(false);
             return;
         }
         if (form["grant_type"] != JwtGrant || form["assertion"] != state.Options.Jwt)
         {
-            await Finish(http, EngageVoiceEndpoint.RingCentralToken, 400, "application/json", """{"error":"invalid_grant","error_description":"Invalid JWT"}""");
+            await Finish(http, EngageVoiceEndpoint.RingCentralToken, 400, "application/json", """{"error":"invalid_grant","error_description":"Invalid JWT"}""").ConfigureAwait(false);
             return;
         }
         var token = state.IssueRingCentralToken();
         await Finish(http, EngageVoiceEndpoint.RingCentralToken, 200, "application/json",
-            JsonSerializer.Serialize(new { access_token = token, token_type = "bearer", expires_in = 3600 }));
+            JsonSerializer.Serialize(new { access_token = token, token_type = "bearer", expires_in = 3600 })).ConfigureAwait(false);
     }
 
     public async Task ExchangeAsync(HttpContext http)
     {
-        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var form = await http.Request.ReadFormAsync(http.RequestAborted).ConfigureAwait(false);
         if (state.TakeExchangeSlot() is { } wait)
         {
             http.Response.Headers.RetryAfter = wait.ToString(CultureInfo.InvariantCulture);
-            await Finish(http, EngageVoiceEndpoint.Exchange, 429, "text/plain", "Too many requests: 5 token exchanges per minute");
+            await Finish(http, EngageVoiceEndpoint.Exchange, 429, "text/plain", "Too many requests: 5 token exchanges per minute").ConfigureAwait(false);
             return;
         }
         if (!state.IsRingCentralToken(form["rcAccessToken"]) || form["rcTokenType"] != "Bearer")
         {
-            await Finish(http, EngageVoiceEndpoint.Exchange, 401, "text/plain", "Invalid RingCentral access token");
+            await Finish(http, EngageVoiceEndpoint.Exchange, 401, "text/plain", "Invalid RingCentral access token").ConfigureAwait(false);
             return;
         }
-        await Finish(http, EngageVoiceEndpoint.Exchange, 200, "application/json", Tokens(includeRefresh: http.Request.Query["includeRefresh"] == "true"));
+        await Finish(http, EngageVoiceEndpoint.Exchange, 200, "application/json", Tokens(includeRefresh: http.Request.Query["includeRefresh"] == "true")).ConfigureAwait(false);
     }
 
     public async Task RefreshAsync(HttpContext http)
     {
-        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var form = await http.Request.ReadFormAsync(http.RequestAborted).ConfigureAwait(false);
         if (!state.RedeemRefreshToken(form["refresh_token"]))
         {
-            await Finish(http, EngageVoiceEndpoint.Refresh, 401, "text/plain", "Invalid refresh token");
+            await Finish(http, EngageVoiceEndpoint.Refresh, 401, "text/plain", "Invalid refresh token").ConfigureAwait(false);
             return;
         }
-        await Finish(http, EngageVoiceEndpoint.Refresh, 200, "application/json", Tokens(includeRefresh: true));
+        await Finish(http, EngageVoiceEndpoint.Refresh, 200, "application/json", Tokens(includeRefresh: true)).ConfigureAwait(false);
     }
 
     public async Task InputControlsAsync(HttpContext http)
     {
         if (state.Authorize(Header(http, "X-Auth-Token"), Header(http, "Authorization")) is { } denied)
         {
-            await Finish(http, EngageVoiceEndpoint.InputControls, 401, "text/plain", denied);
+            await Finish(http, EngageVoiceEndpoint.InputControls, 401, "text/plain", denied).ConfigureAwait(false);
             return;
         }
         if (state.InputControlsStatus != 200)
         {
-            await Finish(http, EngageVoiceEndpoint.InputControls, state.InputControlsStatus, "application/json", """{"errorMessage":"Access is denied"}""");
+            await Finish(http, EngageVoiceEndpoint.InputControls, state.InputControlsStatus, "application/json", """{"errorMessage":"Access is denied"}""").ConfigureAwait(false);
             return;
         }
         // The shape is undocumented: groups with groupId (null = ungrouped) and children with objId.
@@ -77,16 +77,16 @@ internal sealed class EngageVoiceApiEndpoints(EngageVoiceSimulatorState state)
             new { groupId = (int?)null, groupName = "Ungrouped", children = profiles.Take(1).Select(p => new { objId = int.Parse(p.Id, CultureInfo.InvariantCulture), name = p.Name }) },
             new { groupId = (int?)10, groupName = "Main", children = profiles.Skip(1).Select(p => new { objId = int.Parse(p.Id, CultureInfo.InvariantCulture), name = p.Name }) },
         };
-        await Finish(http, EngageVoiceEndpoint.InputControls, 200, "application/json", JsonSerializer.Serialize(groups));
+        await Finish(http, EngageVoiceEndpoint.InputControls, 200, "application/json", JsonSerializer.Serialize(groups)).ConfigureAwait(false);
     }
 
     public async Task ReportAsync(HttpContext http)
     {
         using var reader = new StreamReader(http.Request.Body, Encoding.UTF8);
-        var body = await reader.ReadToEndAsync(http.RequestAborted);
+        var body = await reader.ReadToEndAsync(http.RequestAborted).ConfigureAwait(false);
         if (state.Authorize(Header(http, "X-Auth-Token"), Header(http, "Authorization")) is { } denied)
         {
-            await Finish(http, EngageVoiceEndpoint.Report, 401, "text/plain", denied, body: body);
+            await Finish(http, EngageVoiceEndpoint.Report, 401, "text/plain", denied, body: body).ConfigureAwait(false);
             return;
         }
         var fault = state.Faults.TakeNext();
@@ -94,24 +94,24 @@ internal sealed class EngageVoiceApiEndpoints(EngageVoiceSimulatorState state)
         {
             case EngageVoiceFault.TooManyRequests:
                 http.Response.Headers.RetryAfter = state.Faults.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-                await Finish(http, EngageVoiceEndpoint.Report, 429, "text/plain", "Too Many Requests", fault, body);
+                await Finish(http, EngageVoiceEndpoint.Report, 429, "text/plain", "Too Many Requests", fault, body).ConfigureAwait(false);
                 return;
             case EngageVoiceFault.ServerError:
-                await Finish(http, EngageVoiceEndpoint.Report, 500, "text/plain", "Internal Server Error", fault, body);
+                await Finish(http, EngageVoiceEndpoint.Report, 500, "text/plain", "Internal Server Error", fault, body).ConfigureAwait(false);
                 return;
             case EngageVoiceFault.ExpireToken when Header(http, "Authorization") is not null:
                 state.ExpireAllTokens();
-                await Finish(http, EngageVoiceEndpoint.Report, 401, "text/plain", "Jwt is expired", fault, body);
+                await Finish(http, EngageVoiceEndpoint.Report, 401, "text/plain", "Jwt is expired", fault, body).ConfigureAwait(false);
                 return;
         }
         if (http.Request.RouteValues["accountId"] as string != state.Options.AccountId)
         {
-            await Finish(http, EngageVoiceEndpoint.Report, 403, "application/json", """{"errorMessage":"Access is denied to this account"}""", fault, body);
+            await Finish(http, EngageVoiceEndpoint.Report, 403, "application/json", """{"errorMessage":"Access is denied to this account"}""", fault, body).ConfigureAwait(false);
             return;
         }
         if (ReadRequest(body, out var zone, out var fromUtc, out var toUtc) is { } invalid)
         {
-            await Finish(http, EngageVoiceEndpoint.Report, 400, "application/json", JsonSerializer.Serialize(new { errorMessage = invalid }), fault, body);
+            await Finish(http, EngageVoiceEndpoint.Report, 400, "application/json", JsonSerializer.Serialize(new { errorMessage = invalid }), fault, body).ConfigureAwait(false);
             return;
         }
         var csv = new StringBuilder();
@@ -131,15 +131,15 @@ internal sealed class EngageVoiceApiEndpoints(EngageVoiceSimulatorState state)
         http.Response.ContentLength = bytes.Length;
         if (fault == EngageVoiceFault.TruncatedCsv)
         {
-            await http.Response.Body.WriteAsync(bytes.AsMemory(0, bytes.Length / 2), http.RequestAborted);
-            await http.Response.Body.FlushAsync(http.RequestAborted);
+            await http.Response.Body.WriteAsync(bytes.AsMemory(0, bytes.Length / 2), http.RequestAborted).ConfigureAwait(false);
+            await http.Response.Body.FlushAsync(http.RequestAborted).ConfigureAwait(false);
             // Let the headers and the first half reach the client before the connection drops, so the
             // break happens mid-body (an abort right away can overtake the flushed bytes).
-            await Task.Delay(TruncationDelay, http.RequestAborted);
+            await Task.Delay(TruncationDelay, http.RequestAborted).ConfigureAwait(false);
             http.Abort();
             return;
         }
-        await http.Response.Body.WriteAsync(bytes, http.RequestAborted);
+        await http.Response.Body.WriteAsync(bytes, http.RequestAborted).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -338,6 +338,6 @@ internal sealed class EngageVoiceApiEndpoints(EngageVoiceSimulatorState state)
         state.Log(endpoint, http.Request.Path, status, fault, body);
         http.Response.StatusCode = status;
         http.Response.ContentType = contentType;
-        await http.Response.WriteAsync(text, http.RequestAborted);
+        await http.Response.WriteAsync(text, http.RequestAborted).ConfigureAwait(false);
     }
 }

@@ -34,6 +34,8 @@ public sealed class EngageVoiceSimulation(EngageVoiceSimulator simulator) : IVen
         ["Vendors:EngageVoice:ProfileIds:1"] = "2222",
         ["Vendors:EngageVoice:TimeZone"] = "US/Eastern",
         ["Vendors:EngageVoice:Http:RetryBaseDelay"] = "00:00:00.200",
+        // The simulator allows any rate: a local run need not wait for the real vendor's pace.
+        ["Vendors:EngageVoice:Http:RateLimit"] = "50/1s",
     };
 
     public static async Task<IVendorSimulation> StartAsync(CancellationToken cancellationToken) =>

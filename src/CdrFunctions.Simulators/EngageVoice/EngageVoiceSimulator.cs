@@ -31,7 +31,7 @@ public sealed class EngageVoiceSimulator : IAsyncDisposable
     public static async Task<EngageVoiceSimulator> StartAsync(EngageVoiceSimulatorOptions options, CancellationToken ct = default)
     {
         var state = new EngageVoiceSimulatorState(options);
-        var server = await LocalKestrel.StartAsync(endpoints => Map(endpoints, state), ct);
+        var server = await LocalKestrel.StartAsync(endpoints => Map(endpoints, state), ct).ConfigureAwait(false);
         return new EngageVoiceSimulator(state, server);
     }
 
@@ -43,7 +43,7 @@ public sealed class EngageVoiceSimulator : IAsyncDisposable
         RequestDelegate rcToken = api.RingCentralTokenAsync;
         RequestDelegate exchange = api.ExchangeAsync;
         RequestDelegate refresh = api.RefreshAsync;
-        RequestDelegate report = api.ReportAsync;
+        var report = state.Pacing.Wrap(api.ReportAsync);
         RequestDelegate inputControls = api.InputControlsAsync;
         RequestDelegate interactionMetadata = api.InteractionMetadataAsync;
         endpoints.MapPost("/restapi/oauth/token", rcToken);

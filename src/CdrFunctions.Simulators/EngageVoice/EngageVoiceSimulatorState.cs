@@ -1,6 +1,8 @@
+using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
+using CdrFunctions.Simulators.Common;
 
 namespace CdrFunctions.Simulators.EngageVoice;
 
@@ -20,7 +22,11 @@ public sealed class EngageVoiceSimulatorState
     {
         Options = options;
         Generator = new EngageVoiceCallGenerator(options);
+        Pacing = new RequestPacer { RateLimit = options.RateLimit, RateLimitPeriod = options.RateLimitPeriod, Latency = options.Latency };
     }
+
+    /// <summary>The API's rate limit and latency (from the options; adjustable while running).</summary>
+    public RequestPacer Pacing { get; }
 
     public EngageVoiceSimulatorOptions Options { get; }
 
@@ -179,5 +185,5 @@ public sealed class EngageVoiceSimulatorState
     public IReadOnlyList<SimulatedEngageVoiceCall> MalformedCallsBetween(DateTimeOffset fromUtc, DateTimeOffset toUtc) =>
         Generator.CallsBetween(fromUtc, toUtc, inclusiveEnd: false).Where(c => c.Malformed).ToList();
 
-    private static string B64(string s) => Convert.ToBase64String(Encoding.UTF8.GetBytes(s)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string B64(string s) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(s));
 }

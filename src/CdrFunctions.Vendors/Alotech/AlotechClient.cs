@@ -28,13 +28,13 @@ public sealed class AlotechClient
     private readonly ResiliencePipeline _bodyRetry;
     private readonly ILogger<AlotechClient> _logger;
 
-    public AlotechClient(HttpClient http, IOptions<AlotechOptions> options, ILogger<AlotechClient> logger)
+    public AlotechClient(HttpClient http, IOptions<AlotechOptions> options, VendorRetries retries, ILogger<AlotechClient> logger)
     {
         _http = http;
         _options = options.Value;
         _clock = VendorClock.ForZone(_options.TimeZone);
         _logger = logger;
-        _bodyRetry = VendorResilience.BodyRetryPipeline(AlotechVendor.VendorName, _options.Http, logger);
+        _bodyRetry = VendorResilience.BodyRetryPipeline(AlotechVendor.VendorName, _options.Http, retries, logger);
     }
 
     public async IAsyncEnumerable<AlotechPage> GetWindowPagesAsync(TimeWindow window, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)

@@ -1,17 +1,13 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
-using CdrFunctions.Pipeline.Phones;
-using CdrFunctions.Pipeline.Resilience;
-using CdrFunctions.Pipeline.Time;
 using CdrFunctions.Pipeline.Vendors;
 
 namespace CdrFunctions.Vendors.Alotech;
 
 /// <summary>Settings of section <c>Vendors:Alotech</c> (app settings <c>Vendors__Alotech__...</c>).</summary>
-public sealed partial class AlotechOptions : PullSchedule
+// Alotech does not document the zone of its report times; Istanbul is an inference.
+public sealed partial class AlotechOptions() : VendorOptions(defaultTimeZone: "Europe/Istanbul", defaultRegion: "TR")
 {
-    public const string Section = "Vendors:Alotech";
-
     /// <summary>The tenant's sub-domain: <c>https://{Tenant}.alo-tech.com</c>.</summary>
     public string? Tenant { get; set; }
 
@@ -20,12 +16,6 @@ public sealed partial class AlotechOptions : PullSchedule
 
     /// <summary>The application token Alotech issues. A secret: Key Vault in Azure, never logged.</summary>
     public string? AppToken { get; set; }
-
-    /// <summary>IANA zone of the tenant's report times (undocumented by Alotech; Istanbul is an inference).</summary>
-    public string TimeZone { get; set; } = "Europe/Istanbul";
-
-    /// <summary>ISO region for reading numbers written without a country code.</summary>
-    public string DefaultRegion { get; set; } = "TR";
 
     public bool IncludeCallHistory { get; set; }
     public bool IncludeCsat { get; set; }
@@ -39,39 +29,19 @@ public sealed partial class AlotechOptions : PullSchedule
     [Range(1, 100_000)]
     public int MaxPagesPerWindow { get; set; } = 1000;
 
-    public VendorHttpOptions Http { get; set; } = new();
+    public override bool IsConfigured => !string.IsNullOrWhiteSpace(AppToken) && (BaseUrl is not null || !string.IsNullOrWhiteSpace(Tenant));
 
-    public bool IsConfigured => !string.IsNullOrWhiteSpace(AppToken) && (BaseUrl is not null || !string.IsNullOrWhiteSpace(Tenant));
+    protected override string MissingSettings => "AppToken and Tenant (or BaseUrl)";
 
-    public Uri ApiBase() => BaseUrl is { } b
-        ? new Uri(b.AbsoluteUri.EndsWith('/') ? b.AbsoluteUri : b.AbsoluteUri + "/")
-        : new Uri($"https://{Tenant}.alo-tech.com/");
+    protected override IEnumerable<string?> Secrets => [AppToken];
 
-    public override IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    public Uri ApiBase() => WithTrailingSlash(BaseUrl ?? new Uri($"https://{Tenant}.alo-tech.com/"));
+
+    protected override IEnumerable<ValidationResult> ValidateVendor()
     {
-        foreach (var r in base.Validate(validationContext))
-        {
-            yield return r;
-        }
-        if (!VendorClock.IsKnownZone(TimeZone))
-        {
-            yield return new ValidationResult($"Vendors:Alotech:TimeZone '{TimeZone}' is not a known IANA time zone.", [nameof(TimeZone)]);
-        }
-        if (!PhoneNumberNormalizer.IsKnownRegion(DefaultRegion))
-        {
-            yield return new ValidationResult($"Vendors:Alotech:DefaultRegion '{DefaultRegion}' is not an ISO region code.", [nameof(DefaultRegion)]);
-        }
         if (!string.IsNullOrEmpty(Tenant) && !TenantPattern().IsMatch(Tenant))
         {
-            yield return new ValidationResult($"Vendors:Alotech:Tenant '{Tenant}' must be the sub-domain only (letters, digits, hyphens), e.g. 'acme' for acme.alo-tech.com.", [nameof(Tenant)]);
-        }
-        if (Enabled && !IsConfigured)
-        {
-            yield return new ValidationResult("Vendors:Alotech is enabled but lacks AppToken and Tenant (or BaseUrl).", [nameof(AppToken), nameof(Tenant)]);
-        }
-        foreach (var r in Http.Validate(validationContext))
-        {
-            yield return r;
+            yield return new ValidationResult($"{Section}:Tenant '{Tenant}' must be the sub-domain only (letters, digits, hyphens), e.g. 'acme' for acme.alo-tech.com.", [nameof(Tenant)]);
         }
     }
 

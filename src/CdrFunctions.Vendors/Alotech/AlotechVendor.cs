@@ -25,7 +25,7 @@ public sealed class AlotechVendor(IOptions<AlotechOptions> options, IServiceProv
 
     public string RawExtension => "json";
 
-    public PullSchedule Schedule => _options;
+    public PullSchedule Schedule => _options.Pull;
 
     public bool IsConfigured => _options.IsConfigured;
 

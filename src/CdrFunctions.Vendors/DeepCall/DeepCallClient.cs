@@ -32,13 +32,13 @@ public sealed class DeepCallClient
     private readonly ResiliencePipeline _bodyRetry;
     private readonly ILogger<DeepCallClient> _logger;
 
-    public DeepCallClient(HttpClient http, IOptions<DeepCallOptions> options, ILogger<DeepCallClient> logger)
+    public DeepCallClient(HttpClient http, IOptions<DeepCallOptions> options, VendorRetries retries, ILogger<DeepCallClient> logger)
     {
         _http = http;
         _options = options.Value;
         _clock = VendorClock.ForZone(_options.TimeZone);
         _logger = logger;
-        _bodyRetry = VendorResilience.BodyRetryPipeline(DeepCallVendor.VendorName, _options.Http, logger);
+        _bodyRetry = VendorResilience.BodyRetryPipeline(DeepCallVendor.VendorName, _options.Http, retries, logger);
     }
 
     /// <summary>The window's list pages, from the first page until one is empty or short.</summary>
@@ -207,12 +207,5 @@ public sealed class DeepCallClient
 
     private string Excerpt(byte[] body) => VendorApiException.Excerpt(Mask(Encoding.UTF8.GetString(body)), null);
 
-    private string Mask(string text)
-    {
-        foreach (var secret in _options.Secrets())
-        {
-            text = text.Replace(secret, "***", StringComparison.Ordinal);
-        }
-        return text;
-    }
+    private string Mask(string text) => _options.Mask(text);
 }

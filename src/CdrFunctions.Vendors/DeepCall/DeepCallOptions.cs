@@ -1,15 +1,15 @@
 using System.ComponentModel.DataAnnotations;
-using CdrFunctions.Pipeline.Phones;
-using CdrFunctions.Pipeline.Resilience;
-using CdrFunctions.Pipeline.Time;
 using CdrFunctions.Pipeline.Vendors;
 
 namespace CdrFunctions.Vendors.DeepCall;
 
 /// <summary>Settings of section <c>Vendors:DeepCall</c> (app settings <c>Vendors__DeepCall__...</c>).</summary>
-public sealed class DeepCallOptions : PullSchedule
+/// <remarks>The zone is that of <c>clDt</c>/<c>clTm</c>, of push-report times and of the list's date filter (IST).</remarks>
+public sealed class DeepCallOptions : VendorOptions
 {
-    public const string Section = "Vendors:DeepCall";
+    /// <summary>A window already fetches its details 4 at a time (<see cref="EnrichConcurrency"/>): windows one after another by default.</summary>
+    public DeepCallOptions()
+        : base(defaultTimeZone: "Asia/Kolkata", defaultRegion: "IN") => Pull.WindowConcurrency = 1;
 
     /// <summary>API host; white-label brands have their own. Paths are appended to it.</summary>
     public Uri Host { get; set; } = new("https://v4-api.deepcall.com");
@@ -22,12 +22,6 @@ public sealed class DeepCallOptions : PullSchedule
 
     /// <summary>A login session id, instead of UserId + Token (DeepCall rejects both together). A secret.</summary>
     public string? Ssid { get; set; }
-
-    /// <summary>Zone of <c>clDt</c>/<c>clTm</c>, of push-report times and of the list's date filter (IST).</summary>
-    public string TimeZone { get; set; } = "Asia/Kolkata";
-
-    /// <summary>ISO region for numbers written without a country code.</summary>
-    public string DefaultRegion { get; set; } = "IN";
 
     public DeepCallListOptions List { get; set; } = new();
 
@@ -46,35 +40,21 @@ public sealed class DeepCallOptions : PullSchedule
 
     public DeepCallWebhookOptions Webhook { get; set; } = new();
 
-    public VendorHttpOptions Http { get; set; } = new();
-
     public bool HasTokenCredentials => !string.IsNullOrWhiteSpace(UserId) && !string.IsNullOrWhiteSpace(Token);
 
-    public bool IsConfigured => HasTokenCredentials || !string.IsNullOrWhiteSpace(Ssid);
+    public override bool IsConfigured => HasTokenCredentials || !string.IsNullOrWhiteSpace(Ssid);
 
-    /// <summary>Secrets to mask in any text quoted from a response.</summary>
-    internal IEnumerable<string> Secrets() =>
-        new[] { Token, Ssid, Webhook.Secret }.Where(s => !string.IsNullOrEmpty(s))!;
+    protected override string MissingSettings => "UserId + Token (or Ssid)";
 
-    public Uri Url(string path) => new(new Uri(Host.AbsoluteUri.TrimEnd('/') + "/"), path.TrimStart('/'));
+    protected override IEnumerable<string?> Secrets => [Token, Ssid, Webhook.Secret];
+
+    public Uri Url(string path) => new(WithTrailingSlash(Host), path.TrimStart('/'));
 
     /// <summary><c>{host}/api/v2/recording/directstream/</c> + <c>rcrd</c> with every <c>*</c> turned into <c>/</c>.</summary>
     public string RecordingUrl(string rcrd) => Url("api/v2/recording/directstream/").AbsoluteUri + rcrd.Replace('*', '/');
 
-    public override IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    protected override IEnumerable<ValidationResult> ValidateVendor()
     {
-        foreach (var r in base.Validate(validationContext))
-        {
-            yield return r;
-        }
-        if (!VendorClock.IsKnownZone(TimeZone))
-        {
-            yield return new ValidationResult($"Vendors:DeepCall:TimeZone '{TimeZone}' is not a known IANA time zone.", [nameof(TimeZone)]);
-        }
-        if (!PhoneNumberNormalizer.IsKnownRegion(DefaultRegion))
-        {
-            yield return new ValidationResult($"Vendors:DeepCall:DefaultRegion '{DefaultRegion}' is not an ISO region code.", [nameof(DefaultRegion)]);
-        }
         if (!Host.IsAbsoluteUri || (Host.Scheme != Uri.UriSchemeHttps && Host.Scheme != Uri.UriSchemeHttp))
         {
             yield return new ValidationResult($"Vendors:DeepCall:Host '{Host}' must be an absolute http(s) URL.", [nameof(Host)]);
@@ -87,19 +67,11 @@ public sealed class DeepCallOptions : PullSchedule
         {
             yield return new ValidationResult("Vendors:DeepCall: UserId and Token go together.", [nameof(UserId), nameof(Token)]);
         }
-        if (Enabled && !IsConfigured)
-        {
-            yield return new ValidationResult("Vendors:DeepCall is enabled but lacks UserId + Token (or Ssid).", [nameof(UserId), nameof(Token)]);
-        }
         foreach (var r in List.Validate())
         {
             yield return r;
         }
         foreach (var r in Webhook.Validate())
-        {
-            yield return r;
-        }
-        foreach (var r in Http.Validate(validationContext))
         {
             yield return r;
         }

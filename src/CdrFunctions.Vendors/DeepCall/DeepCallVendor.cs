@@ -25,9 +25,16 @@ public sealed class DeepCallVendor(IOptions<DeepCallOptions> options, IServicePr
 
     public string RawExtension => "json";
 
-    public PullSchedule Schedule => _options;
+    public PullSchedule Schedule => _options.Pull;
 
     public bool IsConfigured => _options.IsConfigured;
+
+    /// <summary>What DeepCall registers besides the common parts: its push webhook.</summary>
+    public static void AddServices(CdrVendorBuilder vendor)
+    {
+        ArgumentNullException.ThrowIfNull(vendor);
+        vendor.AddPushReceiver<DeepCallWebhook>(DeepCallWebhook.KeepSecretOutOfLogs);
+    }
 
     public async Task PullAsync(TimeWindow window, IRawSink sink, CancellationToken cancellationToken)
     {

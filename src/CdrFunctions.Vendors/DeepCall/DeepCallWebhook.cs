@@ -1,92 +1,68 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using CdrFunctions.Pipeline.Landing;
 using CdrFunctions.Pipeline.Parsing;
 using CdrFunctions.Pipeline.Vendors;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace CdrFunctions.Vendors.DeepCall;
 
 /// <summary>
-/// DeepCall's push-report webhook: one report per call, POSTed as JSON or form-encoded
-/// <c>push_report=&lt;json&gt;</c>. Each report is landed as <c>cdr-raw/deepcall/{yyyy}/{MM}/{dd}/push-{callId}.json</c>
-/// (the day it arrived), so the normal normalize path reads it. DeepCall activates a webhook only when it
-/// answers the text <c>GODBLESSYOU</c>, so every accepted request (GET, empty POST, report) answers that.
-/// The URL carries a shared secret (<c>Vendors:DeepCall:Webhook:Secret</c>), compared in constant time.
+/// DeepCall's push-report webhook (<c>/api/webhooks/deepcall/{secret}</c>): one report per call, POSTed as JSON
+/// or form-encoded <c>push_report=&lt;json&gt;</c>. Each report is returned to the pipeline, which lands it as
+/// <c>cdr-raw/deepcall/{yyyy}/{MM}/{dd}/push-{callId}.json</c> (the day it arrived), so the normal normalize path
+/// reads it. DeepCall activates a webhook only when it answers the text <c>GODBLESSYOU</c>, so every accepted
+/// request (GET, empty POST, report) answers that. The URL carries a shared secret
+/// (<c>Vendors:DeepCall:Webhook:Secret</c>), compared in constant time.
 /// </summary>
-public sealed class DeepCallWebhook(VendorCatalog vendors, RawLander lander, IOptions<DeepCallOptions> options, ILogger<DeepCallWebhook> logger)
+public sealed class DeepCallWebhook(IOptions<DeepCallOptions> options, ILogger<DeepCallWebhook> logger) : IPushReceiver
 {
-    /// <summary>Route value that carries the secret.</summary>
-    public const string SecretRouteValue = "secret";
-
-    public const string DefaultPattern = "/api/deepcall/push/{secret}";
-
     public const string Handshake = "GODBLESSYOU";
 
     private readonly DeepCallWebhookOptions _options = options.Value.Webhook;
 
-    /// <summary>Maps GET and POST of <paramref name="pattern"/> (which must contain <c>{secret}</c>) to the handler.</summary>
-    public static IEndpointConventionBuilder Map(IEndpointRouteBuilder endpoints, string pattern = DefaultPattern)
-    {
-        ArgumentNullException.ThrowIfNull(endpoints);
-        if (!pattern.Contains("{" + SecretRouteValue + "}", StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"The webhook pattern must carry the secret as {{{SecretRouteValue}}}.", nameof(pattern));
-        }
-        RequestDelegate handle = async context =>
-        {
-            var result = await context.RequestServices.GetRequiredService<DeepCallWebhook>()
-                .HandleAsync(context, context.GetRouteValue(SecretRouteValue) as string).ConfigureAwait(false);
-            await result.ExecuteAsync(context).ConfigureAwait(false);
-        };
-        return endpoints.MapMethods(pattern, [HttpMethods.Get, HttpMethods.Post], handle);
-    }
+    public string Vendor => DeepCallVendor.VendorName;
 
     /// <summary>
     /// ASP.NET Core's hosting and routing logs write request paths, which carry the secret. A host that mounts
     /// the webhook calls this so those categories log warnings only (they never carry paths).
     /// </summary>
-    public static ILoggingBuilder KeepSecretOutOfLogs(ILoggingBuilder logging)
+    public static void KeepSecretOutOfLogs(ILoggingBuilder logging)
     {
         ArgumentNullException.ThrowIfNull(logging);
-        return logging
+        logging
             .AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning)
             .AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning)
             .AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Warning);
     }
 
-    /// <param name="secret">The secret path segment, as the host's routing bound it (route value or function parameter).</param>
-    public async Task<IResult> HandleAsync(HttpContext context, string? secret)
+    /// <param name="path">The path after <c>webhooks/deepcall/</c>: the secret.</param>
+    public async Task<PushReceipt> ReceiveAsync(HttpRequest request, string? path, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        var ct = context.RequestAborted;
-        if (!SecretMatches(secret))
+        ArgumentNullException.ThrowIfNull(request);
+        if (!SecretMatches(path))
         {
             // Same answer as an unknown path: the URL is the credential, so say nothing about it.
             logger.LogWarning("DeepCall webhook: request with a wrong or missing secret refused");
-            return Results.NotFound();
+            return new PushReceipt(Results.NotFound());
         }
-        if (HttpMethods.IsGet(context.Request.Method))
+        if (HttpMethods.IsGet(request.Method))
         {
-            return Results.Text(Handshake, "text/plain");
+            return new PushReceipt(Results.Text(Handshake, "text/plain"));
         }
-        var body = await ReadBodyAsync(context.Request, ct).ConfigureAwait(false);
+        var body = await ReadBodyAsync(request, cancellationToken).ConfigureAwait(false);
         if (body is null)
         {
             return Problem("The body is too large", $"A push report must not exceed {_options.MaxBodyBytes} bytes.");
         }
         if (body.Length == 0)
         {
-            return Results.Text(Handshake, "text/plain");
+            return new PushReceipt(Results.Text(Handshake, "text/plain"));
         }
-        var report = Unwrap(context.Request, body);
+        var report = Unwrap(request, body);
         if (report is null)
         {
             return Problem("No report", "Form bodies must carry the report in the push_report field.");
@@ -114,10 +90,7 @@ public sealed class DeepCallWebhook(VendorCatalog vendors, RawLander lander, IOp
         {
             return Problem("No call id", idError is null ? "The push report has no callId." : $"The push report's {idError}.");
         }
-        var vendor = vendors.Get(DeepCallVendor.VendorName);
-        var landed = await lander.LandDocumentAsync(vendor, $"push-{callId}", report, records: 1, ct).ConfigureAwait(false);
-        logger.LogInformation("DeepCall webhook: report landed at {Blob} ({Outcome})", landed.BlobName, landed.Outcome);
-        return Results.Text(Handshake, "text/plain");
+        return new PushReceipt(Results.Text(Handshake, "text/plain"), new PushedDocument($"push-{callId}", report, Records: 1));
     }
 
     private bool SecretMatches(string? given)
@@ -167,6 +140,6 @@ public sealed class DeepCallWebhook(VendorCatalog vendors, RawLander lander, IOp
             : null;
     }
 
-    private static IResult Problem(string title, string detail) =>
-        Results.Problem(title: title, detail: detail, statusCode: StatusCodes.Status400BadRequest);
+    private static PushReceipt Problem(string title, string detail) =>
+        new(Results.Problem(title: title, detail: detail, statusCode: StatusCodes.Status400BadRequest));
 }

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -61,7 +62,8 @@ public sealed class EngageVoiceAuth(
     public string Mask(string text)
     {
         var token = _current;
-        foreach (var secret in new[] { _options.ApiToken, _options.Jwt, _options.ClientSecret, token?.Access, token?.Refresh })
+        text = _options.Mask(text);
+        foreach (var secret in new[] { token?.Access, token?.Refresh })
         {
             if (!string.IsNullOrEmpty(secret))
             {
@@ -196,9 +198,7 @@ public sealed class EngageVoiceAuth(
         }
         try
         {
-            var payload = parts[1].Replace('-', '+').Replace('_', '/');
-            payload = payload.PadRight(payload.Length + ((4 - (payload.Length % 4)) % 4), '=');
-            using var doc = JsonDocument.Parse(Convert.FromBase64String(payload));
+            using var doc = JsonDocument.Parse(Base64Url.DecodeFromChars(parts[1]));
             var root = doc.RootElement;
             return root.ValueKind == JsonValueKind.Object
                 && root.TryGetProperty("exp", out var exp) && exp.TryGetInt64(out var expires)

@@ -31,7 +31,7 @@ public sealed class EngageVoiceClient
     private readonly ResiliencePipeline _bodyRetry;
     private readonly ILogger<EngageVoiceClient> _logger;
 
-    public EngageVoiceClient(HttpClient http, EngageVoiceAuth auth, EngageVoiceReportIds ids, IOptions<EngageVoiceOptions> options, ILogger<EngageVoiceClient> logger)
+    public EngageVoiceClient(HttpClient http, EngageVoiceAuth auth, EngageVoiceReportIds ids, IOptions<EngageVoiceOptions> options, VendorRetries retries, ILogger<EngageVoiceClient> logger)
     {
         _http = http;
         _auth = auth;
@@ -39,7 +39,7 @@ public sealed class EngageVoiceClient
         _options = options.Value;
         _clock = VendorClock.ForZone(_options.TimeZone);
         _logger = logger;
-        _bodyRetry = VendorResilience.BodyRetryPipeline(EngageVoiceVendor.VendorName, _options.Http, logger);
+        _bodyRetry = VendorResilience.BodyRetryPipeline(EngageVoiceVendor.VendorName, _options.Http, retries, logger);
     }
 
     /// <summary>Streams the window's Call Detail Report into <paramref name="sink"/>, counting its records.</summary>

@@ -78,11 +78,11 @@ public sealed class EngageVoiceInteractionClient(
         {
             throw new VendorApiException(EngageVoiceVendor.VendorName, $"window {window} is longer than interaction-metadata's 3-hour maximum; use a WindowSize of at most 03:00:00", retryable: false);
         }
-        var settled = time.GetUtcNow() - _options.SettleDelay;
+        var settled = time.GetUtcNow() - _options.Pull.SettleDelay;
         if (window.End > settled)
         {
             throw new VendorApiException(EngageVoiceVendor.VendorName,
-                string.Create(CultureInfo.InvariantCulture, $"window {window} has not settled: interaction-metadata is asked only for windows that ended at least {_options.SettleDelay:g} ago (SettleDelay); pull it after {window.End + _options.SettleDelay:u}"),
+                string.Create(CultureInfo.InvariantCulture, $"window {window} has not settled: interaction-metadata is asked only for windows that ended at least {_options.Pull.SettleDelay:g} ago (SettleDelay); pull it after {window.End + _options.Pull.SettleDelay:u}"),
                 retryable: false);
         }
         if (_clock.Zone.IsAmbiguousTime(_clock.ToLocal(window.Start)) || _clock.Zone.IsInvalidTime(_clock.ToLocal(window.Start)))

@@ -1,9 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
-using CdrFunctions.Pipeline.Phones;
 using CdrFunctions.Pipeline.RateLimits;
-using CdrFunctions.Pipeline.Resilience;
-using CdrFunctions.Pipeline.Time;
 using CdrFunctions.Pipeline.Vendors;
 
 namespace CdrFunctions.Vendors.EngageVoice;
@@ -39,9 +36,19 @@ public enum EngageVoiceGroupBy
 }
 
 /// <summary>Settings of section <c>Vendors:EngageVoice</c> (app settings <c>Vendors__EngageVoice__...</c>).</summary>
-public sealed class EngageVoiceOptions : PullSchedule
+/// <remarks>The zone is sent as the report's <c>timezoneName</c>; the report's times are local times in it.</remarks>
+public sealed class EngageVoiceOptions : VendorOptions
 {
-    public const string Section = "Vendors:EngageVoice";
+    /// <summary>
+    /// RingCX allows a request every 20 s at best: windows one at a time, as concurrency gains nothing under it;
+    /// and 3 requests per 60 s and 9 per 15 min per sub-account (429 beyond): the default pace.
+    /// </summary>
+    public EngageVoiceOptions()
+        : base(defaultTimeZone: "US/Eastern", defaultRegion: "US")
+    {
+        Pull.WindowConcurrency = 1;
+        Http.RateLimit = "3/60s,9/15m";
+    }
 
     /// <summary>interaction-metadata's <c>timeInterval</c> maximum (3 hours): one window is one request per sub-account.</summary>
     public static readonly TimeSpan MaxInteractionWindow = TimeSpan.FromSeconds(10800);
@@ -132,17 +139,16 @@ public sealed class EngageVoiceOptions : PullSchedule
 
     public List<string> DestinationIds { get; set; } = [];
 
-    /// <summary>IANA zone sent as <c>timezoneName</c>; the report's times are local times in it.</summary>
-    public string TimeZone { get; set; } = "US/Eastern";
-
-    /// <summary>ISO region for numbers without a country code.</summary>
-    public string DefaultRegion { get; set; } = "US";
-
-    public VendorHttpOptions Http { get; set; } = new();
-
-    public bool IsConfigured => UsesInteractionMetadata
+    public override bool IsConfigured => UsesInteractionMetadata
         ? !string.IsNullOrWhiteSpace(RingCentralAccountId) && SubAccountIds.Any(id => !string.IsNullOrWhiteSpace(id)) && MissingCredentials() is null
         : !string.IsNullOrWhiteSpace(AccountId) && MissingCredentials() is null;
+
+    protected override string MissingSettings =>
+        UsesInteractionMetadata && (string.IsNullOrWhiteSpace(RingCentralAccountId) || !SubAccountIds.Any(id => !string.IsNullOrWhiteSpace(id))) ? "RingCentralAccountId and SubAccountIds"
+        : !UsesInteractionMetadata && string.IsNullOrWhiteSpace(AccountId) ? "AccountId"
+        : $"the credentials of its AuthMode ({MissingCredentials()})";
+
+    protected override IEnumerable<string?> Secrets => [ApiToken, Jwt, ClientSecret];
 
     public bool UsesVoicePrefix =>
         VoicePathPrefix ?? !(AuthMode == EngageVoiceAuthMode.Legacy || IsLegacyHost(BaseUrl));
@@ -151,7 +157,7 @@ public sealed class EngageVoiceOptions : PullSchedule
     public Uri ApiRoot() => new(Root(), UsesVoicePrefix ? "voice/api/v1/" : "api/v1/");
 
     /// <summary>The host root with a trailing slash; the auth endpoints live under <c>{base}/api/auth/</c>, never under <c>/voice</c>.</summary>
-    public Uri Root() => new(BaseUrl.AbsoluteUri.EndsWith('/') ? BaseUrl.AbsoluteUri : BaseUrl.AbsoluteUri + "/");
+    public Uri Root() => WithTrailingSlash(BaseUrl);
 
     public (IReadOnlyList<string> GroupIds, IReadOnlyList<string> Ids) ConfiguredIds() =>
         GroupBy == EngageVoiceGroupBy.Profile ? (ProfileGroupIds, ProfileIds) : (DestinationGroupIds, DestinationIds);
@@ -185,20 +191,8 @@ public sealed class EngageVoiceOptions : PullSchedule
         _ => null,
     };
 
-    public override IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    protected override IEnumerable<ValidationResult> ValidateVendor()
     {
-        foreach (var r in base.Validate(validationContext))
-        {
-            yield return r;
-        }
-        if (!VendorClock.IsKnownZone(TimeZone))
-        {
-            yield return new ValidationResult($"Vendors:EngageVoice:TimeZone '{TimeZone}' is not a known IANA time zone (the report's timezoneName, e.g. US/Eastern).", [nameof(TimeZone)]);
-        }
-        if (!PhoneNumberNormalizer.IsKnownRegion(DefaultRegion))
-        {
-            yield return new ValidationResult($"Vendors:EngageVoice:DefaultRegion '{DefaultRegion}' is not an ISO region code.", [nameof(DefaultRegion)]);
-        }
         if (!BaseUrl.IsAbsoluteUri || !RingCentralServer.IsAbsoluteUri)
         {
             yield return new ValidationResult("Vendors:EngageVoice:BaseUrl and RingCentralServer must be absolute URLs.", [nameof(BaseUrl)]);
@@ -228,24 +222,12 @@ public sealed class EngageVoiceOptions : PullSchedule
                 yield return r;
             }
         }
-        else if (Enabled)
+        else if (Pull.Enabled)
         {
-            if (string.IsNullOrWhiteSpace(AccountId))
-            {
-                yield return new ValidationResult("Vendors:EngageVoice is enabled but lacks AccountId.", [nameof(AccountId)]);
-            }
-            if (MissingCredentials() is { } missing)
-            {
-                yield return new ValidationResult($"Vendors:EngageVoice is enabled but {missing}.", [nameof(AuthMode)]);
-            }
             if (ConfiguredIds().Ids.Count == 0 && string.IsNullOrWhiteSpace(UserId))
             {
                 yield return new ValidationResult($"Vendors:EngageVoice: GroupBy {GroupBy} needs its ids ({(GroupBy == EngageVoiceGroupBy.Profile ? "ProfileGroupIds/ProfileIds" : "DestinationGroupIds/DestinationIds")}) or a UserId to discover them through inputControls.", [nameof(UserId)]);
             }
-        }
-        foreach (var r in Http.Validate(validationContext))
-        {
-            yield return r;
         }
     }
 
@@ -275,19 +257,19 @@ public sealed class EngageVoiceOptions : PullSchedule
 
     private IEnumerable<ValidationResult> ValidateInteractionMetadata()
     {
-        if (WindowSize > MaxInteractionWindow)
+        if (Pull.WindowSize > MaxInteractionWindow)
         {
-            yield return new ValidationResult($"Vendors:EngageVoice:WindowSize {WindowSize} is longer than interaction-metadata's 3-hour timeInterval maximum.", [nameof(WindowSize)]);
+            yield return new ValidationResult($"Vendors:EngageVoice:WindowSize {Pull.WindowSize} is longer than interaction-metadata's 3-hour timeInterval maximum.", [nameof(Pull.WindowSize)]);
         }
-        if (SettleDelay < MinInteractionSettle)
+        if (Pull.SettleDelay < MinInteractionSettle)
         {
-            yield return new ValidationResult($"Vendors:EngageVoice:SettleDelay {SettleDelay} is shorter than the 5 minutes RingCX asks for (15 minutes recommended: data settles then).", [nameof(SettleDelay)]);
+            yield return new ValidationResult($"Vendors:EngageVoice:SettleDelay {Pull.SettleDelay} is shorter than the 5 minutes RingCX asks for (15 minutes recommended: data settles then).", [nameof(Pull.SettleDelay)]);
         }
         if (MaxCallDuration < TimeSpan.Zero)
         {
             yield return new ValidationResult("Vendors:EngageVoice:MaxCallDuration must not be negative.", [nameof(MaxCallDuration)]);
         }
-        if (Enabled)
+        if (Pull.Enabled)
         {
             if (string.IsNullOrWhiteSpace(RingCentralAccountId))
             {

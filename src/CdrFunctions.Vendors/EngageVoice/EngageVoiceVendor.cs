@@ -3,8 +3,11 @@ using CdrFunctions.Pipeline.Model;
 using CdrFunctions.Pipeline.Parsing;
 using CdrFunctions.Pipeline.Phones;
 using CdrFunctions.Pipeline.Time;
+using CdrFunctions.Pipeline.Resilience;
+using CdrFunctions.Pipeline.RateLimits;
 using CdrFunctions.Pipeline.Vendors;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace CdrFunctions.Vendors.EngageVoice;
@@ -29,9 +32,30 @@ public sealed class EngageVoiceVendor(IOptions<EngageVoiceOptions> options, ISer
     /// <summary>Segments are filed by the time they ended, so a call's later legs can be in later windows' files.</summary>
     public TimeSpan PartsSpan => _options.UsesInteractionMetadata ? _options.MaxCallDuration : TimeSpan.Zero;
 
-    public PullSchedule Schedule => _options;
+    public PullSchedule Schedule => _options.Pull;
 
     public bool IsConfigured => _options.IsConfigured;
+
+    /// <summary>What Engage Voice registers besides the common parts: the interaction-metadata client, the token client, caches.</summary>
+    public static void AddServices(CdrVendorBuilder vendor)
+    {
+        ArgumentNullException.ThrowIfNull(vendor);
+        vendor.Services.TryAddSingleton<RateLimiterRegistry>();
+        // interaction-metadata: a 429 is not retried (it pauses the sub-account and stops the run), and every
+        // attempt, retries included, first takes a permit of its sub-account's limits, shared process-wide.
+        vendor.Services.AddHttpClient<EngageVoiceInteractionClient>()
+            .AddVendorResilience(vendor.Name,
+                sp => sp.GetRequiredService<IOptions<EngageVoiceOptions>>().Value is var o ? o.Http.AllowingWaitPerAttempt(o.RateLimitMaxWait) : null!,
+                pipeline: "interactions", retryTooManyRequests: false)
+            .AddHttpMessageHandler(sp =>
+            {
+                var o = sp.GetRequiredService<IOptions<EngageVoiceOptions>>().Value;
+                return new RateLimitingHandler(sp.GetRequiredService<RateLimiterRegistry>(), o.SubAccountPolicy(), EngageVoiceInteractionClient.LimiterKeyOf, o.RateLimitMaxWait);
+            });
+        vendor.AddHttpClient(EngageVoiceAuth.HttpClientName);
+        vendor.Services.AddSingleton<EngageVoiceAuth>();
+        vendor.Services.AddSingleton<EngageVoiceReportIds>();
+    }
 
     public Task PullAsync(TimeWindow window, IRawSink sink, CancellationToken cancellationToken) =>
         // Resolved per pull: the typed clients are transient and only needed when pulling, not for parsing.

@@ -85,7 +85,7 @@ public class CdrRunTests
             {
                 await kill.WaitForExitAsync();
             }
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
             await process.WaitForExitAsync(timeout.Token);
             Assert.Equal(0, process.ExitCode);
             Assert.Contains("cdr run: stopped.", stdout.ToString(), StringComparison.Ordinal);

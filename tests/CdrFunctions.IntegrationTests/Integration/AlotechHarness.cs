@@ -75,6 +75,8 @@ internal sealed class AlotechHarness : IAsyncDisposable
             ["Vendors:Alotech:Http:AttemptTimeout"] = "00:00:02",
             ["Vendors:Alotech:Http:TotalTimeout"] = "00:01:00",
             ["Vendors:Alotech:Http:MinimumThroughput"] = "1000",
+            // The simulator enforces no limit unless told; a generous one keeps the limiter in the path without slowing tests.
+            ["Vendors:Alotech:Http:RateLimit"] = "200/1s",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
         {

@@ -6,7 +6,7 @@ using CdrFunctions.Pipeline.Pull;
 using CdrFunctions.Pipeline.Storage;
 using CdrFunctions.Simulators.DeepCall;
 using CdrFunctions.Vendors;
-using CdrFunctions.Vendors.DeepCall;
+using CdrFunctions.Pipeline.Api;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -24,6 +24,7 @@ namespace CdrFunctions.Tests.Integration;
 internal sealed class DeepCallHarness : IAsyncDisposable
 {
     public const string WebhookSecret = "hook-secret-7d1e0c55b9a24f63";
+    public const string Key = "webhook-test-key";
 
     private WebApplication? _webhookHost;
 
@@ -63,6 +64,8 @@ internal sealed class DeepCallHarness : IAsyncDisposable
             ["Vendors:DeepCall:Http:AttemptTimeout"] = "00:00:02",
             ["Vendors:DeepCall:Http:TotalTimeout"] = "00:01:00",
             ["Vendors:DeepCall:Http:MinimumThroughput"] = "1000",
+            // The simulator enforces no limit unless told; a generous one keeps the limiter in the path without slowing tests.
+            ["Vendors:DeepCall:Http:RateLimit"] = "200/1s",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
         {
@@ -80,7 +83,10 @@ internal sealed class DeepCallHarness : IAsyncDisposable
         return services;
     }
 
-    /// <summary>Hosts the webhook the way the Functions app and the local host do: a real Kestrel, the production graph.</summary>
+    /// <summary>
+    /// Hosts the webhook the way the local host does (the production routes behind the key, a real Kestrel, the
+    /// production graph); returns <c>.../api/webhooks/deepcall/</c>.
+    /// </summary>
     public async Task<(Uri Url, FakeLogCollector Logs)> StartWebhookAsync()
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
@@ -92,14 +98,16 @@ internal sealed class DeepCallHarness : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Trace",
             ["Logging:LogLevel:CdrFunctions"] = "Trace",
         });
-        DeepCallWebhook.KeepSecretOutOfLogs(builder.Logging);
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         _webhookHost = builder.Build();
-        DeepCallWebhook.Map(_webhookHost, "/hooks/deepcall/{secret}");
+        _webhookHost.MapCdrApi(Key);
         await _webhookHost.StartAsync();
         var address = _webhookHost.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return (new Uri(address.TrimEnd('/') + "/hooks/deepcall/"), _webhookHost.Services.GetFakeLogCollector());
+        return (new Uri(address.TrimEnd('/') + "/api/webhooks/deepcall/"), _webhookHost.Services.GetFakeLogCollector());
     }
+
+    /// <summary>The URL given to DeepCall: the secret as the last segment, the host's key as <c>?code=</c>.</summary>
+    public static Uri Url(Uri hook, string secret) => new(hook, secret + "?code=" + Key);
 
     public async Task<List<NormalizeResult>> NormalizeAllAsync(DateTimeOffset from, DateTimeOffset to)
     {

@@ -67,6 +67,8 @@ internal sealed class EngageVoiceHarness : IAsyncDisposable
             ["Vendors:EngageVoice:Http:AttemptTimeout"] = "00:00:05",
             ["Vendors:EngageVoice:Http:TotalTimeout"] = "00:01:00",
             ["Vendors:EngageVoice:Http:MinimumThroughput"] = "1000",
+            // The simulator enforces no limit unless told; a generous one keeps the limiter in the path without slowing tests.
+            ["Vendors:EngageVoice:Http:RateLimit"] = "200/1s",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
         {

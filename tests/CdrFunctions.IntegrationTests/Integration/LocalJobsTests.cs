@@ -54,9 +54,23 @@ public class LocalJobsTests
     {
         await using var h = await AlotechHarness.StartAsync();
         var pull = h.Services.GetRequiredService<ScheduledPull>();
+        var first = await pull.RunAsync("retiredvendor", false, CancellationToken.None);
+        Assert.Equal(PullRunStatus.Skipped, first.Status);
+        Assert.Equal(["vendor retiredvendor is not registered"], first.Warnings);
+        Assert.Equal(PullRunStatus.Skipped, (await pull.RunAsync("retiredvendor", false, CancellationToken.None)).Status);
+        Assert.Single(h.Logs.GetSnapshot(), l => l.Level == LogLevel.Warning && l.Message.Contains("no such vendor is registered", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_timer_for_a_registered_vendor_that_is_switched_off_does_nothing_and_warns_once()
+    {
+        await using var h = await AlotechHarness.StartAsync();
+        var pull = h.Services.GetRequiredService<ScheduledPull>();
+        var first = await pull.RunAsync("deepcall", false, CancellationToken.None);
+        Assert.Equal(PullRunStatus.Skipped, first.Status);
+        Assert.Contains("switched off", Assert.Single(first.Warnings), StringComparison.Ordinal);
         Assert.Equal(PullRunStatus.Skipped, (await pull.RunAsync("deepcall", false, CancellationToken.None)).Status);
-        Assert.Equal(PullRunStatus.Skipped, (await pull.RunAsync("deepcall", false, CancellationToken.None)).Status);
-        Assert.Single(h.Logs.GetSnapshot(), l => l.Level == LogLevel.Warning && l.Message.Contains("deepcall", StringComparison.Ordinal));
+        Assert.Single(h.Logs.GetSnapshot(), l => l.Level == LogLevel.Warning && l.Message.Contains("switched off", StringComparison.Ordinal));
     }
 
     [Fact]

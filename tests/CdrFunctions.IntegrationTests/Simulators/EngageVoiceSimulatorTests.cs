@@ -36,15 +36,20 @@ public class EngageVoiceSimulatorTests
 
     private static async Task<JsonElement> ExchangeAsync(HttpClient http, EngageVoiceSimulator sim)
     {
+        using var response = await ExchangeResponseAsync(http, sim);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+    }
+
+    private static async Task<HttpResponseMessage> ExchangeResponseAsync(HttpClient http, EngageVoiceSimulator sim)
+    {
         using var rc = new HttpRequestMessage(HttpMethod.Post, new Uri(sim.BaseUrl, "restapi/oauth/token"))
         {
             Content = new FormUrlEncodedContent([new("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"), new("assertion", "sim.rc.jwt")]),
         };
         rc.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("sim-rc-client:sim-rc-secret")));
         var rcToken = JsonDocument.Parse(await (await http.SendAsync(rc)).Content.ReadAsStringAsync()).RootElement.GetProperty("access_token").GetString()!;
-        var response = await http.PostAsync(new Uri(sim.BaseUrl, "api/auth/login/rc/accesstoken?includeRefresh=true"),
+        return await http.PostAsync(new Uri(sim.BaseUrl, "api/auth/login/rc/accesstoken?includeRefresh=true"),
             new FormUrlEncodedContent([new("rcAccessToken", rcToken), new("rcTokenType", "Bearer")]));
-        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
     }
 
     [Fact]
@@ -78,7 +83,10 @@ public class EngageVoiceSimulatorTests
         Assert.Equal(5, sim.ExchangeRequests);
         var last = sim.Requests.Last(r => r.Endpoint == EngageVoiceEndpoint.Exchange);
         Assert.Equal(200, last.StatusCode);
-        await Assert.ThrowsAnyAsync<Exception>(() => ExchangeAsync(http, sim));
+        using (var limited = await ExchangeResponseAsync(http, sim))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        }
         Assert.Equal(429, sim.Requests.Last(r => r.Endpoint == EngageVoiceEndpoint.Exchange).StatusCode);
 
         using (var ok = await http.SendAsync(Report(sim, apiToken: null, bearer: tokens.GetProperty("accessToken").GetString())))
@@ -117,7 +125,9 @@ public class EngageVoiceSimulatorTests
 
         using var truncated = await http.SendAsync(Report(sim), HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.OK, truncated.StatusCode);
-        await Assert.ThrowsAnyAsync<Exception>(() => truncated.Content.ReadAsStringAsync());
+        // The body breaks off: the client sees the connection end early, not a short but complete body.
+        var broken = await Assert.ThrowsAsync<HttpRequestException>(() => truncated.Content.ReadAsStringAsync());
+        Assert.IsAssignableFrom<IOException>(broken.InnerException);
         Assert.Empty(sim.Faults.Pending);
     }
 

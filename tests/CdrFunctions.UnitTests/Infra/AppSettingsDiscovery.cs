@@ -1,5 +1,6 @@
 using System.Reflection;
 using CdrFunctions.Pipeline.Storage;
+using CdrFunctions.Pipeline.Vendors;
 using CdrFunctions.Vendors;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,11 +23,12 @@ internal sealed record DiscoveredSetting(string Vendor, string Key, bool Require
 /// configuration that records what is asked of it, so a vendor added later is found without editing a list.
 /// <para>
 /// Vendor settings: every options type bound from configuration under <c>Vendors:*</c>, each public settable
-/// property, nested option objects (<c>Http</c>) included. <b>Required</b> = the scalar properties of the vendor
-/// class and its <c>PullSchedule</c> base (schedule, window, vendor settings and secrets), except nullable value
-/// types (<c>StartFrom</c>: absent means "one day before the first run") and <c>Uri</c> overrides (<c>BaseUrl</c>:
-/// absent means the vendor's public host, and an empty value would not bind). Nested objects have tuned,
-/// vendor-independent defaults, so they are optional: given only to change them.
+/// property, nested option objects (<c>Http</c>) included, under the key the binder reads (a
+/// <c>[ConfigurationKeyName]</c> wins over the property name; a <c>[SameSection]</c> object's settings sit in
+/// its parent's section). <b>Required</b> = only what has no default: a top-level scalar that is null on a fresh
+/// options object (nested objects such as <c>Http</c> are tuned as a whole and optional), except nullable value types (<c>StartFrom</c>: absent means "one day before the first run") and
+/// <c>Uri</c> overrides (<c>BaseUrl</c>: absent means the vendor's public host). Everything with a default is
+/// given only to change it, so the sample and the deployment parameters need not copy the defaults.
 /// </para>
 /// Storage: the keys CdrStorage.FromConfiguration reads (the connection name and its identity sub-keys).
 /// </summary>
@@ -68,9 +70,9 @@ internal static class AppSettingsDiscovery
             {
                 continue;
             }
-            foreach (var (key, type, nested) in Leaves(optionsType, string.Join(':', section), nested: false))
+            foreach (var (key, type, value, nested) in Leaves(Activator.CreateInstance(optionsType)!, string.Join(':', section), nested: false))
             {
-                settings.Add(new DiscoveredSetting(section[1], key, Required: !nested && IsRequiredType(type), type));
+                settings.Add(new DiscoveredSetting(section[1], key, Required: !nested && value is null && IsRequiredType(type), type));
             }
         }
         return settings;
@@ -84,28 +86,33 @@ internal static class AppSettingsDiscovery
         return recorder.Asked.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
     }
 
-    private static IEnumerable<(string Key, Type Type, bool Nested)> Leaves(Type type, string prefix, bool nested)
+    /// <summary>Every scalar setting of <paramref name="options"/> with its default (its value on a fresh object).</summary>
+    private static IEnumerable<(string Key, Type Type, object? Default, bool Nested)> Leaves(object options, string prefix, bool nested)
     {
-        foreach (var p in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        foreach (var p in options.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
             if (p.GetSetMethod() is null || p.GetGetMethod() is null || p.GetIndexParameters().Length > 0)
             {
                 continue;
             }
-            var key = $"{prefix}:{p.Name}";
+            var key = $"{prefix}:{p.GetCustomAttribute<ConfigurationKeyNameAttribute>()?.Name ?? p.Name}";
+            var value = p.GetValue(options);
             if (IsScalar(p.PropertyType))
             {
-                yield return (key, p.PropertyType, nested);
+                yield return (key, p.PropertyType, value, nested);
             }
-            else
+            else if (value is not null && !IsList(p.PropertyType))
             {
-                foreach (var leaf in Leaves(p.PropertyType, key, nested: true))
+                var sameSection = p.GetCustomAttribute<SameSectionAttribute>() is not null;
+                foreach (var leaf in Leaves(value, sameSection ? prefix : key, nested || !sameSection))
                 {
                     yield return leaf;
                 }
             }
         }
     }
+
+    private static bool IsList(Type type) => type != typeof(string) && typeof(System.Collections.IEnumerable).IsAssignableFrom(type);
 
     private static bool IsScalar(Type type)
     {

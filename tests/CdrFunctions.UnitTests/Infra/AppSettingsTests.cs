@@ -6,9 +6,9 @@ using System.Text.RegularExpressions;
 namespace CdrFunctions.Tests.Infra;
 
 /// <summary>
-/// Every setting the app reads (found by <see cref="AppSettingsDiscovery"/>, not listed here) has a value in the
-/// Azure deployment (main.bicep + main.parameters.json) and in local.settings.sample.json; secrets come from
-/// Key Vault in Azure; nothing given there is unknown to the app (a typo would be silently ignored).
+/// Every setting the app reads without a default (found by <see cref="AppSettingsDiscovery"/>, not listed here) has
+/// a value in the Azure deployment (main.bicep + main.parameters.json) and in local.settings.sample.json; secrets
+/// come from Key Vault in Azure; nothing given there is unknown to the app (a typo would be silently ignored).
 /// </summary>
 public partial class AppSettingsTests
 {
@@ -19,7 +19,13 @@ public partial class AppSettingsTests
     {
         // Guards the discovery itself: if it found nothing, every other test here would pass vacuously.
         Assert.Contains(Discovered, s => s.Key == "Vendors:Alotech:AppToken" && s.Required);
-        Assert.Contains(Discovered, s => s.Key == "Vendors:Alotech:Schedule" && s.Required);
+        // Only what has no default is required: the schedule, zone and paging have defaults, the credentials do not.
+        Assert.Contains(Discovered, s => s.Key == "Vendors:Alotech:Tenant" && s.Required);
+        Assert.Contains(Discovered, s => s.Key == "Vendors:Alotech:Schedule" && !s.Required);
+        Assert.Contains(Discovered, s => s.Key == "Vendors:Alotech:Enabled" && !s.Required);
+        Assert.Contains(Discovered, s => s.Key == "Vendors:Alotech:TimeZone" && !s.Required);
+        Assert.Contains(Discovered, s => s.Key == "Vendors:DeepCall:Host" && !s.Required);
+        Assert.DoesNotContain(Discovered, s => s.Key.Contains(":Pull:", StringComparison.Ordinal) || s.Key.EndsWith(":Cron", StringComparison.Ordinal));
         Assert.Contains(Discovered, s => s.Key == "Vendors:Alotech:Http:MaxRetries" && !s.Required);
         Assert.Contains(Discovered, s => s.Key == "Vendors:Alotech:StartFrom" && !s.Required);
         Assert.Contains(Discovered, s => s.Key == "Vendors:Alotech:BaseUrl" && !s.Required);
@@ -36,20 +42,26 @@ public partial class AppSettingsTests
             services.AddOptions<OtherSampleVendorOptions>().BindConfiguration("Vendors:SampleB");
         });
         Assert.Contains(found, s => s.Key == "Vendors:SampleA:ApiToken" && s.Required);
-        Assert.Contains(found, s => s.Key == "Vendors:SampleA:Schedule" && s.Required);
+        Assert.Contains(found, s => s.Key == "Vendors:SampleA:Schedule" && !s.Required);
         Assert.Contains(found, s => s.Key == "Vendors:SampleA:Region:Host" && !s.Required);
         Assert.Contains(found, s => s.Key == "Vendors:SampleB:ApiToken" && s.Required);
     }
 
-    public sealed class SampleVendorOptions : CdrFunctions.Pipeline.Vendors.PullSchedule
+    public sealed class SampleVendorOptions() : CdrFunctions.Pipeline.Vendors.VendorOptions("UTC", "US")
     {
         public string? ApiToken { get; set; }
         public SampleRegion Region { get; set; } = new();
+        public override bool IsConfigured => ApiToken is not null;
+        protected override string MissingSettings => "ApiToken";
+        protected override IEnumerable<string?> Secrets => [ApiToken];
     }
 
-    public sealed class OtherSampleVendorOptions : CdrFunctions.Pipeline.Vendors.PullSchedule
+    public sealed class OtherSampleVendorOptions() : CdrFunctions.Pipeline.Vendors.VendorOptions("UTC", "US")
     {
         public string? ApiToken { get; set; }
+        public override bool IsConfigured => ApiToken is not null;
+        protected override string MissingSettings => "ApiToken";
+        protected override IEnumerable<string?> Secrets => [ApiToken];
     }
 
     public sealed class SampleRegion
@@ -131,6 +143,21 @@ public partial class AppSettingsTests
         Assert.All(rejectedByFlex, name => Assert.DoesNotContain($"\"{name}\"", template, StringComparison.Ordinal));
         Assert.DoesNotContain("linuxFxVersion", template, StringComparison.Ordinal);
         Assert.Contains("\"version\": \"10.0\"", template, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_vendor_schedule_is_set_in_both_files_because_the_timer_resolves_it_from_settings()
+    {
+        // %Vendors:<Vendor>:Schedule% on a timer is resolved by the Functions host from app settings; an options
+        // default does not reach it, and a timer whose setting is missing is not indexed at all.
+        var plain = VendorObject(MainParameters(), "vendorSettings");
+        using var sample = JsonDocument.Parse(File.ReadAllText(RepositoryFiles.PathOf("local.settings.sample.json")));
+        var values = sample.RootElement.GetProperty("Values");
+        foreach (var vendor in Discovered.Select(s => s.Vendor).Distinct())
+        {
+            Assert.True(plain.TryGetValue(vendor, out var settings) && settings.ContainsKey("Schedule"), $"main.parameters.json lacks {vendor}.Schedule");
+            Assert.True(values.TryGetProperty($"Vendors__{vendor}__Schedule", out _), $"local.settings.sample.json lacks Vendors__{vendor}__Schedule");
+        }
     }
 
     [Fact]

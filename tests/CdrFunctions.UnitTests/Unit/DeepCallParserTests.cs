@@ -211,7 +211,7 @@ public class DeepCallParserTests
         Assert.Empty(Validate(new DeepCallOptions { Ssid = "s" }));
         Assert.Contains(Validate(new DeepCallOptions { UserId = "1", Token = "t", Ssid = "s" }), r => r.ErrorMessage!.Contains("not both"));
         Assert.Contains(Validate(new DeepCallOptions { UserId = "1" }), r => r.ErrorMessage!.Contains("go together"));
-        Assert.Contains(Validate(new DeepCallOptions { Enabled = true }), r => r.ErrorMessage!.Contains("enabled but lacks"));
+        Assert.Contains(Validate(new DeepCallOptions { Pull = { Enabled = true } }), r => r.ErrorMessage!.Contains("enabled but lacks"));
         Assert.Contains(Validate(new DeepCallOptions { TimeZone = "Mars/Base" }), r => r.ErrorMessage!.Contains("TimeZone"));
         Assert.Contains(Validate(new DeepCallOptions { Webhook = { Secret = "short" } }), r => r.ErrorMessage!.Contains("Secret"));
     }

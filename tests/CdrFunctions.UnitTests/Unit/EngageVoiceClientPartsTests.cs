@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.ComponentModel.DataAnnotations;
 using System.Text;
 using CdrFunctions.Vendors.EngageVoice;
@@ -29,15 +30,15 @@ public class EngageVoiceClientPartsTests
             Validator.TryValidateObject(o, new ValidationContext(o), results, validateAllProperties: true);
             return results.Select(r => r.ErrorMessage!).ToList();
         }
-        var jwt = Errors(new EngageVoiceOptions { Enabled = true, AuthMode = EngageVoiceAuthMode.RingCentralJwt, AccountId = "1", ProfileIds = ["1"] });
+        var jwt = Errors(new EngageVoiceOptions { Pull = { Enabled = true }, AuthMode = EngageVoiceAuthMode.RingCentralJwt, AccountId = "1", ProfileIds = ["1"] });
         Assert.Contains(jwt, e => e.Contains("Jwt, ClientId and ClientSecret", StringComparison.Ordinal));
-        var token = Errors(new EngageVoiceOptions { Enabled = true, AccountId = "1" });
+        var token = Errors(new EngageVoiceOptions { Pull = { Enabled = true }, AccountId = "1" });
         Assert.Contains(token, e => e.Contains("ApiToken", StringComparison.Ordinal));
         Assert.Contains(token, e => e.Contains("UserId", StringComparison.Ordinal));
         var ids = Errors(new EngageVoiceOptions { ProfileGroupIds = ["null", "12", "x"], TimeZone = "Mars/Base" });
         Assert.Contains(ids, e => e.Contains("'x'", StringComparison.Ordinal));
         Assert.Contains(ids, e => e.Contains("Mars/Base", StringComparison.Ordinal));
-        Assert.Empty(Errors(new EngageVoiceOptions { Enabled = true, AccountId = "1", ApiToken = "t", ProfileGroupIds = ["null", "10"], ProfileIds = ["1111"] }));
+        Assert.Empty(Errors(new EngageVoiceOptions { Pull = { Enabled = true }, AccountId = "1", ApiToken = "t", ProfileGroupIds = ["null", "10"], ProfileIds = ["1111"] }));
     }
 
     [Theory]
@@ -63,7 +64,7 @@ public class EngageVoiceClientPartsTests
     [Fact]
     public void The_jwt_lifetime_is_read_and_garbage_is_not()
     {
-        static string B64(string s) => Convert.ToBase64String(Encoding.UTF8.GetBytes(s)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        static string B64(string s) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(s));
         Assert.Equal(TimeSpan.FromMinutes(5), EngageVoiceAuth.JwtLifetime($"{B64("{}")}.{B64("{\"iat\":1700000000,\"exp\":1700000300}")}.sig"));
         Assert.Null(EngageVoiceAuth.JwtLifetime($"{B64("{}")}.{B64("{\"exp\":1700000000}")}.sig"));
         Assert.Null(EngageVoiceAuth.JwtLifetime("not-a-jwt"));

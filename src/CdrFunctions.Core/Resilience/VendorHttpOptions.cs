@@ -31,6 +31,15 @@ public sealed class VendorHttpOptions : IValidatableObject
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// Requests the vendor allows, e.g. <c>5/1s</c> or <c>3/60s,9/15m</c> (every limit holds; <c>none</c> = unlimited).
+    /// Shared by all windows and clients of the vendor in this process; 429s slow it down further.
+    /// The default is conservative for vendors that document no limit.
+    /// </summary>
+    public string RateLimit { get; set; } = DefaultRateLimit;
+
+    public const string DefaultRateLimit = "5/1s";
+
+    /// <summary>
     /// A copy whose timeouts also cover <paramref name="wait"/> before each attempt (a rate limiter inside
     /// the retry loop waits there, and that wait must not count as a slow vendor).
     /// </summary>
@@ -51,6 +60,10 @@ public sealed class VendorHttpOptions : IValidatableObject
         if (RetryBaseDelay < TimeSpan.Zero || MaxRetryDelay < RetryBaseDelay)
         {
             yield return new ValidationResult("Http:RetryBaseDelay must not be negative nor above Http:MaxRetryDelay.", [nameof(RetryBaseDelay)]);
+        }
+        if (RequestRateLimit.TryParseList(RateLimit, out _) is { } rateError)
+        {
+            yield return new ValidationResult($"Http:RateLimit: {rateError}.", [nameof(RateLimit)]);
         }
         if (SamplingDuration < TimeSpan.FromMilliseconds(500) || BreakDuration < TimeSpan.FromMilliseconds(500))
         {

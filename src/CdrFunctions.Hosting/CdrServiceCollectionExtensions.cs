@@ -1,5 +1,6 @@
 using CdrFunctions.Pipeline;
 using CdrFunctions.Pipeline.Api;
+using CdrFunctions.Pipeline.Vendors;
 using CdrFunctions.Vendors.Alotech;
 using CdrFunctions.Vendors.DeepCall;
 using CdrFunctions.Vendors.EngageVoice;
@@ -10,14 +11,14 @@ namespace CdrFunctions.Vendors;
 
 public static class CdrServiceCollectionExtensions
 {
-    /// <summary>The pipeline and every vendor. Adding a vendor: its folder, plus one line below.</summary>
+    /// <summary>The pipeline, the API both hosts serve, and every vendor: one line per vendor.</summary>
     public static IServiceCollection AddCdrFunctions(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddCdrPipeline(configuration);
         services.AddCdrApi();
-        services.AddAlotech(configuration);
-        services.AddEngageVoice(configuration);
-        services.AddDeepCall(configuration);
+        services.AddCdrVendor<AlotechVendor, AlotechOptions, AlotechClient>(configuration, "Alotech");
+        services.AddCdrVendor<EngageVoiceVendor, EngageVoiceOptions, EngageVoiceClient>(configuration, "EngageVoice", EngageVoiceVendor.AddServices);
+        services.AddCdrVendor<DeepCallVendor, DeepCallOptions, DeepCallClient>(configuration, "DeepCall", DeepCallVendor.AddServices);
         return services;
     }
 }

@@ -4,7 +4,7 @@ using System.Threading.RateLimiting;
 namespace CdrFunctions.Pipeline.RateLimits;
 
 /// <summary>
-/// The process's rate limiters, one per key (e.g. <c>engagevoice/sub-account/123</c>). It is a singleton, so
+/// The process's rate limiters, one per key (e.g. <c>{vendor}/sub-account/123</c>). It is a singleton, so
 /// scheduled runs, backfills and live lookups of one key draw from the same permits. The first policy
 /// registered for a key is the one it keeps.
 /// </summary>

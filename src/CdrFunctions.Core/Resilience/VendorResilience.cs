@@ -1,5 +1,4 @@
 using System.Net;
-using CdrFunctions.Pipeline.Pull;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
@@ -16,21 +15,23 @@ namespace CdrFunctions.Pipeline.Resilience;
 /// </summary>
 public static class VendorResilience
 {
+    /// <param name="pipeline">Names the pipeline when a vendor has more than one client (<c>{vendor}-{pipeline}</c>).</param>
     /// <param name="retryTooManyRequests">
     /// False for APIs with documented per-key limits that we keep ourselves: a 429 there is handed to the
     /// caller (which pauses the key and stops the run) instead of being retried into more 429s.
     /// </param>
-    public static IHttpClientBuilder AddVendorResilience(this IHttpClientBuilder builder, string vendor, Func<IServiceProvider, VendorHttpOptions> options, bool retryTooManyRequests = true)
+    public static IHttpClientBuilder AddVendorResilience(this IHttpClientBuilder builder, string vendor, Func<IServiceProvider, VendorHttpOptions> options, string pipeline = "http", bool retryTooManyRequests = true)
     {
         // The default HttpClient logging writes request URIs, and some vendors take credentials in the query.
         builder.RemoveAllLoggers();
-        builder.AddResilienceHandler($"{vendor}-http", (pipeline, context) =>
+        builder.AddResilienceHandler($"{vendor}-{pipeline}", (resilience, context) =>
         {
             var o = options(context.ServiceProvider);
             var logger = context.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger($"CdrFunctions.Vendors.{vendor}.Http");
+            var retries = context.ServiceProvider.GetRequiredService<VendorRetries>();
             // Network waits run on the wall clock, whatever clock the pipeline's schedule uses.
-            pipeline.TimeProvider = TimeProvider.System;
-            pipeline
+            resilience.TimeProvider = TimeProvider.System;
+            resilience
                 .AddTimeout(new HttpTimeoutStrategyOptions { Name = "total", Timeout = o.TotalTimeout })
                 .AddRetry(new HttpRetryStrategyOptions
                 {
@@ -45,8 +46,9 @@ public static class VendorResilience
                     ShouldRetryAfterHeader = true,
                     OnRetry = args =>
                     {
-                        PullMetrics.RecordRetry();
-                        logger.LogWarning("{Vendor}: attempt {Attempt} failed ({Reason}); retrying in {Delay}",
+                        retries.Record(vendor);
+                        // One line per attempt at Information; the run's summary line counts the retries.
+                        logger.LogInformation("{Vendor}: attempt {Attempt} failed ({Reason}); retrying in {Delay}",
                             vendor, args.AttemptNumber + 1, Describe(args.Outcome), args.RetryDelay);
                         return default;
                     },
@@ -69,7 +71,7 @@ public static class VendorResilience
     }
 
     /// <summary>Retries whole requests whose body said "error" in a retryable way.</summary>
-    public static ResiliencePipeline BodyRetryPipeline(string vendor, VendorHttpOptions o, ILogger logger) =>
+    public static ResiliencePipeline BodyRetryPipeline(string vendor, VendorHttpOptions o, VendorRetries retries, ILogger logger) =>
         new ResiliencePipelineBuilder()
             .AddRetry(new RetryStrategyOptions
             {
@@ -83,8 +85,8 @@ public static class VendorResilience
                 MaxDelay = o.MaxRetryDelay,
                 OnRetry = args =>
                 {
-                    PullMetrics.RecordRetry();
-                    logger.LogWarning("{Vendor}: attempt {Attempt} returned an error body ({Reason}); retrying in {Delay}",
+                    retries.Record(vendor);
+                    logger.LogInformation("{Vendor}: attempt {Attempt} returned an error body ({Reason}); retrying in {Delay}",
                         vendor, args.AttemptNumber + 1, args.Outcome.Exception?.Message, args.RetryDelay);
                     return default;
                 },
