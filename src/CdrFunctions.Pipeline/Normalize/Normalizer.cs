@@ -20,6 +20,9 @@ namespace CdrFunctions.Pipeline.Normalize;
 /// or deleting a call's rows only with the ETag of the by-id row it read (which names the owner). So windows
 /// normalized in any order, calls that move between windows and pushes for pulled calls all end as a clean
 /// run would. Bad data never throws; storage failures do, so the Functions runtime retries.
+/// For vendors whose files hold parts of calls (<see cref="ICallPartsVendor"/>), a window is parsed with the
+/// files of the windows after it, so its claims are whole calls; a file holding later parts of calls an earlier
+/// window owns has that window normalized again (once, no cascade), whichever file arrives first.
 /// </summary>
 public sealed class Normalizer(CdrStorage storage, VendorCatalog vendors, BlobStatusStore status, ILogger<Normalizer> logger)
 {
@@ -29,7 +32,10 @@ public sealed class Normalizer(CdrStorage storage, VendorCatalog vendors, BlobSt
 
     private CallClaims Claims => new(storage);
 
-    public async Task<NormalizeResult> NormalizeAsync(string rawBlobName, CancellationToken cancellationToken)
+    public Task<NormalizeResult> NormalizeAsync(string rawBlobName, CancellationToken cancellationToken) =>
+        NormalizeAsync(rawBlobName, completeOwners: true, cancellationToken);
+
+    private async Task<NormalizeResult> NormalizeAsync(string rawBlobName, bool completeOwners, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         if (!RawBlobName.TryParse(rawBlobName, out var name) || !vendors.TryGet(name.Vendor, out var vendor))
@@ -58,11 +64,17 @@ public sealed class Normalizer(CdrStorage storage, VendorCatalog vendors, BlobSt
         var calls = new Dictionary<string, CallRecord>(StringComparer.Ordinal);
         var strays = new Dictionary<string, StrayCall>(StringComparer.Ordinal);
         var quarantined = new List<Quarantined>();
-        int duplicates = 0, warned = 0;
+        int duplicates = 0, warned = 0, laterParts = 0;
         string? fileError = null;
-        await using (var content = download.Content)
+        var parts = vendor as ICallPartsVendor;
+        var spanning = parts is { PartsSpan.Ticks: > 0 } && window is not null;
+        var followers = spanning ? await OpenFollowersAsync(vendor, window!.Value, parts!.PartsSpan, cancellationToken).ConfigureAwait(false) : [];
+        var earlierOwners = new SortedSet<string>(StringComparer.Ordinal);
+        try
         {
-            await foreach (var result in vendor.ParseAsync(content, file, cancellationToken).ConfigureAwait(false))
+            await using var content = download.Content;
+            var parsed = spanning ? parts!.ParseWithFollowersAsync(content, file, followers, cancellationToken) : vendor.ParseAsync(content, file, cancellationToken);
+            await foreach (var result in parsed.ConfigureAwait(false))
             {
                 if (result.Quarantined is { } q)
                 {
@@ -81,6 +93,12 @@ public sealed class Normalizer(CdrStorage storage, VendorCatalog vendors, BlobSt
                     // Another window owns it; whether that window holds it is decided (and reported) below.
                     var owner = RawBlobName.ForWindow(vendor.Name, new WindowGrid(w.Length).WindowContaining(start), name.Extension).Name;
                     strays[record.CallId] = new StrayCall(record, start, owner);
+                    if (spanning && start < w.Start && start >= w.Start - parts!.PartsSpan)
+                    {
+                        // Later parts of a call an earlier window owns: that window is completed below.
+                        earlierOwners.Add(owner);
+                        laterParts++;
+                    }
                     continue;
                 }
                 warned += record.Extras.Json.Contains("\"_warnings\"", StringComparison.Ordinal) ? 1 : 0;
@@ -89,6 +107,13 @@ public sealed class Normalizer(CdrStorage storage, VendorCatalog vendors, BlobSt
                     duplicates++;
                     calls[record.CallId] = record;
                 }
+            }
+        }
+        finally
+        {
+            foreach (var (stream, _) in followers)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
             }
         }
         foreach (var id in calls.Keys)
@@ -144,13 +169,51 @@ public sealed class Normalizer(CdrStorage storage, VendorCatalog vendors, BlobSt
         };
         await status.RecordAsync(summary, cancellationToken).ConfigureAwait(false);
         logger.LogInformation("Normalized {Summary}", summary.Summary);
-        if (strays.Count > calls.Count)
+        if (completeOwners)
+        {
+            await CompleteOwnersAsync(earlierOwners, rawBlobName, cancellationToken).ConfigureAwait(false);
+        }
+        if (strays.Count - laterParts > calls.Count)
         {
             // Most calls outside their own window means the times were read in the wrong zone.
             logger.LogWarning("{Blob}: {Outside} of {Total} calls start outside the window {Window}; check Vendors:{Vendor}:TimeZone",
-                rawBlobName, strays.Count, strays.Count + calls.Count, window, vendor.Name);
+                rawBlobName, strays.Count - laterParts, strays.Count + calls.Count, window, vendor.Name);
         }
         return summary;
+    }
+
+    /// <summary>Raw files of the windows after <paramref name="window"/> within <paramref name="span"/> that exist, oldest first.</summary>
+    private async Task<List<(Stream Raw, RawFileInfo File)>> OpenFollowersAsync(ICdrVendor vendor, TimeWindow window, TimeSpan span, CancellationToken cancellationToken)
+    {
+        var followers = new List<(Stream, RawFileInfo)>();
+        foreach (var next in new WindowGrid(vendor.Schedule.WindowSize).Cover(window.End, window.End + span))
+        {
+            var name = RawBlobName.ForWindow(vendor.Name, next, vendor.RawExtension).Name;
+            try
+            {
+                var download = await storage.Raw.GetBlobClient(name).DownloadStreamingAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                followers.Add((download.Value.Content, new RawFileInfo(name, next)));
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                // Not landed yet: when it lands, its normalization completes this window.
+            }
+        }
+        return followers;
+    }
+
+    /// <summary>Normalizes again the earlier windows that own calls with parts in <paramref name="rawBlobName"/> (once, no cascade).</summary>
+    private async Task CompleteOwnersAsync(IEnumerable<string> owners, string rawBlobName, CancellationToken cancellationToken)
+    {
+        foreach (var owner in owners)
+        {
+            if (owner == rawBlobName || !await storage.Raw.GetBlobClient(owner).ExistsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                continue;
+            }
+            logger.LogInformation("{Blob} holds later parts of calls owned by {Owner}; normalizing the owner again", rawBlobName, owner);
+            await NormalizeAsync(owner, completeOwners: false, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private sealed record Outcome(string CallId, string? OldOwner, string? NewOwner, CallClaim? Winner, int RowsRemoved);

@@ -46,7 +46,7 @@ public sealed class PullRunner(
 
         var schedule = vendor.Schedule;
         var now = time.GetUtcNow();
-        var (leased, held) = await AcquireLeaseAsync(vendor, cancellationToken).ConfigureAwait(false);
+        var (leased, held) = await AcquireLeaseAsync(vendor, scheduled: true, cancellationToken).ConfigureAwait(false);
         if (leased is null)
         {
             return held!;
@@ -110,7 +110,7 @@ public sealed class PullRunner(
             var reason = $"vendor {vendor.Name} is not configured: {InactiveReason(vendor)}";
             return new PullRunResult { Vendor = vendor.Name, Status = PullRunStatus.Skipped, Warnings = [reason], Error = reason };
         }
-        var (leased, held) = await AcquireLeaseAsync(vendor, cancellationToken).ConfigureAwait(false);
+        var (leased, held) = await AcquireLeaseAsync(vendor, scheduled: false, cancellationToken).ConfigureAwait(false);
         if (leased is null)
         {
             return held!;
@@ -132,19 +132,24 @@ public sealed class PullRunner(
         };
         if (lease.Current is not null)
         {
-            await ReleaseAsync(lease.Current, result).ConfigureAwait(false);
+            // Only the lease: a backfill is not the scheduled run that status shows as the last one.
+            await ReleaseLeaseOnlyAsync(lease.Current, vendor.Name).ConfigureAwait(false);
         }
         return result;
     }
 
-    /// <summary>Takes the vendor's run lease (creating its checkpoint if needed); the result to return when another run holds it.</summary>
-    private async Task<(Checkpoint? Leased, PullRunResult? Held)> AcquireLeaseAsync(ICdrVendor vendor, CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes the vendor's run lease on its checkpoint row (a scheduled run creates the checkpoint if needed; a
+    /// backfill only a lease row without a watermark); the result to return when another run holds it.
+    /// </summary>
+    private async Task<(Checkpoint? Leased, PullRunResult? Held)> AcquireLeaseAsync(ICdrVendor vendor, bool scheduled, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var owner = Guid.NewGuid().ToString("N");
-        var initial = PullPlanner.InitialWatermark(vendor.Schedule, now);
-        var checkpoint = await checkpoints.GetOrCreateAsync(vendor.Name, initial, cancellationToken).ConfigureAwait(false);
-        var held = new PullRunResult { Vendor = vendor.Name, Status = PullRunStatus.LeaseHeld, CheckpointBefore = checkpoint.Watermark };
+        var checkpoint = scheduled
+            ? await checkpoints.GetOrCreateAsync(vendor.Name, PullPlanner.InitialWatermark(vendor.Schedule, now), cancellationToken).ConfigureAwait(false)
+            : await checkpoints.GetOrCreateLeaseRowAsync(vendor.Name, cancellationToken).ConfigureAwait(false);
+        var held = new PullRunResult { Vendor = vendor.Name, Status = PullRunStatus.LeaseHeld, CheckpointBefore = checkpoint.HasWatermark ? checkpoint.Watermark : null };
         if (checkpoint.IsLeasedByOther(owner, now))
         {
             logger.LogInformation("Vendor {Vendor}: another run holds the lease until {Until:O}; skipping", vendor.Name, checkpoint.LeaseUntil);
@@ -306,6 +311,14 @@ public sealed class PullRunner(
         !vendor.Schedule.Enabled ? $"switched off (set Vendors:{vendor.Name}:Enabled=true)"
         : !vendor.IsConfigured ? "missing settings (see docs/configuration.md)"
         : null;
+
+    private async Task ReleaseLeaseOnlyAsync(Checkpoint current, string vendorName)
+    {
+        if (await checkpoints.TryReplaceAsync(current with { LeaseOwner = null, LeaseUntil = null }, CancellationToken.None).ConfigureAwait(false) is null)
+        {
+            logger.LogWarning("Vendor {Vendor}: could not release the run lease (changed concurrently); it expires by itself", vendorName);
+        }
+    }
 
     /// <summary>Runs even when the run was cancelled, so the next run does not wait for the lease to expire.</summary>
     private async Task ReleaseAsync(Checkpoint current, PullRunResult result)
