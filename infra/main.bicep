@@ -1,5 +1,6 @@
-// CdrFunctions in one resource group: storage (data + host), Flex Consumption function app, monitoring,
-// Key Vault for vendor secrets, Event Grid system topic, role assignments. `azd up` deploys it (azure.yaml);
+// CdrFunctions in one resource group: two storage accounts (the call data; the Functions host's own state and
+// app package), Flex Consumption function app, monitoring, Key Vault for vendor secrets, Event Grid system
+// topic, role assignments at the narrowest scopes (modules/rbac.bicep). docs/security.md explains the choices. `azd up` deploys it (azure.yaml);
 // the Event Grid subscription is created after the code by the postdeploy hook (scripts/post-up.*).
 targetScope = 'subscription'
 
@@ -38,6 +39,21 @@ param extraAppSettings object = {}
 @description('[Function] name of the Event Grid blob trigger; the postdeploy hook subscribes it to cdr-raw.')
 param blobTriggerFunctionName string = 'NormalizeRawBlob'
 
+@description('''One switch for the network restriction of both storage accounts: deny public traffic except from
+allowedIpRanges and virtualNetworkSubnetId (trusted Azure services pass). Flex Consumption then needs virtualNetworkSubnetId
+to reach its own storage, and Power BI a gateway. Off by default.''')
+param networkRestricted bool = false
+
+@description('The same for Key Vault (separate: Key Vault references do not resolve from a network-restricted vault on Flex).')
+param keyVaultNetworkRestricted bool = false
+
+@description('Public IPv4 addresses or CIDR ranges allowed through the restrictions (operators, a Power BI gateway).')
+param allowedIpRanges array = []
+
+@description('''Subnet for the app's VNet integration (delegated to Microsoft.App/environments, with the Microsoft.Storage and
+Microsoft.KeyVault service endpoints), allowed through the restrictions. Empty: none.''')
+param virtualNetworkSubnetId string = ''
+
 @minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int = 40
@@ -65,16 +81,6 @@ module identity 'modules/identity.bicep' = {
   }
 }
 
-module storage 'modules/storage.bicep' = {
-  scope: rg
-  params: {
-    name: 'stcdr${take(token, 17)}'
-    location: location
-    tags: tags
-    deploymentContainerName: deploymentContainerName
-  }
-}
-
 module monitoring 'modules/monitoring.bicep' = {
   scope: rg
   params: {
@@ -85,6 +91,37 @@ module monitoring 'modules/monitoring.bicep' = {
   }
 }
 
+// The call data: what the pipeline, Power BI and operators read. Fixed names (CdrStorageNames in the pipeline).
+module storage 'modules/storage.bicep' = {
+  scope: rg
+  params: {
+    name: 'stcdr${take(token, 17)}'
+    location: location
+    tags: tags
+    containers: ['cdr-raw', 'cdr-curated', 'cdr-quarantine']
+    tables: ['CdrCalls', 'CdrCheckpoints', 'CdrReceipts']
+    logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
+    networkRestricted: networkRestricted
+    allowedIpRanges: allowedIpRanges
+    virtualNetworkSubnetId: virtualNetworkSubnetId
+  }
+}
+
+// The Functions host's own storage and the app package: only the app's identity has a role on it.
+module hostStorage 'modules/storage.bicep' = {
+  scope: rg
+  params: {
+    name: 'sthost${take(token, 17)}'
+    location: location
+    tags: tags
+    containers: [deploymentContainerName]
+    logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
+    networkRestricted: networkRestricted
+    allowedIpRanges: allowedIpRanges
+    virtualNetworkSubnetId: virtualNetworkSubnetId
+  }
+}
+
 module vault 'modules/keyvault.bicep' = {
   scope: rg
   params: {
@@ -92,6 +129,10 @@ module vault 'modules/keyvault.bicep' = {
     location: location
     tags: tags
     secretValues: vendorSecretValues
+    logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
+    networkRestricted: keyVaultNetworkRestricted
+    allowedIpRanges: allowedIpRanges
+    virtualNetworkSubnetId: virtualNetworkSubnetId
   }
 }
 
@@ -102,6 +143,7 @@ module eventGrid 'modules/eventgrid.bicep' = {
     location: location
     tags: tags
     storageAccountId: storage.outputs.id
+    logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
   }
 }
 
@@ -109,7 +151,8 @@ module eventGrid 'modules/eventgrid.bicep' = {
 module rbac 'modules/rbac.bicep' = {
   scope: rg
   params: {
-    storageAccountName: storage.outputs.name
+    dataStorageAccountName: storage.outputs.name
+    hostStorageAccountName: hostStorage.outputs.name
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     keyVaultName: vault.outputs.name
     appPrincipalId: identity.outputs.principalId
@@ -130,13 +173,15 @@ module app 'modules/functionapp.bicep' = {
     serviceName: 'api'
     identityId: identity.outputs.id
     identityClientId: identity.outputs.clientId
-    storageAccountName: storage.outputs.name
+    hostStorageAccountName: hostStorage.outputs.name
+    dataStorageAccountName: storage.outputs.name
     deploymentContainerName: deploymentContainerName
     applicationInsightsConnectionString: monitoring.outputs.connectionString
     keyVaultName: vault.outputs.name
     vendorSettings: vendorSettings
     vendorSecretNames: vendorSecretNames
     extraAppSettings: extraAppSettings
+    virtualNetworkSubnetId: virtualNetworkSubnetId
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
   }
@@ -151,6 +196,7 @@ output AZURE_FUNCTION_APP_HOST string = app.outputs.defaultHostName
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output AZURE_STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint
 output AZURE_STORAGE_TABLE_ENDPOINT string = storage.outputs.tableEndpoint
+output AZURE_HOST_STORAGE_ACCOUNT_NAME string = hostStorage.outputs.name
 output AZURE_KEY_VAULT_NAME string = vault.outputs.name
 output EVENT_GRID_SYSTEM_TOPIC_NAME string = eventGrid.outputs.name
 output BLOB_TRIGGER_FUNCTION_NAME string = blobTriggerFunctionName

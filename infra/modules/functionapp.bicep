@@ -1,5 +1,5 @@
 // Flex Consumption (FC1) plan + Linux function app, .NET 10 isolated, with a user-assigned identity and
-// identity-based connections only. Flex rejects FUNCTIONS_WORKER_RUNTIME, FUNCTIONS_EXTENSION_VERSION,
+// identity-based connections only: AzureWebJobsStorage on the host's own account, CdrStorage on the call data. Flex rejects FUNCTIONS_WORKER_RUNTIME, FUNCTIONS_EXTENSION_VERSION,
 // WEBSITE_RUN_FROM_PACKAGE, WEBSITE_CONTENT*, WEBSITE_TIME_ZONE and linuxFxVersion: the runtime comes from
 // functionAppConfig.runtime and timers run in UTC.
 param name string
@@ -13,7 +13,12 @@ param serviceName string
 param identityId string
 param identityClientId string
 
-param storageAccountName string
+@description('The host\'s own storage account (AzureWebJobsStorage, the deployment package).')
+param hostStorageAccountName string
+
+@description('The call data account (CdrStorage: the pipeline and the blob trigger).')
+param dataStorageAccountName string
+
 param deploymentContainerName string
 param applicationInsightsConnectionString string
 param keyVaultName string
@@ -27,6 +32,9 @@ param vendorSecretNames object
 @description('Further app settings, as given (e.g. AzureWebJobs.<Function>.Disabled).')
 param extraAppSettings object
 
+@description('Subnet for outbound VNet integration (delegated to Microsoft.App/environments); empty: none.')
+param virtualNetworkSubnetId string
+
 @minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int
@@ -34,8 +42,12 @@ param maximumInstanceCount int
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int
 
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
-  name: storageAccountName
+resource hostStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: hostStorageAccountName
+}
+
+resource dataStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: dataStorageAccountName
 }
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
@@ -68,22 +80,21 @@ var vendorAppSettings = toObject(
   p => p.value
 )
 
-var blobEndpoint = storage.properties.primaryEndpoints.blob
-var queueEndpoint = storage.properties.primaryEndpoints.queue
-var tableEndpoint = storage.properties.primaryEndpoints.table
+var hostBlobEndpoint = hostStorage.properties.primaryEndpoints.blob
+var dataBlobEndpoint = dataStorage.properties.primaryEndpoints.blob
 
 var platformAppSettings = {
-  // Host storage (timers' locks and schedule status, blob-trigger receipts and queues), by identity.
-  AzureWebJobsStorage__blobServiceUri: blobEndpoint
-  AzureWebJobsStorage__queueServiceUri: queueEndpoint
-  AzureWebJobsStorage__tableServiceUri: tableEndpoint
+  // Host storage (timers' locks and schedule status, blob-trigger receipts), by identity: its own account.
+  AzureWebJobsStorage__blobServiceUri: hostBlobEndpoint
+  AzureWebJobsStorage__queueServiceUri: hostStorage.properties.primaryEndpoints.queue
+  AzureWebJobsStorage__tableServiceUri: hostStorage.properties.primaryEndpoints.table
   AzureWebJobsStorage__credential: 'managedidentity'
   AzureWebJobsStorage__clientId: identityClientId
   // Data connection: read by CdrStorage in the pipeline, and the blob trigger's Connection. A blob trigger
   // with blobServiceUri also needs queueServiceUri (its dispatch and poison queues).
-  CdrStorage__blobServiceUri: blobEndpoint
-  CdrStorage__queueServiceUri: queueEndpoint
-  CdrStorage__tableServiceUri: tableEndpoint
+  CdrStorage__blobServiceUri: dataBlobEndpoint
+  CdrStorage__queueServiceUri: dataStorage.properties.primaryEndpoints.queue
+  CdrStorage__tableServiceUri: dataStorage.properties.primaryEndpoints.table
   CdrStorage__credential: 'managedidentity'
   CdrStorage__clientId: identityClientId
   // Telemetry with Entra ID (the component has local auth off).
@@ -104,6 +115,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     serverFarmId: plan.id
     httpsOnly: true
     keyVaultReferenceIdentity: identityId
+    virtualNetworkSubnetId: empty(virtualNetworkSubnetId) ? null : virtualNetworkSubnetId
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
@@ -112,7 +124,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       deployment: {
         storage: {
           type: 'blobContainer'
-          value: '${blobEndpoint}${deploymentContainerName}'
+          value: '${hostBlobEndpoint}${deploymentContainerName}'
           authentication: {
             type: 'UserAssignedIdentity'
             userAssignedIdentityResourceId: identityId
@@ -133,6 +145,17 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   resource appSettings 'config' = {
     name: 'appsettings'
     properties: union(vendorAppSettings, extraAppSettings, platformAppSettings)
+  }
+
+  // No publishing with user name and password (FTP or the SCM site): deployments authenticate with Entra ID.
+  resource ftpBasicAuth 'basicPublishingCredentialsPolicies' = {
+    name: 'ftp'
+    properties: { allow: false }
+  }
+
+  resource scmBasicAuth 'basicPublishingCredentialsPolicies' = {
+    name: 'scm'
+    properties: { allow: false }
   }
 }
 

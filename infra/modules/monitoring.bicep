@@ -28,5 +28,6 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
   }
 }
 
+output workspaceId string = workspace.id
 output applicationInsightsName string = appInsights.name
 output connectionString string = appInsights.properties.ConnectionString

@@ -1,7 +1,15 @@
-// Role assignments. The app's identity: storage data roles (host + data + deployment package), metrics
-// publishing to Application Insights, reading Key Vault secrets. Optionally the deploying user (to run
-// `cdr` against the account and set secrets) and a Power BI reader (Blob Data Reader on cdr-curated only).
-param storageAccountName string
+// Role assignments, each at the narrowest scope that works.
+// The app's identity:
+//   host storage (its own account): Blob Data Owner (the host requires it; the app package lives here),
+//     Queue and Table Data Contributor.
+//   call data: Blob Data Owner on cdr-raw only (the blob trigger's connection requires Owner), Blob Data
+//     Contributor on cdr-curated and cdr-quarantine, Queue Data Contributor (the blob trigger's queues and
+//     poison queue), Table Data Contributor (calls, checkpoints, receipts).
+//   Application Insights: Monitoring Metrics Publisher; Key Vault: Secrets User (read only).
+// Optionally the deployer (to run `cdr` against the call data and set secrets; never the host's storage) and a
+// Power BI reader (Blob Data Reader on cdr-curated only).
+param dataStorageAccountName string
+param hostStorageAccountName string
 param applicationInsightsName string
 param keyVaultName string
 
@@ -27,17 +35,30 @@ var roles = {
   keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
 }
 
-var appStorageRoles = [roles.storageBlobDataOwner, roles.storageQueueDataContributor, roles.storageTableDataContributor]
-var deployerStorageRoles = [roles.storageBlobDataContributor, roles.storageQueueDataContributor, roles.storageTableDataContributor]
+var appHostRoles = [roles.storageBlobDataOwner, roles.storageQueueDataContributor, roles.storageTableDataContributor]
+var appDataRoles = [roles.storageQueueDataContributor, roles.storageTableDataContributor]
+var deployerDataRoles = [roles.storageBlobDataContributor, roles.storageQueueDataContributor, roles.storageTableDataContributor]
 
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
-  name: storageAccountName
+resource hostStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: hostStorageAccountName
+}
+
+resource dataStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: dataStorageAccountName
 
   resource blobService 'blobServices' existing = {
     name: 'default'
 
+    resource raw 'containers' existing = {
+      name: 'cdr-raw'
+    }
+
     resource curated 'containers' existing = {
       name: 'cdr-curated'
+    }
+
+    resource quarantine 'containers' existing = {
+      name: 'cdr-quarantine'
     }
   }
 }
@@ -50,10 +71,10 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
   name: keyVaultName
 }
 
-resource appStorage 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
-  for role in appStorageRoles: {
-    name: guid(storage.id, appPrincipalId, role)
-    scope: storage
+resource appHost 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for role in appHostRoles: {
+    name: guid(hostStorage.id, appPrincipalId, role)
+    scope: hostStorage
     properties: {
       roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
       principalId: appPrincipalId
@@ -61,6 +82,48 @@ resource appStorage 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
     }
   }
 ]
+
+resource appData 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for role in appDataRoles: {
+    name: guid(dataStorage.id, appPrincipalId, role)
+    scope: dataStorage
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
+      principalId: appPrincipalId
+      principalType: 'ServicePrincipal'
+    }
+  }
+]
+
+resource appRaw 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(dataStorage::blobService::raw.id, appPrincipalId, roles.storageBlobDataOwner)
+  scope: dataStorage::blobService::raw
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource appCurated 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(dataStorage::blobService::curated.id, appPrincipalId, roles.storageBlobDataContributor)
+  scope: dataStorage::blobService::curated
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource appQuarantine 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(dataStorage::blobService::quarantine.id, appPrincipalId, roles.storageBlobDataContributor)
+  scope: dataStorage::blobService::quarantine
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
 
 resource appMetrics 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(appInsights.id, appPrincipalId, roles.monitoringMetricsPublisher)
@@ -83,10 +146,10 @@ resource appSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 }
 
 // No principalType: the deployer may be a user (azd up) or a service principal (CI).
-resource deployerStorage 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
-  for role in (empty(deployerPrincipalId) ? [] : deployerStorageRoles): {
-    name: guid(storage.id, deployerPrincipalId, role)
-    scope: storage
+resource deployerData 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for role in (empty(deployerPrincipalId) ? [] : deployerDataRoles): {
+    name: guid(dataStorage.id, deployerPrincipalId, role)
+    scope: dataStorage
     properties: {
       roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
       principalId: deployerPrincipalId
@@ -104,8 +167,8 @@ resource deployerSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = 
 }
 
 resource powerBiReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(powerBiReaderPrincipalId)) {
-  name: guid(storage::blobService::curated.id, powerBiReaderPrincipalId, roles.storageBlobDataReader)
-  scope: storage::blobService::curated
+  name: guid(dataStorage::blobService::curated.id, powerBiReaderPrincipalId, roles.storageBlobDataReader)
+  scope: dataStorage::blobService::curated
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataReader)
     principalId: powerBiReaderPrincipalId

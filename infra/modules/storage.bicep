@@ -1,15 +1,34 @@
-// The one storage account: the host's own state, the app package, and the CDR data (raw, curated,
-// quarantine blobs; the calls and checkpoints tables). Entra ID only: shared keys are off.
+// One storage account. main.bicep makes two, so that nothing that reads call data shares an account with the
+// Functions host's own state: the call data (raw, curated, quarantine blobs; the calls, checkpoints and receipts
+// tables) and the host's storage (timer locks, blob-trigger receipts, the app package, which the host's identity
+// must own). Entra ID only (shared keys off), soft delete for blobs and containers, every read/write/delete
+// logged to Log Analytics, and a firewall that is one parameter away.
 param name string
 param location string
 param tags object
 
-@description('Container Flex Consumption deploys the app package from.')
-param deploymentContainerName string
+@description('Blob containers to create.')
+param containers array
 
-// Fixed product names (CdrStorageNames in the pipeline; the blob trigger path and Power BI use them).
-var dataContainers = ['cdr-raw', 'cdr-curated', 'cdr-quarantine']
-var tables = ['CdrCalls', 'CdrCheckpoints']
+@description('Tables to create.')
+param tables array = []
+
+@description('Log Analytics workspace that receives the blob, queue and table logs.')
+param logAnalyticsWorkspaceId string
+
+@description('true: deny public network traffic except from allowedIpRanges and virtualNetworkSubnetId (trusted Azure services still pass).')
+param networkRestricted bool
+
+@description('Public IPv4 addresses or CIDR ranges allowed when networkRestricted.')
+param allowedIpRanges array
+
+@description('Subnet (with the Microsoft.Storage service endpoint) allowed when networkRestricted; empty: none.')
+param virtualNetworkSubnetId string
+
+@minValue(1)
+@maxValue(365)
+@description('Days a deleted blob or container can be restored.')
+param softDeleteDays int = 7
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
@@ -24,10 +43,12 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     allowSharedKeyAccess: false
     defaultToOAuthAuthentication: true
     allowCrossTenantReplication: false
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: 'Enabled' // the firewall below decides; 'Disabled' would also shut out the allowed ranges
     networkAcls: {
-      bypass: 'AzureServices'
-      defaultAction: 'Allow'
+      bypass: 'AzureServices, Logging, Metrics'
+      defaultAction: networkRestricted ? 'Deny' : 'Allow'
+      ipRules: map(allowedIpRanges, ip => { value: ip, action: 'Allow' })
+      virtualNetworkRules: empty(virtualNetworkSubnetId) ? [] : [{ id: virtualNetworkSubnetId, action: 'Allow' }]
     }
   }
 }
@@ -36,17 +57,23 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01'
   parent: storage
   name: 'default'
   properties: {
-    deleteRetentionPolicy: { enabled: true, days: 7 }
+    deleteRetentionPolicy: { enabled: true, days: softDeleteDays }
+    containerDeleteRetentionPolicy: { enabled: true, days: softDeleteDays }
   }
 }
 
-resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [
-  for container in concat(dataContainers, [deploymentContainerName]): {
+resource blobContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [
+  for container in containers: {
     parent: blobService
     name: container
     properties: { publicAccess: 'None' }
   }
 ]
+
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {
+  parent: storage
+  name: 'default'
+}
 
 resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {
   parent: storage
@@ -59,6 +86,32 @@ resource tableResources 'Microsoft.Storage/storageAccounts/tableServices/tables@
     name: table
   }
 ]
+
+// Who read, wrote or deleted what, for each service of the account.
+var serviceLogs = [
+  { category: 'StorageRead', enabled: true }
+  { category: 'StorageWrite', enabled: true }
+  { category: 'StorageDelete', enabled: true }
+]
+var serviceMetrics = [{ category: 'Transaction', enabled: true }]
+
+resource blobDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: blobService
+  properties: { workspaceId: logAnalyticsWorkspaceId, logs: serviceLogs, metrics: serviceMetrics }
+}
+
+resource queueDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: queueService
+  properties: { workspaceId: logAnalyticsWorkspaceId, logs: serviceLogs, metrics: serviceMetrics }
+}
+
+resource tableDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: tableService
+  properties: { workspaceId: logAnalyticsWorkspaceId, logs: serviceLogs, metrics: serviceMetrics }
+}
 
 output id string = storage.id
 output name string = storage.name

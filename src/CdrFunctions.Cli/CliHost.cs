@@ -1,3 +1,4 @@
+using CdrFunctions.Pipeline.Security;
 using CdrFunctions.Pipeline.Vendors;
 using CdrFunctions.Vendors;
 using Microsoft.Extensions.Configuration;
@@ -37,6 +38,7 @@ internal static class CliHost
                 o.TimestampFormat = "HH:mm:ss ";
             });
             logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            logging.RedactSecrets(configuration);
         });
         services.AddCdrFunctions(configuration);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });

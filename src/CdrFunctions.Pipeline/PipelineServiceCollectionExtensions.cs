@@ -32,6 +32,10 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<BlobStatusStore>();
         services.TryAddSingleton<CallLookup>();
         services.TryAddSingleton<LiveLookup>();
+        services.AddOptions<LiveLookupOptions>().Bind(configuration.GetSection(LiveLookupOptions.Section))
+            .Validate(o => o.PerMinute is >= 1 and <= LiveLookupOptions.MaxPerMinute, $"{LiveLookupOptions.Section}:PerMinute must be between 1 and {LiveLookupOptions.MaxPerMinute}.")
+            .ValidateOnStart();
+        services.TryAddSingleton<LiveLookupLimiter>();
         services.TryAddSingleton<ScheduledPull>();
         services.TryAddSingleton<RawBlobProcessor>();
         return services;

@@ -1,4 +1,5 @@
 using CdrFunctions.Pipeline.Storage;
+using CdrFunctions.Telemetry;
 using CdrFunctions.Vendors;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
@@ -21,7 +22,9 @@ public static class CdrFunctionsApp
         // The worker sends its own telemetry straight to Application Insights.
         builder.Services
             .AddApplicationInsightsTelemetryWorkerService()
-            .ConfigureFunctionsApplicationInsights();
+            .ConfigureFunctionsApplicationInsights()
+            // Secret query parameters (app_token, code, ...) and configured secrets never leave in telemetry.
+            .AddTelemetryRedaction();
 
         // The Application Insights SDK adds a rule that keeps only Warning and above; removing it lets the
         // levels from host.json and configuration apply to worker logs too.

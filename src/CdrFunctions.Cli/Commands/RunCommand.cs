@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Security.Cryptography;
 using CdrFunctions.Pipeline.Api;
 using CdrFunctions.Pipeline.Local;
+using CdrFunctions.Pipeline.Security;
 using CdrFunctions.Pipeline.Storage;
 using CdrFunctions.Vendors;
 using Microsoft.AspNetCore.Builder;
@@ -76,6 +77,8 @@ internal static class RunCommand
             o.TimestampFormat = "HH:mm:ss ";
         });
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        // Request logs write ?code= keys, a quoted vendor URL would carry app_token: both leave the process redacted.
+        builder.Logging.RedactSecrets(builder.Configuration);
         // Ctrl+C reaches the command's token (System.CommandLine); the host must not also claim it.
         builder.Services.AddSingleton<IHostLifetime, NoConsoleLifetime>();
         builder.Services.AddCdrFunctions(builder.Configuration);

@@ -15,6 +15,11 @@ public static class ApiProblems
         Problem(StatusCodes.Status401Unauthorized, "Unauthorized",
             $"A valid key is required in the {CdrApiRoutes.KeyHeader} header or the ?{CdrApiRoutes.KeyQuery}= query parameter.", null);
 
+    /// <summary>429 with <c>Retry-After</c> (whole seconds, at least 1).</summary>
+    public static IResult TooManyRequests(string detail, TimeSpan retryAfter) =>
+        new WithHeader(Problem(StatusCodes.Status429TooManyRequests, "Too many requests", detail, null),
+            "Retry-After", Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+
     public static IResult Unavailable(string detail) =>
         Problem(StatusCodes.Status503ServiceUnavailable, "Storage unavailable", detail, null);
 
@@ -32,4 +37,13 @@ public static class ApiProblems
             title: title,
             type: $"https://www.rfc-editor.org/rfc/rfc9110#status.{status}",
             extensions: field is null ? null : new Dictionary<string, object?> { ["field"] = field });
+
+    private sealed class WithHeader(IResult inner, string name, string value) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers[name] = value;
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
 }

@@ -99,6 +99,12 @@ public sealed class CdrApi(
         {
             return ApiProblems.BadRequest(e.Field, e.Message);
         }
+        catch (LiveLookupThrottledException e)
+        {
+            logger.LogWarning("API {Path}: live lookups of {Vendor} throttled", request.Path, e.Vendor);
+            return ApiProblems.TooManyRequests(
+                $"Live lookups of {e.Vendor} are limited to protect the vendor's quota; stored calls are still served. Retry later.", e.RetryAfter);
+        }
         catch (UnknownVendorException e)
         {
             return UnknownVendor(e.VendorName);

@@ -9,8 +9,10 @@ namespace CdrFunctions.Pipeline.Lookup;
 /// <summary>
 /// A call by id, asking the vendor when the table does not have it yet: what the vendor returns is landed
 /// as a raw blob and normalized like any other, so a live answer leaves the same trail as a pulled one.
+/// Vendor calls are limited per vendor (<see cref="LiveLookupLimiter"/>); stored calls are always served.
 /// </summary>
-public sealed class LiveLookup(CallLookup lookup, VendorCatalog vendors, RawLander lander, Normalizer normalizer, ILogger<LiveLookup> logger)
+public sealed class LiveLookup(
+    CallLookup lookup, VendorCatalog vendors, RawLander lander, Normalizer normalizer, LiveLookupLimiter limiter, ILogger<LiveLookup> logger)
 {
     public async Task<CallRecord?> GetAsync(string vendorName, string callId, bool live, CancellationToken cancellationToken)
     {
@@ -24,6 +26,7 @@ public sealed class LiveLookup(CallLookup lookup, VendorCatalog vendors, RawLand
         {
             throw new LookupArgumentException("live", $"live lookups are not available for {vendor.Name} (no single-call API, or the vendor is not configured).");
         }
+        limiter.Acquire(vendor.Name);
         var document = await source.FetchCallAsync(callId, cancellationToken).ConfigureAwait(false);
         if (document is null)
         {

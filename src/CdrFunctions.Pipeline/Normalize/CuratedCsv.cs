@@ -6,7 +6,8 @@ namespace CdrFunctions.Pipeline.Normalize;
 
 /// <summary>
 /// The curated CSV Power BI reads: UTF-8 without BOM, a header, one stable column order, invariant culture,
-/// ISO-8601 UTC times. It also serves as the manifest of what the last normalization of a window wrote.
+/// ISO-8601 UTC times, text cells escaped against formula injection (<see cref="SpreadsheetText"/>). It also
+/// serves as the manifest of what the last normalization of a window wrote.
 /// </summary>
 public static class CuratedCsv
 {
@@ -38,11 +39,11 @@ public static class CuratedCsv
         foreach (var r in records)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            csv.WriteField(r.Vendor);
-            csv.WriteField(r.CallId);
-            csv.WriteField(r.Direction.ToWire());
-            csv.WriteField(r.FromNumber);
-            csv.WriteField(r.ToNumber);
+            csv.WriteField(SpreadsheetText.EscapeCell(r.Vendor));
+            csv.WriteField(SpreadsheetText.EscapeCell(r.CallId));
+            csv.WriteField(SpreadsheetText.EscapeCell(r.Direction.ToWire()));
+            csv.WriteField(SpreadsheetText.EscapePhone(r.FromNumber));
+            csv.WriteField(SpreadsheetText.EscapePhone(r.ToNumber));
             csv.WriteField(IsoUtc.Format(r.StartUtc));
             csv.WriteField(IsoUtc.Format(r.AnswerUtc));
             csv.WriteField(IsoUtc.Format(r.EndUtc));
@@ -50,14 +51,14 @@ public static class CuratedCsv
             csv.WriteField(r.TalkSeconds, default);
             csv.WriteField(r.HoldSeconds, default);
             csv.WriteField(r.TotalSeconds, default);
-            csv.WriteField(r.Outcome.ToWire());
-            csv.WriteField(r.AgentId);
-            csv.WriteField(r.AgentName);
-            csv.WriteField(r.Queue);
-            csv.WriteField(r.RecordingUrl);
+            csv.WriteField(SpreadsheetText.EscapeCell(r.Outcome.ToWire()));
+            csv.WriteField(SpreadsheetText.EscapeCell(r.AgentId));
+            csv.WriteField(SpreadsheetText.EscapeCell(r.AgentName));
+            csv.WriteField(SpreadsheetText.EscapeCell(r.Queue));
+            csv.WriteField(SpreadsheetText.EscapeCell(r.RecordingUrl));
             csv.WriteField(r.TransferCount, default);
-            csv.WriteField(r.RawBlob);
-            csv.WriteField(r.Extras.Json);
+            csv.WriteField(SpreadsheetText.EscapeCell(r.RawBlob));
+            csv.WriteField(SpreadsheetText.EscapeCell(r.Extras.Json));
             await csv.EndRecordAsync(cancellationToken).ConfigureAwait(false);
         }
         await csv.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -69,14 +70,14 @@ public static class CuratedCsv
         var list = new List<CallRecord>();
         while (await csv.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var extras = csv.GetString("extras");
+            var extras = Text(csv, "extras");
             list.Add(new CallRecord
             {
-                Vendor = csv.GetString("vendor") ?? "",
-                CallId = csv.GetString("callId") ?? "",
-                Direction = CallEnumNames.ParseDirection(csv.GetString("direction")),
-                FromNumber = NullIfEmpty(csv.GetString("fromNumber")),
-                ToNumber = NullIfEmpty(csv.GetString("toNumber")),
+                Vendor = Text(csv, "vendor") ?? "",
+                CallId = Text(csv, "callId") ?? "",
+                Direction = CallEnumNames.ParseDirection(Text(csv, "direction")),
+                FromNumber = NullIfEmpty(Text(csv, "fromNumber")),
+                ToNumber = NullIfEmpty(Text(csv, "toNumber")),
                 StartUtc = Time(csv.GetString("startUtc")),
                 AnswerUtc = Time(csv.GetString("answerUtc")),
                 EndUtc = Time(csv.GetString("endUtc")),
@@ -84,18 +85,20 @@ public static class CuratedCsv
                 TalkSeconds = Int(csv.GetString("talkSeconds")),
                 HoldSeconds = Int(csv.GetString("holdSeconds")),
                 TotalSeconds = Int(csv.GetString("totalSeconds")),
-                Outcome = CallEnumNames.ParseOutcome(csv.GetString("outcome")),
-                AgentId = NullIfEmpty(csv.GetString("agentId")),
-                AgentName = NullIfEmpty(csv.GetString("agentName")),
-                Queue = NullIfEmpty(csv.GetString("queue")),
-                RecordingUrl = NullIfEmpty(csv.GetString("recordingUrl")),
+                Outcome = CallEnumNames.ParseOutcome(Text(csv, "outcome")),
+                AgentId = NullIfEmpty(Text(csv, "agentId")),
+                AgentName = NullIfEmpty(Text(csv, "agentName")),
+                Queue = NullIfEmpty(Text(csv, "queue")),
+                RecordingUrl = NullIfEmpty(Text(csv, "recordingUrl")),
                 TransferCount = Int(csv.GetString("transferCount")),
-                RawBlob = NullIfEmpty(csv.GetString("rawBlob")),
+                RawBlob = NullIfEmpty(Text(csv, "rawBlob")),
                 Extras = string.IsNullOrEmpty(extras) ? CallExtras.Empty : CallExtras.FromJson(extras),
             });
         }
         return list;
     }
+
+    private static string? Text(CsvReader csv, string column) => SpreadsheetText.Unescape(csv.GetString(column));
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 

@@ -198,7 +198,9 @@ public sealed class DeepCallClient
     private DeepCallApiException Envelope(string path, JsonElement root, byte[] body)
     {
         var code = SafeJson.TryGet(root, "code", out var c) && JsonValues(c) is { } n and <= int.MaxValue ? (int)n : 0;
-        var message = SafeJson.TryGet(root, "message", out var m) && m.ValueKind == JsonValueKind.String ? Mask(SafeJson.Text(m, out _)) : Excerpt(body);
+        var message = SafeJson.TryGet(root, "message", out var m) && m.ValueKind == JsonValueKind.String
+            ? VendorApiException.Excerpt(Mask(SafeJson.Text(m, out _)), null)
+            : Excerpt(body);
         return DeepCallApiException.FromEnvelope(code, message, path);
     }
 

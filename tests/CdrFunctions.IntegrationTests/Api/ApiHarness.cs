@@ -43,13 +43,16 @@ internal sealed class ApiHarness : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<ApiHarness> StartAsync(bool seed = true)
+    public FakeTimeProvider Time => (FakeTimeProvider)_app.Services.GetRequiredService<TimeProvider>();
+
+    public static async Task<ApiHarness> StartAsync(bool seed = true, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var storage = await AzuriteFixture.NewStorageAsync();
         var simulator = await AlotechSimulator.StartAsync(new AlotechSimulatorOptions());
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(AlotechHarness.Settings(storage, simulator));
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         builder.Services.AddSingleton<TimeProvider>(new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 7, 0, TimeSpan.Zero)));
         builder.Services.AddCdrFunctions(builder.Configuration);

@@ -1,12 +1,12 @@
 using System.Net;
 using Azure.Data.Tables;
+using CdrFunctions.Pipeline.Api;
 using CdrFunctions.Pipeline.Lookup;
 using CdrFunctions.Pipeline.Normalize;
 using CdrFunctions.Pipeline.Pull;
 using CdrFunctions.Pipeline.Storage;
 using CdrFunctions.Simulators.DeepCall;
 using CdrFunctions.Vendors;
-using CdrFunctions.Pipeline.Api;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -24,7 +24,15 @@ namespace CdrFunctions.Tests.Integration;
 internal sealed class DeepCallHarness : IAsyncDisposable
 {
     public const string WebhookSecret = "hook-secret-7d1e0c55b9a24f63";
-    public const string Key = "webhook-test-key";
+
+    /// <summary>The host's function key (the local host's <c>Run:ApiKey</c>).</summary>
+    public const string HostKey = "host-key-5b2f0e6c1d";
+
+    /// <summary>The push URL DeepCall is given: the webhook <see cref="StartWebhookAsync"/> returned, with the key in <c>?code=</c>.</summary>
+    public static Uri WebhookUrl(Uri hook) => new(hook + "?code=" + HostKey);
+
+    /// <summary>The deprecated push URL: the secret as the last path segment (and the key).</summary>
+    public static Uri LegacyWebhookUrl(Uri hook, string secret = WebhookSecret) => new(hook + "/" + secret + "?code=" + HostKey);
 
     private WebApplication? _webhookHost;
 
@@ -84,8 +92,8 @@ internal sealed class DeepCallHarness : IAsyncDisposable
     }
 
     /// <summary>
-    /// Hosts the webhook the way the local host does (the production routes behind the key, a real Kestrel, the
-    /// production graph); returns <c>.../api/webhooks/deepcall/</c>.
+    /// Hosts the webhook the way the local host does (<c>cdr run</c>'s routing behind its key check) on a real Kestrel,
+    /// with the production graph. Returns <c>.../api/webhooks/deepcall</c>, no key.
     /// </summary>
     public async Task<(Uri Url, FakeLogCollector Logs)> StartWebhookAsync()
     {
@@ -100,14 +108,11 @@ internal sealed class DeepCallHarness : IAsyncDisposable
         });
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         _webhookHost = builder.Build();
-        _webhookHost.MapCdrApi(Key);
+        _webhookHost.MapCdrApi(HostKey);
         await _webhookHost.StartAsync();
         var address = _webhookHost.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return (new Uri(address.TrimEnd('/') + "/api/webhooks/deepcall/"), _webhookHost.Services.GetFakeLogCollector());
+        return (new Uri(address.TrimEnd('/') + "/api/webhooks/deepcall"), _webhookHost.Services.GetFakeLogCollector());
     }
-
-    /// <summary>The URL given to DeepCall: the secret as the last segment, the host's key as <c>?code=</c>.</summary>
-    public static Uri Url(Uri hook, string secret) => new(hook, secret + "?code=" + Key);
 
     public async Task<List<NormalizeResult>> NormalizeAllAsync(DateTimeOffset from, DateTimeOffset to)
     {

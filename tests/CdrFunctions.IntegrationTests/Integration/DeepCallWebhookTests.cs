@@ -1,8 +1,13 @@
 using System.Net;
+using System.Reflection;
 using System.Text;
 using System.Text.Json;
+using CdrFunctions.Pipeline.Api;
 using CdrFunctions.Pipeline.Model;
 using CdrFunctions.Simulators.DeepCall;
+using CdrFunctions.Vendors.DeepCall;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
 
 namespace CdrFunctions.Tests.Integration;
 
@@ -18,7 +23,7 @@ public class DeepCallWebhookTests
     {
         await using var h = await DeepCallHarness.StartAsync();
         var (hook, webLogs) = await h.StartWebhookAsync();
-        var url = DeepCallHarness.Url(hook, DeepCallHarness.WebhookSecret);
+        var url = DeepCallHarness.WebhookUrl(hook);
         using var http = new HttpClient();
 
         var activation = await DeepCallSimulator.ActivateWebhookAsync(http, url);
@@ -59,21 +64,26 @@ public class DeepCallWebhookTests
         Assert.Equal(CallDirection.Outbound, other.Direction);
         Assert.Equal(outbound.CustomerE164, other.ToNumber);
 
-        Assert.DoesNotContain(webLogs.GetSnapshot(), l => l.Message.Contains(DeepCallHarness.WebhookSecret, StringComparison.Ordinal));
+        Assert.DoesNotContain(webLogs.GetSnapshot(), l => l.Message.Contains(DeepCallHarness.HostKey, StringComparison.Ordinal));
         Assert.Contains(webLogs.GetSnapshot(), l => l.Message.Contains("report landed", StringComparison.Ordinal));
+        Assert.DoesNotContain(webLogs.GetSnapshot(), l => l.Message.Contains("deprecated", StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task Wrong_secrets_oversize_bodies_and_reports_without_a_call_id_are_refused()
+    public async Task Wrong_keys_oversize_bodies_and_reports_without_a_call_id_are_refused()
     {
         await using var h = await DeepCallHarness.StartAsync(settings: new Dictionary<string, string?> { ["Vendors:DeepCall:Webhook:MaxBodyBytes"] = "2048" });
         var (hook, webLogs) = await h.StartWebhookAsync();
-        var url = DeepCallHarness.Url(hook, DeepCallHarness.WebhookSecret);
+        var url = DeepCallHarness.WebhookUrl(hook);
         using var http = new HttpClient();
         var call = h.Simulator.ValidCallsBetween(From, From.AddHours(1))[0];
 
-        Assert.Equal(404, (await DeepCallSimulator.ActivateWebhookAsync(http, DeepCallHarness.Url(hook, "not-the-secret"))).Status);
-        Assert.Equal(404, (await h.Simulator.PushAsync(http, DeepCallHarness.Url(hook, DeepCallHarness.WebhookSecret + "x"), call)).Status);
+        Assert.Equal(401, (await DeepCallSimulator.ActivateWebhookAsync(http, hook)).Status);
+        Assert.Equal(401, (await h.Simulator.PushAsync(http, new Uri(hook + "?code=" + DeepCallHarness.HostKey + "x"), call)).Status);
+        // The deprecated form: a wrong secret is an unknown path, and the key is still required.
+        Assert.Equal(404, (await DeepCallSimulator.ActivateWebhookAsync(http, DeepCallHarness.LegacyWebhookUrl(hook, "not-the-secret"))).Status);
+        Assert.Equal(404, (await h.Simulator.PushAsync(http, DeepCallHarness.LegacyWebhookUrl(hook, DeepCallHarness.WebhookSecret + "x"), call)).Status);
+        Assert.Equal(401, (await DeepCallSimulator.ActivateWebhookAsync(http, new Uri(hook + "/" + DeepCallHarness.WebhookSecret))).Status);
 
         await AssertProblemAsync(http, url, new StringContent("{\"callId\":\"" + new string('a', 3000) + "\"}", Encoding.UTF8, "application/json"), "too large");
         await AssertProblemAsync(http, url, new StringContent("""{"cType":"IBD","ivrSTime":"2026-11-22 10:00:00"}""", Encoding.UTF8, "application/json"), "callId");
@@ -86,12 +96,56 @@ public class DeepCallWebhookTests
     }
 
     [Fact]
-    public async Task Without_a_configured_secret_the_webhook_answers_nothing()
+    public async Task Without_a_configured_secret_only_the_old_url_form_answers_nothing()
     {
         await using var h = await DeepCallHarness.StartAsync(settings: new Dictionary<string, string?> { ["Vendors:DeepCall:Webhook:Secret"] = null });
         var (hook, _) = await h.StartWebhookAsync();
         using var http = new HttpClient();
-        Assert.Equal(404, (await DeepCallSimulator.ActivateWebhookAsync(http, DeepCallHarness.Url(hook, "anything"))).Status);
+        Assert.Equal(404, (await DeepCallSimulator.ActivateWebhookAsync(http, DeepCallHarness.LegacyWebhookUrl(hook, "anything-long-enough"))).Status);
+        Assert.Equal((200, DeepCallWebhook.Handshake), await DeepCallSimulator.ActivateWebhookAsync(http, DeepCallHarness.WebhookUrl(hook)));
+    }
+
+    [Fact]
+    public async Task The_key_may_come_in_a_header_so_the_url_carries_no_credential_at_all()
+    {
+        await using var h = await DeepCallHarness.StartAsync();
+        var (hook, _) = await h.StartWebhookAsync();
+        using var http = new HttpClient();
+        var call = h.Simulator.ValidCallsBetween(From, From.AddHours(1))[0];
+        using var request = new HttpRequestMessage(HttpMethod.Post, hook)
+        {
+            Content = new StringContent(call.PushReportJson(h.Simulator.State.Options.UserId), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add(CdrApiRoutes.KeyHeader, DeepCallHarness.HostKey);
+        using var response = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(DeepCallWebhook.Handshake, await response.Content.ReadAsStringAsync());
+        Assert.Single(await h.RawBlobsAsync("deepcall/"));
+    }
+
+    [Fact]
+    public async Task The_old_url_with_the_secret_in_the_path_still_works_for_one_release_with_a_deprecation_warning()
+    {
+        await using var h = await DeepCallHarness.StartAsync();
+        var (hook, webLogs) = await h.StartWebhookAsync();
+        using var http = new HttpClient();
+        var call = h.Simulator.ValidCallsBetween(From, From.AddHours(1))[0];
+        using var response = await http.PostAsync(DeepCallHarness.LegacyWebhookUrl(hook),
+            new StringContent(call.PushReportJson(h.Simulator.State.Options.UserId), Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("true", Assert.Single(response.Headers.GetValues(DeepCallWebhook.DeprecationHeader)));
+        Assert.Single(await h.RawBlobsAsync("deepcall/"));
+        Assert.Contains(webLogs.GetSnapshot(), l => l.Level == LogLevel.Warning && l.Message.Contains("deprecated", StringComparison.Ordinal));
+        Assert.DoesNotContain(webLogs.GetSnapshot(), l => l.Message.Contains(DeepCallHarness.WebhookSecret, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_functions_app_route_carries_no_secret_and_needs_a_function_key()
+    {
+        var trigger = typeof(WebhookFunctions).GetMethod(nameof(WebhookFunctions.Receive))!.GetParameters()
+            .Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).Single(a => a is not null)!;
+        Assert.Equal(AuthorizationLevel.Function, trigger.AuthLevel);
+        Assert.Equal("webhooks/{vendor}/{*path}", trigger.Route);
     }
 
     [Fact]
@@ -101,11 +155,12 @@ public class DeepCallWebhookTests
         var (hook, _) = await h.StartWebhookAsync();
         using var http = new HttpClient();
         // No key: the host refuses before the vendor sees the request.
-        Assert.Equal(401, (await DeepCallSimulator.ActivateWebhookAsync(http, new Uri(hook, DeepCallHarness.WebhookSecret))).Status);
+        Assert.Equal(401, (await DeepCallSimulator.ActivateWebhookAsync(http, hook)).Status);
         // A registered vendor without a webhook, and an unknown one: nothing there.
-        Assert.Equal(404, (await DeepCallSimulator.ActivateWebhookAsync(http, DeepCallHarness.Url(new Uri(hook, "../alotech/"), DeepCallHarness.WebhookSecret))).Status);
-        Assert.Equal(404, (await DeepCallSimulator.ActivateWebhookAsync(http, DeepCallHarness.Url(new Uri(hook, "../nosuchvendor/"), DeepCallHarness.WebhookSecret))).Status);
-        Assert.Equal(200, (await DeepCallSimulator.ActivateWebhookAsync(http, DeepCallHarness.Url(hook, DeepCallHarness.WebhookSecret))).Status);
+        var api = hook.ToString()[..hook.ToString().LastIndexOf('/')];
+        Assert.Equal(404, (await DeepCallSimulator.ActivateWebhookAsync(http, DeepCallHarness.WebhookUrl(new Uri(api + "/alotech")))).Status);
+        Assert.Equal(404, (await DeepCallSimulator.ActivateWebhookAsync(http, DeepCallHarness.WebhookUrl(new Uri(api + "/nosuchvendor")))).Status);
+        Assert.Equal(200, (await DeepCallSimulator.ActivateWebhookAsync(http, DeepCallHarness.WebhookUrl(hook))).Status);
     }
 
     private static async Task AssertProblemAsync(HttpClient http, Uri url, HttpContent content, string detail)

@@ -14,7 +14,7 @@ public class WebhookRobustnessTests
     {
         await using var h = await DeepCallHarness.StartAsync();
         var (hook, _) = await h.StartWebhookAsync();
-        var url = DeepCallHarness.Url(hook, DeepCallHarness.WebhookSecret);
+        var url = DeepCallHarness.WebhookUrl(hook);
         using var http = new HttpClient();
 
         byte[] invalid = [.. "{\"callId\":\"a"u8, 0xC3, 0x28, 0xFF, .. "\",\"ivrSTime\":\"2026-11-22 10:00:00\"}"u8];
