@@ -52,10 +52,13 @@ public sealed class RawLander(CdrStorage storage, ShrinkGuard shrinks, TimeProvi
         await storage.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         var name = RawBlobName.ForWindow(vendor.Name, window, vendor.RawExtension).Name;
         var blob = storage.Raw.GetBlockBlobClient(name);
-        var before = await ExistingAsync(blob, cancellationToken).ConfigureAwait(false);
         await using var sink = new StagingSink(blob);
-        await vendor.PullAsync(window, sink, cancellationToken).ConfigureAwait(false);
-        var staged = await sink.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        // The landed blob is read while the vendor is asked, not before: a round trip ahead of every vendor
+        // request would stagger concurrent windows (and their shared token renewal) for nothing.
+        var reading = ExistingAsync(blob, cancellationToken);
+        var pulling = PullAsync(vendor, window, sink, cancellationToken);
+        await Task.WhenAll(reading, pulling).ConfigureAwait(false);
+        var (before, staged) = (await reading.ConfigureAwait(false), await pulling.ConfigureAwait(false));
 
         if (before?.Sha256 == staged.Sha256)
         {
@@ -89,6 +92,12 @@ public sealed class RawLander(CdrStorage storage, ShrinkGuard shrinks, TimeProvi
         await shrinks.ClearAsync(name, cancellationToken).ConfigureAwait(false);
         logger.LogInformation("Landed {Records} records of {Vendor} for {Window} at {Blob}", sink.Records, vendor.Name, window, name);
         return new LandingResult(name, LandingOutcome.Written, sink.Records, staged.Bytes, staged.Sha256) { Warnings = sink.Warnings };
+    }
+
+    private static async Task<Staged> PullAsync(ICdrVendor vendor, TimeWindow window, StagingSink sink, CancellationToken cancellationToken)
+    {
+        await vendor.PullAsync(window, sink, cancellationToken).ConfigureAwait(false);
+        return await sink.CompleteAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private sealed record Existing(ETag ETag, string? Sha256, long Records);
