@@ -30,9 +30,13 @@ public static class ParseGuard
             {
                 text = null;
             }
-            return ParseResult.Bad(new Quarantined(position, $"the record could not be read ({Describe(e)})", text is null ? null : Quarantined.Cap(text)));
+            return Failed(e, position, text);
         }
     }
+
+    /// <summary>The quarantine entry of a record whose mapping threw <paramref name="e"/>, for parsers that guard a record themselves.</summary>
+    public static ParseResult Failed(Exception e, string position, string? raw) =>
+        ParseResult.Bad(new Quarantined(position, $"the record could not be read ({Describe(e)})", raw is null ? null : Quarantined.Cap(raw)));
 
     public static string TooLarge(long bytes) =>
         $"the record is {bytes:N0} bytes, over the {MaxRecordBytes:N0}-byte limit of one call";
