@@ -37,9 +37,11 @@ public static class VendorServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         Func<IServiceProvider, VendorHttpOptions> http = sp => sp.GetRequiredService<IOptions<TOptions>>().Value.Http;
-        services.AddHttpClient<TClient>().AddVendorResilience(name, http).AddVendorRateLimit(name, http);
+        var client = services.AddHttpClient<TClient>().AddVendorResilience(name, http);
         services.AddSingleton<ICdrVendor, TVendor>();
-        more?.Invoke(new CdrVendorBuilder(services, name, http));
+        more?.Invoke(new CdrVendorBuilder(services, name, http, client));
+        // Last, so the vendor's own handlers sit between the retries and the limiter: each of their sends takes a permit.
+        client.AddVendorRateLimit(name, http);
         return services;
     }
 
@@ -62,11 +64,23 @@ public static class VendorServiceCollectionExtensions
 }
 
 /// <summary>What a vendor registers beyond the common parts, from its own folder.</summary>
-public sealed class CdrVendorBuilder(IServiceCollection services, string name, Func<IServiceProvider, VendorHttpOptions> http)
+public sealed class CdrVendorBuilder(IServiceCollection services, string name, Func<IServiceProvider, VendorHttpOptions> http, IHttpClientBuilder client)
 {
     public IServiceCollection Services => services;
 
     public string Name => name;
+
+    /// <summary>
+    /// A handler of the vendor's typed client (e.g. its credentials), inside the retry loop (each attempt passes it)
+    /// and outside the request rate limiter (each request it sends takes a permit).
+    /// </summary>
+    public CdrVendorBuilder AddClientHandler<THandler>()
+        where THandler : DelegatingHandler
+    {
+        services.TryAddTransient<THandler>();
+        client.AddHttpMessageHandler<THandler>();
+        return this;
+    }
 
     /// <summary>Another named HTTP client of the vendor (e.g. its token endpoint) with the vendor's resilience.</summary>
     public CdrVendorBuilder AddHttpClient(string clientName)

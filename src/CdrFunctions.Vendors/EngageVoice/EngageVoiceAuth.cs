@@ -14,7 +14,13 @@ namespace CdrFunctions.Vendors.EngageVoice;
 /// <summary>The header that authorizes one Engage request.</summary>
 public sealed record EngageVoiceAuthHeader(string Name, string Value)
 {
-    public void ApplyTo(HttpRequestMessage request) => request.Headers.TryAddWithoutValidation(Name, Value);
+    /// <summary>Sets the header, replacing the one a rejected attempt carried.</summary>
+    public void ApplyTo(HttpRequestMessage request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.Headers.Remove(Name);
+        request.Headers.TryAddWithoutValidation(Name, Value);
+    }
 }
 
 /// <summary>

@@ -50,10 +50,11 @@ public sealed class EngageVoiceClient
         var uri = new Uri(_options.ApiRoot(), $"admin/accounts/{Uri.EscapeDataString(_options.AccountId ?? "")}/reportsStreaming");
         using var response = await _bodyRetry.ExecuteAsync(async ct =>
         {
-            var r = await SendAuthorizedAsync(() => new HttpRequestMessage(HttpMethod.Post, uri)
+            using var request = new HttpRequestMessage(HttpMethod.Post, uri)
             {
                 Content = new ByteArrayContent(body) { Headers = { { "Content-Type", "application/json;charset=UTF-8" } } },
-            }, ct).ConfigureAwait(false);
+            };
+            var r = await SendAsync(request, ct).ConfigureAwait(false);
             try
             {
                 await RejectErrorBodyAsync(r, ct).ConfigureAwait(false);
@@ -145,9 +146,8 @@ public sealed class EngageVoiceClient
     }
 
     /// <summary>
-    /// <c>inputControls</c> of <c>CLOUD_PROFILE</c> or <c>CLOUD_DESTINATION</c>. The response shape is
-    /// undocumented: we read groups as objects with <c>groupId</c> and <c>children</c> objects with
-    /// <c>objId</c>, wherever they sit. Any failure is a configuration error, never an empty pull.
+    /// <c>inputControls</c> of <c>CLOUD_PROFILE</c> or <c>CLOUD_DESTINATION</c> (read by <see cref="EngageVoiceInputControls"/>).
+    /// Any failure is a configuration error, never an empty pull.
     /// </summary>
     internal async Task<EngageVoiceReportIds.Criteria> DiscoverAsync(CancellationToken cancellationToken)
     {
@@ -159,14 +159,15 @@ public sealed class EngageVoiceClient
         string text;
         try
         {
-            using var response = await SendAuthorizedAsync(() => new HttpRequestMessage(HttpMethod.Get, uri), cancellationToken).ConfigureAwait(false);
+            using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+            using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
             text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (VendorApiException e)
         {
             throw ConfigurationError($"inputControls discovery of {product} failed ({e.Message})", settings, e);
         }
-        var criteria = ReadInputControls(text);
+        var criteria = EngageVoiceInputControls.Read(text);
         if (criteria is null || criteria.Ids.Count == 0)
         {
             throw ConfigurationError($"inputControls discovery of {product} found no ids in: {VendorApiException.Excerpt(_auth.Mask(text), null)}", settings, null);
@@ -178,90 +179,26 @@ public sealed class EngageVoiceClient
     private static VendorApiException ConfigurationError(string what, string settings, Exception? inner) =>
         new(EngageVoiceVendor.VendorName, $"configuration error: {what}; set Vendors:EngageVoice:{settings} instead", retryable: false, inner: inner);
 
-    internal static EngageVoiceReportIds.Criteria? ReadInputControls(string json)
-    {
-        JsonDocument doc;
-        try
-        {
-            doc = JsonDocument.Parse(json);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-        using (doc)
-        {
-            var groups = new List<long?>();
-            var ids = new List<long?>();
-            Walk(doc.RootElement, groups, ids);
-            return new EngageVoiceReportIds.Criteria(groups.Distinct().ToList(), ids.Distinct().ToList());
-        }
-    }
-
-    private static void Walk(JsonElement e, List<long?> groups, List<long?> ids)
-    {
-        if (e.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var item in e.EnumerateArray())
-            {
-                Walk(item, groups, ids);
-            }
-            return;
-        }
-        if (e.ValueKind != JsonValueKind.Object)
-        {
-            return;
-        }
-        if (e.TryGetProperty("groupId", out var g) && e.TryGetProperty("children", out var children) && children.ValueKind == JsonValueKind.Array)
-        {
-            groups.Add(g.ValueKind == JsonValueKind.Number && g.TryGetInt64(out var gid) ? gid : null);
-            foreach (var child in children.EnumerateArray())
-            {
-                if (child.ValueKind == JsonValueKind.Object && child.TryGetProperty("objId", out var o) && o.TryGetInt64(out var oid))
-                {
-                    ids.Add(oid);
-                }
-            }
-            return;
-        }
-        foreach (var p in e.EnumerateObject())
-        {
-            Walk(p.Value, groups, ids);
-        }
-    }
-
     /// <summary>
-    /// Sends with the current credentials; a 401 in JWT mode (Engage says <c>Jwt is expired</c>) renews the
-    /// token once and sends again. Returns a success response, or throws with the vendor's message, masked.
+    /// Sends (the auth handler adds the credentials and renews them once on a 401). Returns a success response,
+    /// or throws with the vendor's message, masked, and a hint for credential errors.
     /// </summary>
-    private async Task<HttpResponseMessage> SendAuthorizedAsync(Func<HttpRequestMessage> create, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var header = await _auth.GetAsync(cancellationToken).ConfigureAwait(false);
-        for (var attempt = 1; ; attempt++)
+        var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (response.IsSuccessStatusCode)
         {
-            using var request = create();
-            header.ApplyTo(request);
-            var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-            if (response.IsSuccessStatusCode)
-            {
-                return response;
-            }
-            using (response)
-            {
-                var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-                if (response.StatusCode == HttpStatusCode.Unauthorized && _auth.Renewable && attempt == 1)
-                {
-                    _logger.LogInformation("Engage Voice rejected the access token ({Reason}); renewing it once", VendorApiException.Excerpt(_auth.Mask(text), null, 60));
-                    header = await _auth.RenewAfterRejectionAsync(header, cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
-                var hint = response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
-                    ? _auth.Renewable ? " (check Vendors:EngageVoice:Jwt and the user's Engage access)" : " (check Vendors:EngageVoice:ApiToken)"
-                    : "";
-                throw new VendorApiException(EngageVoiceVendor.VendorName,
-                    string.Create(CultureInfo.InvariantCulture, $"HTTP {(int)response.StatusCode}{hint}: {VendorApiException.Excerpt(_auth.Mask(text), null)}"),
-                    retryable: false, (int)response.StatusCode);
-            }
+            return response;
+        }
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            var hint = response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
+                ? _auth.Renewable ? " (check Vendors:EngageVoice:Jwt and the user's Engage access)" : " (check Vendors:EngageVoice:ApiToken)"
+                : "";
+            throw new VendorApiException(EngageVoiceVendor.VendorName,
+                string.Create(CultureInfo.InvariantCulture, $"HTTP {(int)response.StatusCode}{hint}: {VendorApiException.Excerpt(_auth.Mask(text), null)}"),
+                retryable: false, (int)response.StatusCode);
         }
     }
 
@@ -275,70 +212,5 @@ public sealed class EngageVoiceClient
             throw new VendorApiException(EngageVoiceVendor.VendorName,
                 $"expected a CSV report but got {media}: {VendorApiException.Excerpt(_auth.Mask(text), null)}", retryable: true, (int)response.StatusCode);
         }
-    }
-}
-
-/// <summary>Counts the data records of a CSV as its bytes pass: non-empty lines outside quotes, minus a header row.</summary>
-internal sealed class CsvRecordCounter
-{
-    private static readonly byte[] HeaderStart = "cloud_profile_id"u8.ToArray();
-    private readonly byte[] _firstLine = new byte[HeaderStart.Length + 3];
-    private int _firstLength;
-    private bool _firstLineDone;
-    private bool _inQuotes;
-    private bool _lineHasContent;
-    private int _lines;
-
-    public long Bytes { get; private set; }
-
-    public int Records
-    {
-        get
-        {
-            var lines = _lines + (_lineHasContent ? 1 : 0);
-            return lines > 0 && IsHeader() ? lines - 1 : lines;
-        }
-    }
-
-    public void Add(ReadOnlySpan<byte> bytes)
-    {
-        Bytes += bytes.Length;
-        foreach (var b in bytes)
-        {
-            if (!_firstLineDone)
-            {
-                if (b is (byte)'\n' or (byte)'\r')
-                {
-                    _firstLineDone = true;
-                }
-                else if (_firstLength < _firstLine.Length)
-                {
-                    _firstLine[_firstLength++] = b;
-                }
-            }
-            if (b == (byte)'"')
-            {
-                _inQuotes = !_inQuotes;
-            }
-            if (b == (byte)'\n' && !_inQuotes)
-            {
-                _lines += _lineHasContent ? 1 : 0;
-                _lineHasContent = false;
-            }
-            else if (b != (byte)'\r')
-            {
-                _lineHasContent = true;
-            }
-        }
-    }
-
-    private bool IsHeader()
-    {
-        var line = _firstLine.AsSpan(0, _firstLength);
-        if (line.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
-        {
-            line = line[3..];
-        }
-        return line.StartsWith(HeaderStart);
     }
 }

@@ -97,42 +97,32 @@ public sealed class EngageVoiceInteractionClient(
         var uri = new Uri(_options.IntegrationRoot(),
             $"accounts/{Uri.EscapeDataString(rcAccount)}/sub-accounts/{Uri.EscapeDataString(subAccount)}/interaction-metadata");
         var body = RequestBody(window);
-        var header = await auth.GetAsync(cancellationToken).ConfigureAwait(false);
-        for (var attempt = 1; ; attempt++)
+        // The auth handler adds the credentials and renews them once on a 401.
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, uri)
-            {
-                Content = new ByteArrayContent(body) { Headers = { { "Content-Type", "application/json" } } },
-            };
-            header.ApplyTo(request);
-            using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            if (response.IsSuccessStatusCode)
-            {
-                return bytes;
-            }
-            var text = VendorApiException.Excerpt(auth.Mask(System.Text.Encoding.UTF8.GetString(bytes)), null);
-            if (response.StatusCode == HttpStatusCode.Unauthorized && attempt == 1)
-            {
-                logger.LogInformation("Engage Voice rejected the access token ({Reason}); renewing it once", text);
-                header = await auth.RenewAfterRejectionAsync(header, cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-            if (response.StatusCode == HttpStatusCode.TooManyRequests)
-            {
-                var wait = RetryAfter(response) ?? DefaultRetryAfter;
-                limits.Pause(LimiterKey(rcAccount, subAccount), _options.SubAccountPolicy(), wait);
-                throw new VendorRateLimitedException(EngageVoiceVendor.VendorName,
-                    string.Create(CultureInfo.InvariantCulture, $"HTTP 429 for sub-account {subAccount} at {window} although our limits were kept; no request to it for {wait:g}; rate limited, resumes next run"),
-                    wait);
-            }
-            var hint = response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
-                ? " (check Vendors:EngageVoice:Jwt, RingCentralAccountId, SubAccountIds and the user's WEM Access)"
-                : "";
-            throw new VendorApiException(EngageVoiceVendor.VendorName,
-                string.Create(CultureInfo.InvariantCulture, $"interaction-metadata of sub-account {subAccount} for {window}: HTTP {(int)response.StatusCode}{hint}: {text}"),
-                retryable: false, (int)response.StatusCode);
+            Content = new ByteArrayContent(body) { Headers = { { "Content-Type", "application/json" } } },
+        };
+        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        if (response.IsSuccessStatusCode)
+        {
+            return bytes;
         }
+        var text = VendorApiException.Excerpt(auth.Mask(System.Text.Encoding.UTF8.GetString(bytes)), null);
+        if (response.StatusCode == HttpStatusCode.TooManyRequests)
+        {
+            var wait = RetryAfter(response) ?? DefaultRetryAfter;
+            limits.Pause(LimiterKey(rcAccount, subAccount), _options.SubAccountPolicy(), wait);
+            throw new VendorRateLimitedException(EngageVoiceVendor.VendorName,
+                string.Create(CultureInfo.InvariantCulture, $"HTTP 429 for sub-account {subAccount} at {window} although our limits were kept; no request to it for {wait:g}; rate limited, resumes next run"),
+                wait);
+        }
+        var hint = response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
+            ? " (check Vendors:EngageVoice:Jwt, RingCentralAccountId, SubAccountIds and the user's WEM Access)"
+            : "";
+        throw new VendorApiException(EngageVoiceVendor.VendorName,
+            string.Create(CultureInfo.InvariantCulture, $"interaction-metadata of sub-account {subAccount} for {window}: HTTP {(int)response.StatusCode}{hint}: {text}"),
+            retryable: false, (int)response.StatusCode);
     }
 
     private static TimeSpan? RetryAfter(HttpResponseMessage response)

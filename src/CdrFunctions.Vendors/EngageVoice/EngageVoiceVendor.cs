@@ -47,11 +47,13 @@ public sealed class EngageVoiceVendor(IOptions<EngageVoiceOptions> options, ISer
             .AddVendorResilience(vendor.Name,
                 sp => sp.GetRequiredService<IOptions<EngageVoiceOptions>>().Value is var o ? o.Http.AllowingWaitPerAttempt(o.RateLimitMaxWait) : null!,
                 pipeline: "interactions", retryTooManyRequests: false)
+            .AddHttpMessageHandler<EngageVoiceAuthHandler>()
             .AddHttpMessageHandler(sp =>
             {
                 var o = sp.GetRequiredService<IOptions<EngageVoiceOptions>>().Value;
                 return new RateLimitingHandler(sp.GetRequiredService<RateLimiterRegistry>(), o.SubAccountPolicy(), EngageVoiceInteractionClient.LimiterKeyOf, o.RateLimitMaxWait);
             });
+        vendor.AddClientHandler<EngageVoiceAuthHandler>();
         vendor.AddHttpClient(EngageVoiceAuth.HttpClientName);
         vendor.Services.AddSingleton<EngageVoiceAuth>();
         vendor.Services.AddSingleton<EngageVoiceReportIds>();

@@ -4,7 +4,10 @@ using CdrFunctions.Pipeline.Landing;
 using CdrFunctions.Pipeline.Model;
 using CdrFunctions.Pipeline.Normalize;
 using CdrFunctions.Pipeline.Pull;
+using CdrFunctions.Pipeline.Time;
+using CdrFunctions.Pipeline.Vendors;
 using CdrFunctions.Simulators.EngageVoice;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CdrFunctions.Tests.Integration;
 
@@ -110,6 +113,24 @@ public class EngageVoiceInteractionEndToEndTests
         }
         var landed = rows.Values.SelectMany(r => r).Where(e => e.GetDateTimeOffset("StartUtc") is { } s && s >= Day.AddHours(8) && s < Day.AddHours(11)).ToList();
         Assert.Equal(truth.Count, landed.Count);
+    }
+
+    [Fact]
+    public async Task An_expired_token_is_renewed_once_and_the_rejected_request_sent_again()
+    {
+        await using var h = await StartAsync();
+        var vendor = h.Services.GetRequiredService<VendorCatalog>().Get("engagevoice");
+        var lander = h.Services.GetRequiredService<RawLander>();
+        var windows = new WindowGrid(TimeSpan.FromHours(1)).Cover(Day.AddHours(8), Day.AddHours(10)).ToList();
+        Assert.Equal(LandingOutcome.Written, (await lander.LandAsync(vendor, windows[0], None)).Outcome);
+
+        // RingCX says "Jwt is expired": the auth handler renews with the refresh token and resends, within the limits.
+        h.Simulator.State.ExpireAllTokens();
+        h.Time.Advance(TimeSpan.FromSeconds(61));
+        Assert.Equal(LandingOutcome.Written, (await lander.LandAsync(vendor, windows[1], None)).Outcome);
+        Assert.Equal(1, Interactions(h).Count(r => r.StatusCode == 401));
+        Assert.Equal(5, Interactions(h).Count);
+        Assert.Equal(1, h.Simulator.Requests.Count(r => r.Endpoint == EngageVoiceEndpoint.Refresh));
     }
 
     [Fact]

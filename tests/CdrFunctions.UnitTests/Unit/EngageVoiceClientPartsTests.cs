@@ -75,13 +75,13 @@ public class EngageVoiceClientPartsTests
     [Fact]
     public void InputControls_groups_and_children_are_found_wherever_they_sit()
     {
-        var ids = EngageVoiceClient.ReadInputControls("""
+        var ids = EngageVoiceInputControls.Read("""
             {"data":[{"groupId":null,"children":[{"objId":1111}]},{"groupId":10,"children":[{"objId":2222},{"objId":3333}]}]}
             """);
         Assert.NotNull(ids);
         Assert.Equal([null, 10L], ids!.GroupIds);
         Assert.Equal([1111L, 2222L, 3333L], ids.Ids);
-        Assert.Empty(EngageVoiceClient.ReadInputControls("""{"something":"else"}""")!.Ids);
-        Assert.Null(EngageVoiceClient.ReadInputControls("<html/>"));
+        Assert.Empty(EngageVoiceInputControls.Read("""{"something":"else"}""")!.Ids);
+        Assert.Null(EngageVoiceInputControls.Read("<html/>"));
     }
 }
