@@ -54,6 +54,11 @@ param allowedIpRanges array = []
 Microsoft.KeyVault service endpoints), allowed through the restrictions. Empty: none.''')
 param virtualNetworkSubnetId string = ''
 
+@description('''Subnet for private endpoints of both storage accounts (blob, queue, table) and Key Vault, with private DNS zones
+linked to its virtual network (not the app integration subnet). Empty: none. With networkRestricted the accounts then take no
+public traffic but allowedIpRanges; the app reaches them through virtualNetworkSubnetId in the same network.''')
+param privateEndpointSubnetId string = ''
+
 @minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int = 40
@@ -133,6 +138,17 @@ module vault 'modules/keyvault.bicep' = {
     networkRestricted: keyVaultNetworkRestricted
     allowedIpRanges: allowedIpRanges
     virtualNetworkSubnetId: virtualNetworkSubnetId
+  }
+}
+
+module privateEndpoints 'modules/privateendpoints.bicep' = if (!empty(privateEndpointSubnetId)) {
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    subnetId: privateEndpointSubnetId
+    storageAccountIds: [storage.outputs.id, hostStorage.outputs.id]
+    keyVaultId: vault.outputs.id
   }
 }
 

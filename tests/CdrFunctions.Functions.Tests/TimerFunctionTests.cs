@@ -2,7 +2,7 @@ using Azure.Storage.Blobs.Models;
 using CdrFunctions.Pipeline.Landing;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace CdrFunctions.Functions.Tests;
@@ -36,11 +36,10 @@ public sealed class TimerFunctionTests(FunctionsAppFixture fixture)
         var method = FunctionMethods.Named(functionName);
         var section = FunctionMethods.Timers().Single(t => t.Method == method).Section;
         var vendor = section["Vendors:".Length..].ToLowerInvariant();
-        var logs = new CapturedLogs();
         using var host = FunctionsAppHost.Build(fixture.Settings(), services =>
         {
             services.AddSingleton<TimeProvider>(new FakeTimeProvider(FunctionsAppFixture.Now));
-            services.AddSingleton<ILoggerProvider>(logs);
+            services.AddFakeLogging();
         });
 
         await method.InvokeAsync(ActivatorUtilities.CreateInstance(host.Services, method.DeclaringType!),
@@ -65,6 +64,6 @@ public sealed class TimerFunctionTests(FunctionsAppFixture fixture)
             var valid = fixture.Simulation(vendor).ValidCallsBetween(window.Start, window.End);
             Assert.True(RawBlobMetadata.RecordCountOf(metadata) >= valid, $"{name}: {RawBlobMetadata.RecordCountOf(metadata)} records, {valid} valid calls at the simulator");
         }
-        Assert.Equal(isPastDue, logs.Messages.Any(m => m.Contains("past due", StringComparison.Ordinal)));
+        Assert.Equal(isPastDue, host.Services.GetFakeLogCollector().GetSnapshot().Any(r => r.Message.Contains("past due", StringComparison.Ordinal)));
     }
 }

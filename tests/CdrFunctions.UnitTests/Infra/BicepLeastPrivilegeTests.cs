@@ -57,6 +57,29 @@ public partial class BicepLeastPrivilegeTests
     }
 
     [Fact]
+    public async Task Private_endpoints_are_one_parameter_away_and_off_by_default()
+    {
+        var main = await Compiled.Value;
+        Assert.Equal("", main["parameters"]!["privateEndpointSubnetId"]!["defaultValue"]!.GetValue<string>());
+        Assert.Equal("[not(empty(parameters('privateEndpointSubnetId')))]", Module(main, "privateEndpoints")["condition"]!.GetValue<string>());
+
+        // Both storage accounts and the vault, each endpoint with a private DNS zone linked to the subnet's network.
+        var passed = Module(main, "privateEndpoints")["properties"]!["parameters"]!.AsObject();
+        Assert.Equal("[parameters('privateEndpointSubnetId')]", Value(passed, "subnetId"));
+        var accounts = passed["storageAccountIds"]!["value"]!.AsArray().Select(a => a!.GetValue<string>()).ToList();
+        Assert.Equal(["[reference('storage').outputs.id.value]", "[reference('hostStorage').outputs.id.value]"], accounts);
+        Assert.Equal("[reference('vault').outputs.id.value]", Value(passed, "keyVaultId"));
+        var template = Template(main, "privateEndpoints");
+        var variables = template["variables"]!.AsObject();
+        Assert.Equal(["blob", "queue", "table"], variables["storageServices"]!.AsArray().Select(v => v!.GetValue<string>()));
+        Assert.Contains("'group', 'vault'", variables["targets"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("privatelink.vaultcore.azure.net", variables["zoneNames"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(
+            ["Microsoft.Network/privateDnsZones", "Microsoft.Network/privateDnsZones/virtualNetworkLinks", "Microsoft.Network/privateEndpoints", "Microsoft.Network/privateEndpoints/privateDnsZoneGroups"],
+            Resources(template).Select(Type).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task The_host_storage_and_the_call_data_are_separate_accounts()
     {
         var main = await Compiled.Value;
