@@ -82,6 +82,11 @@ public sealed class HttpFunctionParityTests(FunctionsAppFixture fixture)
             $"api/calls?number={number}&from=yesterday",
             $"api/calls?number={number}&limit=0",
             "api/status",
+            // The one generic webhook: DeepCall's activation check, a vendor without a webhook, an unknown vendor, a wrong old-form secret.
+            "api/webhooks/deepcall",
+            "api/webhooks/alotech",
+            "api/webhooks/nosuchvendor",
+            "api/webhooks/deepcall/not-the-secret",
         };
         var compared = new List<int>();
         for (var i = 0; i < requests.Count; i++)
@@ -98,7 +103,7 @@ public sealed class HttpFunctionParityTests(FunctionsAppFixture fixture)
                 requests.Insert(i + 1, $"{requests[i]}&continuationToken={Uri.EscapeDataString(token)}");
             }
         }
-        Assert.Equal(11, requests.Count); // the continuation was followed
+        Assert.Equal(15, requests.Count); // the continuation was followed
         Assert.Contains(200, compared);
         Assert.Contains(400, compared);
         Assert.Contains(404, compared);
