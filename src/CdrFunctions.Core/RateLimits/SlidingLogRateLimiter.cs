@@ -7,7 +7,8 @@ namespace CdrFunctions.Pipeline.RateLimits;
 /// first instant where every window of its policy has room, so no span of any window ever holds more than
 /// its permits (a fixed window would allow twice as many across a boundary). Waiters are served in arrival
 /// order: a permit is reserved at its slot when asked for, then the caller waits until the slot. Time comes
-/// from a <see cref="TimeProvider"/>, so tests drive it with a fake clock.
+/// from a <see cref="TimeProvider"/>, so tests drive it with a fake clock. It serves both the per-vendor request
+/// limits (<c>RequestRateLimiter</c>, which also slows it down after a 429) and RingCX's per-sub-account limits.
 /// </summary>
 public sealed class SlidingLogRateLimiter : RateLimiter
 {
@@ -18,6 +19,7 @@ public sealed class SlidingLogRateLimiter : RateLimiter
     private readonly TimeSpan _longestWindow;
     private readonly List<DateTimeOffset> _log = [];
     private DateTimeOffset _pausedUntil = DateTimeOffset.MinValue;
+    private double _slowdown = 1;
     private long _granted;
     private long _refused;
 
@@ -59,6 +61,29 @@ public sealed class SlidingLogRateLimiter : RateLimiter
         }
     }
 
+    /// <summary>
+    /// How many times longer than configured every window currently counts (1 = as configured): a caller that
+    /// was throttled despite the limits slows down with it, and speeds back up as answers succeed.
+    /// </summary>
+    public double Slowdown
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _slowdown;
+            }
+        }
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            lock (_gate)
+            {
+                _slowdown = value;
+            }
+        }
+    }
+
     /// <summary>How long a caller asking now would wait for one permit.</summary>
     public TimeSpan WaitForNext()
     {
@@ -93,43 +118,135 @@ public sealed class SlidingLogRateLimiter : RateLimiter
     public async ValueTask<RateLimitLease> AcquireAsync(int permitCount, TimeSpan maxWait, CancellationToken cancellationToken)
     {
         CheckPermitCount(permitCount);
-        DateTimeOffset slot;
-        TimeSpan wait;
-        lock (_gate)
+        var reserved = true;
+        while (true)
         {
-            var now = _time.GetUtcNow();
-            slot = NextSlot(permitCount, now);
-            wait = slot > now ? slot - now : TimeSpan.Zero;
-            if (maxWait != Timeout.InfiniteTimeSpan && wait > maxWait)
+            DateTimeOffset slot;
+            TimeSpan wait;
+            lock (_gate)
             {
-                Interlocked.Increment(ref _refused);
-                return new Lease(false, wait);
-            }
-            for (var i = 0; i < permitCount; i++)
-            {
-                _log.Add(slot);
-            }
-        }
-        if (wait > TimeSpan.Zero)
-        {
-            try
-            {
-                await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                lock (_gate)
+                var now = _time.GetUtcNow();
+                // First in arrival order (a reserved slot); a caller that woke too late to fit retries at the first
+                // moment the permits already taken allow, without a reservation.
+                slot = reserved ? NextSlot(permitCount, now) : EarliestFit(permitCount, now);
+                wait = slot > now ? slot - now : TimeSpan.Zero;
+                if (maxWait != Timeout.InfiniteTimeSpan && wait > maxWait)
                 {
+                    Interlocked.Increment(ref _refused);
+                    return new Lease(false, wait);
+                }
+                for (var i = 0; reserved && i < permitCount; i++)
+                {
+                    _log.Add(slot);
+                }
+            }
+            if (wait > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    if (reserved)
+                    {
+                        Release(slot, permitCount);
+                    }
+                    throw;
+                }
+            }
+            lock (_gate)
+            {
+                // Timers fire late on a busy machine: the permit is logged when it is really taken, and only if
+                // that moment still fits every window (and no pause began meanwhile); else the caller tries again.
+                var now = _time.GetUtcNow();
+                if (reserved)
+                {
+                    RemoveReserved(slot, permitCount);
+                }
+                if (now >= _pausedUntil && Fits(now, permitCount))
+                {
+                    var at = UpperBound(now);
                     for (var i = 0; i < permitCount; i++)
                     {
-                        _log.Remove(slot);
+                        _log.Insert(at, now);
                     }
+                    Interlocked.Increment(ref _granted);
+                    return new Lease(true, null);
                 }
-                throw;
+                reserved = false;
             }
         }
-        Interlocked.Increment(ref _granted);
-        return new Lease(true, null);
+    }
+
+    /// <summary>The first moment at or after <paramref name="now"/> when the permits taken or due by now leave room (reservations after it not counted).</summary>
+    private DateTimeOffset EarliestFit(int permitCount, DateTimeOffset now)
+    {
+        var k = UpperBound(now);
+        var slot = now > _pausedUntil ? now : _pausedUntil;
+        foreach (var limit in _policy.Limits)
+        {
+            var older = k + permitCount - 1 - limit.Permits;
+            if (older >= 0 && older < k && _log[older] + (limit.Window * _slowdown) + _policy.SafetyMargin is var free && free > slot)
+            {
+                slot = free;
+            }
+        }
+        return slot;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="permitCount"/> permits taken at <paramref name="at"/> keep every window of the permits
+    /// taken or due by then within its limit (later reservations check themselves when their turn comes).
+    /// </summary>
+    private bool Fits(DateTimeOffset at, int permitCount)
+    {
+        var k = UpperBound(at);
+        foreach (var limit in _policy.Limits)
+        {
+            var span = (limit.Window * _slowdown) + _policy.SafetyMargin;
+            // The new permits sit at k..k+permitCount-1: the permit Permits before the last of them must be a span older.
+            var older = k + permitCount - 1 - limit.Permits;
+            if (older >= 0 && at - (older < k ? _log[older] : at) < span)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private int UpperBound(DateTimeOffset t)
+    {
+        var (lo, hi) = (0, _log.Count);
+        while (lo < hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (_log[mid] <= t)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    private void RemoveReserved(DateTimeOffset slot, int permitCount)
+    {
+        for (var i = 0; i < permitCount; i++)
+        {
+            _log.Remove(slot);
+        }
+    }
+
+    private void Release(DateTimeOffset slot, int permitCount)
+    {
+        lock (_gate)
+        {
+            RemoveReserved(slot, permitCount);
+        }
     }
 
     protected override RateLimitLease AttemptAcquireCore(int permitCount)
@@ -162,7 +279,7 @@ public sealed class SlidingLogRateLimiter : RateLimiter
     /// </summary>
     private DateTimeOffset NextSlot(int permitCount, DateTimeOffset now)
     {
-        var cutoff = now - _longestWindow;
+        var cutoff = now - (_longestWindow * _slowdown);
         var stale = 0;
         while (stale < _log.Count && _log[stale] <= cutoff)
         {
@@ -181,7 +298,7 @@ public sealed class SlidingLogRateLimiter : RateLimiter
             var index = _log.Count - (limit.Permits - permitCount + 1);
             if (index >= 0)
             {
-                var free = _log[index] + limit.Window + _policy.SafetyMargin;
+                var free = _log[index] + (limit.Window * _slowdown) + _policy.SafetyMargin;
                 if (free > slot)
                 {
                     slot = free;

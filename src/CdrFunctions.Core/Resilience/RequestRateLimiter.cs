@@ -1,26 +1,26 @@
 using System.Net;
+using CdrFunctions.Pipeline.RateLimits;
 
 namespace CdrFunctions.Pipeline.Resilience;
 
 /// <summary>
 /// Paces the requests of one vendor (all windows, all clients of a run and of the process) under every one of
-/// its <see cref="RequestRateLimit"/>s at once: a request may start when, for each limit, fewer than
-/// <c>Requests</c> started in the last <c>Per</c> (a sliding log of start times, exact, with a small margin for
-/// clock and network jitter). On 429 it pauses everyone until <c>Retry-After</c> and slows down (each period
-/// stretched up to 16×); successful answers bring it back to the configured pace step by step.
+/// its <see cref="RequestRateLimit"/>s at once, with the same <see cref="SlidingLogRateLimiter"/> that keeps
+/// RingCX's sub-account limits: a request may start when, for each limit, fewer than <c>Requests</c> started in
+/// the last <c>Per</c> (exact send times, a 2% margin for clock and network jitter, callers served in arrival
+/// order). On 429 it pauses everyone until <c>Retry-After</c> and slows down (each period stretched up to 16×);
+/// successful answers bring it back to the configured pace step by step. It also counts what it let through.
 /// </summary>
-public sealed class RequestRateLimiter
+public sealed class RequestRateLimiter : IDisposable
 {
     private const double MaxSlowdown = 16;
-    private const double Margin = 1.02;
+    private const double Margin = 0.02;
     private static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(10);
 
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
-    private readonly Queue<long>[] _starts;
+    private readonly SlidingLogRateLimiter? _log;
     private readonly Queue<long> _recent = new();
-    private long _pausedUntil;
-    private double _slowdown = 1;
     private long _firstStart = -1;
     private long _requests;
     private long _throttled;
@@ -31,7 +31,11 @@ public sealed class RequestRateLimiter
         Name = name;
         Limits = limits;
         _time = time ?? TimeProvider.System;
-        _starts = limits.Select(l => new Queue<long>(l.Requests)).ToArray();
+        if (limits.Count > 0)
+        {
+            var margin = limits.Min(l => l.Per) * Margin;
+            _log = new SlidingLogRateLimiter(new RateLimitPolicy(limits.Select(l => new RateLimit(l.Requests, l.Per)).ToArray(), margin), _time);
+        }
     }
 
     public string Name { get; }
@@ -48,16 +52,7 @@ public sealed class RequestRateLimiter
     public long Throttled => Interlocked.Read(ref _throttled);
 
     /// <summary>How much slower than configured the limiter currently paces (1 = as configured).</summary>
-    public double Slowdown
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _slowdown;
-            }
-        }
-    }
+    public double Slowdown => _log?.Slowdown ?? 1;
 
     /// <summary>Requests per second started over the last 10 seconds (or since the first request, when sooner).</summary>
     public double CurrentRate
@@ -83,67 +78,47 @@ public sealed class RequestRateLimiter
     /// <summary>Waits until one more request is allowed under every limit, and counts it as started.</summary>
     public async ValueTask AcquireAsync(CancellationToken cancellationToken)
     {
-        while (true)
+        if (_log is not null)
         {
-            long wait;
-            lock (_gate)
-            {
-                var now = _time.GetTimestamp();
-                var ready = _pausedUntil;
-                for (var i = 0; i < _starts.Length; i++)
-                {
-                    var starts = _starts[i];
-                    if (starts.Count >= Limits[i].Requests)
-                    {
-                        ready = Math.Max(ready, starts.Peek() + Ticks(Limits[i].Per * _slowdown * Margin));
-                    }
-                }
-                if (ready <= now)
-                {
-                    Start(now);
-                    return;
-                }
-                wait = ready - now;
-            }
-            await Task.Delay(TimeSpan.FromSeconds((double)wait / _time.TimestampFrequency), _time, cancellationToken).ConfigureAwait(false);
+            using var lease = await _log.AcquireAsync(1, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
         }
+        lock (_gate)
+        {
+            var now = _time.GetTimestamp();
+            if (_firstStart < 0)
+            {
+                _firstStart = now;
+            }
+            _recent.Enqueue(now);
+            Prune(now);
+        }
+        Interlocked.Increment(ref _requests);
     }
 
     /// <summary>Learns from the vendor's answer: 429 pauses and slows down; anything else speeds back up.</summary>
     public void OnResponse(HttpStatusCode status, TimeSpan? retryAfter)
     {
+        if (status == HttpStatusCode.TooManyRequests)
+        {
+            Interlocked.Increment(ref _throttled);
+        }
+        if (_log is null)
+        {
+            return;
+        }
         lock (_gate)
         {
-            if (status != HttpStatusCode.TooManyRequests)
-            {
-                _slowdown = Math.Max(1, _slowdown * 0.9);
-                return;
-            }
-            Interlocked.Increment(ref _throttled);
-            _slowdown = Math.Min(MaxSlowdown, _slowdown * 2);
-            var pause = retryAfter is { } r && r > TimeSpan.Zero ? r : TimeSpan.FromSeconds(1);
-            _pausedUntil = Math.Max(_pausedUntil, _time.GetTimestamp() + Ticks(pause));
+            _log.Slowdown = status == HttpStatusCode.TooManyRequests ? Math.Min(MaxSlowdown, _log.Slowdown * 2) : Math.Max(1, _log.Slowdown * 0.9);
         }
+        if (status != HttpStatusCode.TooManyRequests)
+        {
+            return;
+        }
+        var pause = retryAfter is { } r && r > TimeSpan.Zero ? r : TimeSpan.FromSeconds(1);
+        _log.PauseUntil(_time.GetUtcNow() + pause);
     }
 
-    private void Start(long now)
-    {
-        for (var i = 0; i < _starts.Length; i++)
-        {
-            if (_starts[i].Count >= Limits[i].Requests)
-            {
-                _starts[i].Dequeue();
-            }
-            _starts[i].Enqueue(now);
-        }
-        if (_firstStart < 0)
-        {
-            _firstStart = now;
-        }
-        _recent.Enqueue(now);
-        Prune(now);
-        Interlocked.Increment(ref _requests);
-    }
+    public void Dispose() => _log?.Dispose();
 
     private void Prune(long now)
     {

@@ -47,8 +47,15 @@ public sealed class EngageVoiceParser(VendorClock clock, PhoneNumberNormalizer p
         MaxRecordSize = ParseGuard.MaxRecordBytes,
     };
 
+    /// <summary>Distinct report times kept per file; a report's times repeat minute by minute.</summary>
+    private const int MaxCachedTimes = 4096;
+
     private readonly ArrayBufferWriter<byte> _extrasBuffer = new(1024);
     private readonly RecordWarnings _warnings = new();
+
+    // Report times have minute resolution, so a window's rows share a few hundred texts; parsing one with
+    // six culture-aware formats cost more than the rest of its row.
+    private readonly Dictionary<string, DateTime?> _times = new(StringComparer.Ordinal);
     private Utf8JsonWriter? _extras;
 
     public void Dispose() => _extras?.Dispose();
@@ -92,10 +99,10 @@ public sealed class EngageVoiceParser(VendorClock clock, PhoneNumberNormalizer p
                     continue;
                 }
             }
-            var record = Raw(csv);
+            // The record's text is only made for a quarantine entry: the reader still stands on the record then.
             yield return ParseGuard.Record(
-                (Parser: this, Fields: fields, Names: names, Position: position, Raw: record, BadText: badText),
-                s => s.Parser.MapRecord(s.Fields, s.Names, s.Position, s.Raw, s.BadText), position, s => s.Raw);
+                (Parser: this, Fields: fields, Names: names, Position: position, Csv: csv, BadText: badText),
+                s => s.Parser.MapRecord(s.Fields, s.Names, s.Position, s.Csv, s.BadText), position, s => Raw(s.Csv));
         }
     }
 
@@ -108,18 +115,18 @@ public sealed class EngageVoiceParser(VendorClock clock, PhoneNumberNormalizer p
         return n == "smedia_market" ? "media_market" : n;
     }
 
-    private ParseResult MapRecord(string[] fields, string[]? header, string position, string raw, bool[]? badText)
+    private ParseResult MapRecord(string[] fields, string[]? header, string position, CsvReader csv, bool[]? badText)
     {
         var names = header ?? (IReadOnlyList<string>)Columns;
         if (fields.Length < names.Count)
         {
-            return Bad(position, $"the record has {fields.Length} columns, expected {names.Count} (a cut-off line?)", raw);
+            return Bad(position, $"the record has {fields.Length} columns, expected {names.Count} (a cut-off line?)", Raw(csv));
         }
         for (var i = names.Count; i < fields.Length; i++)
         {
             if (fields[i].Trim().Length > 0)
             {
-                return Bad(position, $"the record has {fields.Length} columns, expected {names.Count}, and column {i + 1} is not empty", raw);
+                return Bad(position, $"the record has {fields.Length} columns, expected {names.Count}, and column {i + 1} is not empty", Raw(csv));
             }
         }
 
@@ -135,14 +142,14 @@ public sealed class EngageVoiceParser(VendorClock clock, PhoneNumberNormalizer p
             {
                 if (names[i] == "uii")
                 {
-                    return Bad(position, "column 'uii' (the call id) holds invalid UTF-8", raw);
+                    return Bad(position, "column 'uii' (the call id) holds invalid UTF-8", Raw(csv));
                 }
                 _warnings.Repaired(names[i]);
             }
             var error = Read(names[i], fields[i].Trim(), ref f, extras);
             if (error is not null)
             {
-                return Bad(position, error, raw);
+                return Bad(position, error, Raw(csv));
             }
         }
         _warnings.WriteTo(extras);
@@ -151,11 +158,11 @@ public sealed class EngageVoiceParser(VendorClock clock, PhoneNumberNormalizer p
 
         if (string.IsNullOrEmpty(f.Uii))
         {
-            return Bad(position, "column 'uii' (the call id) is empty", raw);
+            return Bad(position, "column 'uii' (the call id) is empty", Raw(csv));
         }
         if (f.Enqueue is null)
         {
-            return Bad(position, "column 'enqueue_time' is empty", raw);
+            return Bad(position, "column 'enqueue_time' is empty", Raw(csv));
         }
         var connected = f.CallResult?.Equals("CONNECTED", StringComparison.OrdinalIgnoreCase) == true;
         return ParseResult.Ok(new CallRecord
@@ -282,7 +289,7 @@ public sealed class EngageVoiceParser(VendorClock clock, PhoneNumberNormalizer p
         {
             return null;
         }
-        if (!DateTime.TryParseExact(value, TimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.AllowInnerWhite, out var local))
+        if (ParseTime(value) is not { } local)
         {
             return $"column '{name}' is \"{Clip(value)}\", expected a time like 4/20/20 6:12 AM";
         }
@@ -298,6 +305,20 @@ public sealed class EngageVoiceParser(VendorClock clock, PhoneNumberNormalizer p
         }
         utc = converted;
         return null;
+    }
+
+    private DateTime? ParseTime(string value)
+    {
+        if (!_times.TryGetValue(value, out var local))
+        {
+            local = DateTime.TryParseExact(value, TimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.AllowInnerWhite, out var parsed) ? parsed : null;
+            if (_times.Count >= MaxCachedTimes)
+            {
+                _times.Clear();
+            }
+            _times[value] = local;
+        }
+        return local;
     }
 
     /// <summary>Whole seconds; an implausible duration (over 31 days) is unknown with a warning, so no date arithmetic overflows.</summary>
