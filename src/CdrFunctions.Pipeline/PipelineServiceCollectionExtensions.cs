@@ -24,10 +24,12 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<VendorCatalog>();
         services.TryAddSingleton<RateLimiterRegistry>();
         services.TryAddSingleton<RawLander>();
+        services.TryAddSingleton<ShrinkGuard>();
         services.TryAddSingleton<CheckpointStore>();
         services.TryAddSingleton<VendorRateLimiters>();
         services.TryAddSingleton<PullRunner>();
         services.TryAddSingleton<Normalizer>();
+        services.TryAddSingleton<BlobStatusStore>();
         services.TryAddSingleton<CallLookup>();
         services.TryAddSingleton<LiveLookup>();
         services.AddOptions<LiveLookupOptions>().Bind(configuration.GetSection(LiveLookupOptions.Section))

@@ -18,7 +18,7 @@ internal static class StatusCommand
             await using var services = CliHost.Build();
             var report = await services.GetRequiredService<VendorStatusReader>().ReadAsync(ct).ConfigureAwait(false);
             var table = new Table().Title($"status at {IsoUtc.Format(report.Now)}")
-                .AddColumns("vendor", "enabled", "schedule (UTC)", "checkpoint", "lag", "last run", "result", "last error");
+                .AddColumns("vendor", "enabled", "schedule (UTC)", "checkpoint", "lag", "last run", "result", "last error", "normalized");
             foreach (var v in report.Vendors)
             {
                 table.AddRow(
@@ -29,9 +29,22 @@ internal static class StatusCommand
                     v.LagSeconds is { } lag ? Lag(TimeSpan.FromSeconds(lag)) : "–",
                     Markup.Escape(IsoUtc.Format(v.LastRunAt) ?? "never"),
                     Markup.Escape(Result(v)),
-                    v.LastError is { } e ? $"[red]{Markup.Escape(e)}[/]" : "");
+                    v.LastError is { } e ? $"[red]{Markup.Escape(e)}[/]" : "",
+                    Normalized(v.Normalization));
             }
             AnsiConsole.Write(table);
+            // Failures and held-back re-pulls are listed in full: they need an operator.
+            foreach (var v in report.Vendors)
+            {
+                foreach (var f in v.Normalization?.RecentFailures ?? [])
+                {
+                    AnsiConsole.MarkupLine($"[red]{Markup.Escape(v.Vendor)}: normalizing {Markup.Escape(f.BlobName)} failed at {Markup.Escape(IsoUtc.Format(f.At) ?? "")}: {Markup.Escape(f.Reason ?? "")}[/]");
+                }
+                foreach (var shrink in v.PendingShrinks)
+                {
+                    AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(v.Vendor)}: re-pull held back: {Markup.Escape(shrink)}[/]");
+                }
+            }
             return CliErrors.Ok;
         }));
         return command;
@@ -40,6 +53,10 @@ internal static class StatusCommand
     private static string Lag(TimeSpan lag) =>
         lag.TotalDays >= 1 ? string.Create(CultureInfo.InvariantCulture, $"{(int)lag.TotalDays}d {lag.Hours}h")
         : string.Create(CultureInfo.InvariantCulture, $"{(int)lag.TotalHours}h {lag.Minutes:00}m");
+
+    private static string Normalized(CdrFunctions.Pipeline.Normalize.NormalizationSummary? n) =>
+        n is null ? "–"
+        : string.Create(CultureInfo.InvariantCulture, $"{n.Blobs} blobs, {(n.Failed > 0 ? $"[red]{n.Failed} failed[/]" : "0 failed")}, {n.QuarantinedRecords} quarantined, {n.UnconfirmedCalls} unconfirmed");
 
     private static string Result(VendorStatus v)
     {

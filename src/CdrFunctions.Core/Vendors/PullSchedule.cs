@@ -31,6 +31,13 @@ public sealed class PullSchedule : IValidatableObject
     public int MaxWindowsPerRun { get; set; } = 24;
 
     /// <summary>
+    /// A re-pull that would drop more than this share of a landed window's calls is held back until a later run
+    /// gets the same smaller answer (a vendor glitch must not delete data). 0.1 = 10%.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double MaxShrinkShare { get; set; } = 0.1;
+
+    /// <summary>
     /// Windows of one run (catch-up or backfill) pulled at the same time, all under the vendor's
     /// <c>Http:RateLimit</c>; the checkpoint still advances only over committed windows in order.
     /// </summary>

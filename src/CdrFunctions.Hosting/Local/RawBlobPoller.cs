@@ -54,8 +54,10 @@ public sealed class RawBlobPoller(CdrStorage storage, RawBlobProcessor processor
                 entity["Quarantined"] = result.Quarantined;
                 processed++;
             }
-            catch (Exception e) when (e is RequestFailedException or StorageUnreachableException && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not StorageUnreachableException)
             {
+                // Any failure (storage or a bug) counts against this blob only: the scan goes on with the next one.
+                logger.LogWarning("Normalizing {Blob} failed (attempt {Attempt} of {Max}): {Message}", blob.Name, failures + 1, MaxAttempts, e.Message);
                 failed++;
                 entity["Done"] = false;
                 entity["Failures"] = failures + 1;

@@ -41,6 +41,11 @@ public sealed record RawBlobMetadata(string Vendor, TimeWindow? Window, long Rec
             ? new TimeWindow(start.ToUniversalTime(), end.ToUniversalTime())
             : null;
 
+    public static DateTimeOffset? PulledAtOf(IDictionary<string, string> metadata) =>
+        metadata.TryGetValue(PulledAtKey, out var v) && DateTimeOffset.TryParse(v, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+            ? at.ToUniversalTime()
+            : null;
+
     public static long? RecordCountOf(IDictionary<string, string> metadata) =>
         metadata.TryGetValue(RecordCountKey, out var v) && long.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
 }

@@ -34,35 +34,36 @@ public static class CallEntityMapper
         }
     }
 
-    public static IEnumerable<TableEntity> ToEntities(CallRecord record, DateTimeOffset fallbackStart)
+    public static IEnumerable<TableEntity> ToEntities(CallRecord record, DateTimeOffset fallbackStart) =>
+        KeysFor(record, fallbackStart).Select(k => ToEntity(record, k.PartitionKey, k.RowKey));
+
+    /// <summary>The record's columns under the given keys.</summary>
+    public static TableEntity ToEntity(CallRecord record, string pk, string rk)
     {
-        foreach (var (pk, rk) in KeysFor(record, fallbackStart))
+        var e = new TableEntity(pk, rk)
         {
-            var e = new TableEntity(pk, rk)
-            {
-                ["Vendor"] = record.Vendor,
-                ["CallId"] = record.CallId,
-                ["Direction"] = record.Direction.ToWire(),
-                ["Outcome"] = record.Outcome.ToWire(),
-                ["Extras"] = record.Extras.Json,
-            };
-            SetIfNotNull(e, "FromNumber", record.FromNumber);
-            SetIfNotNull(e, "ToNumber", record.ToNumber);
-            SetIfNotNull(e, "StartUtc", record.StartUtc);
-            SetIfNotNull(e, "AnswerUtc", record.AnswerUtc);
-            SetIfNotNull(e, "EndUtc", record.EndUtc);
-            SetIfNotNull(e, "QueueSeconds", record.QueueSeconds);
-            SetIfNotNull(e, "TalkSeconds", record.TalkSeconds);
-            SetIfNotNull(e, "HoldSeconds", record.HoldSeconds);
-            SetIfNotNull(e, "TotalSeconds", record.TotalSeconds);
-            SetIfNotNull(e, "AgentId", record.AgentId);
-            SetIfNotNull(e, "AgentName", record.AgentName);
-            SetIfNotNull(e, "Queue", record.Queue);
-            SetIfNotNull(e, "RecordingUrl", record.RecordingUrl);
-            SetIfNotNull(e, "TransferCount", record.TransferCount);
-            SetIfNotNull(e, "RawBlob", record.RawBlob);
-            yield return e;
-        }
+            ["Vendor"] = record.Vendor,
+            ["CallId"] = record.CallId,
+            ["Direction"] = record.Direction.ToWire(),
+            ["Outcome"] = record.Outcome.ToWire(),
+            ["Extras"] = record.Extras.Json,
+        };
+        SetIfNotNull(e, "FromNumber", record.FromNumber);
+        SetIfNotNull(e, "ToNumber", record.ToNumber);
+        SetIfNotNull(e, "StartUtc", record.StartUtc);
+        SetIfNotNull(e, "AnswerUtc", record.AnswerUtc);
+        SetIfNotNull(e, "EndUtc", record.EndUtc);
+        SetIfNotNull(e, "QueueSeconds", record.QueueSeconds);
+        SetIfNotNull(e, "TalkSeconds", record.TalkSeconds);
+        SetIfNotNull(e, "HoldSeconds", record.HoldSeconds);
+        SetIfNotNull(e, "TotalSeconds", record.TotalSeconds);
+        SetIfNotNull(e, "AgentId", record.AgentId);
+        SetIfNotNull(e, "AgentName", record.AgentName);
+        SetIfNotNull(e, "Queue", record.Queue);
+        SetIfNotNull(e, "RecordingUrl", record.RecordingUrl);
+        SetIfNotNull(e, "TransferCount", record.TransferCount);
+        SetIfNotNull(e, "RawBlob", record.RawBlob);
+        return e;
     }
 
     private static void SetIfNotNull(TableEntity e, string name, object? value)

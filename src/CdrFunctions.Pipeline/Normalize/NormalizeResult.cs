@@ -6,17 +6,26 @@ public sealed record NormalizeResult
     public required string RawBlob { get; init; }
     public string? Vendor { get; init; }
 
-    /// <summary>Distinct calls written to the table and the curated CSV.</summary>
+    /// <summary>Distinct calls the file holds in its window (each one claimed by this blob).</summary>
     public int Records { get; init; }
+
+    /// <summary>Of <see cref="Records"/>, the calls this blob owns (no better source holds them): its curated CSV's rows.</summary>
+    public int Owned { get; init; }
+
+    /// <summary>Calls kept with a warning (bad text replaced, an implausible time or duration left unknown).</summary>
+    public int Warned { get; init; }
+
+    /// <summary>Of <see cref="OutsideWindow"/>, the calls the owning window does not hold: reported in the quarantine container.</summary>
+    public int Unconfirmed { get; init; }
     public int Quarantined { get; init; }
 
     /// <summary>The same call id more than once in the file; the last one wins.</summary>
     public int Duplicates { get; init; }
 
-    /// <summary>Calls the vendor returned whose start lies outside the file's window; the neighbouring window owns them.</summary>
+    /// <summary>Calls the vendor returned whose start lies outside the file's window; the window they start in owns them.</summary>
     public int OutsideWindow { get; init; }
 
-    /// <summary>Index rows of an earlier normalization of this blob that no longer apply (e.g. after a time-zone fix).</summary>
+    /// <summary>Rows removed because their call moved, changed keys or is held by no blob any more.</summary>
     public int StaleRowsRemoved { get; init; }
     public string? CuratedBlob { get; init; }
 
@@ -28,7 +37,8 @@ public sealed record NormalizeResult
     public string? FileError { get; init; }
 
     public string Summary =>
-        $"{RawBlob}: {Records} call(s), {Quarantined} quarantined, {Duplicates} duplicate(s), {OutsideWindow} outside the window"
+        $"{RawBlob}: {Records} call(s) ({Owned} owned), {Quarantined} quarantined, {Duplicates} duplicate(s), {OutsideWindow} outside the window ({Unconfirmed} unconfirmed)"
+        + (Warned > 0 ? $", {Warned} with warnings" : "")
         + (StaleRowsRemoved > 0 ? $", {StaleRowsRemoved} stale row(s) removed" : "")
         + (FileError is null ? "" : $"; file error: {FileError}");
 }

@@ -15,6 +15,9 @@ public sealed record Checkpoint(
     string? LastError,
     ETag ETag)
 {
+    /// <summary>False for a row only a backfill created (to hold the run lease): no scheduled run has started yet.</summary>
+    public bool HasWatermark { get; init; } = true;
+
     public bool IsLeasedByOther(string owner, DateTimeOffset now) =>
         LeaseOwner is { Length: > 0 } && LeaseOwner != owner && LeaseUntil > now;
 }
@@ -52,7 +55,8 @@ public sealed class CheckpointStore(CdrStorage storage)
         var existing = await GetAsync(vendor, cancellationToken).ConfigureAwait(false);
         if (existing is not null)
         {
-            return existing;
+            // A row a backfill created for its lease: the first scheduled run starts where it would without it.
+            return existing.HasWatermark ? existing : existing with { Watermark = initialWatermark, HasWatermark = true };
         }
         try
         {
@@ -66,18 +70,42 @@ public sealed class CheckpointStore(CdrStorage storage)
         return (await GetAsync(vendor, cancellationToken).ConfigureAwait(false))!;
     }
 
+    /// <summary>
+    /// The vendor's row for holding the run lease, created without a watermark when missing, so a backfill takes
+    /// the same lease as scheduled runs without choosing where the first scheduled run starts.
+    /// </summary>
+    public async Task<Checkpoint> GetOrCreateLeaseRowAsync(string vendor, CancellationToken cancellationToken)
+    {
+        if (await GetAsync(vendor, cancellationToken).ConfigureAwait(false) is { } existing)
+        {
+            return existing;
+        }
+        try
+        {
+            await storage.Checkpoints.AddEntityAsync(new TableEntity(Partition, vendor), cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            // Another run created it first.
+        }
+        return (await GetAsync(vendor, cancellationToken).ConfigureAwait(false))!;
+    }
+
     /// <summary>Writes <paramref name="updated"/> only if the row still has <paramref name="updated"/>'s ETag; null when someone else changed it.</summary>
     public async Task<Checkpoint?> TryReplaceAsync(Checkpoint updated, CancellationToken cancellationToken)
     {
         var entity = new TableEntity(Partition, updated.Vendor)
         {
-            ["Watermark"] = updated.Watermark,
             ["LeaseOwner"] = updated.LeaseOwner ?? "",
             ["LeaseUntil"] = updated.LeaseUntil,
             ["LastRunAt"] = updated.LastRunAt,
             ["LastRunSummary"] = updated.LastRunSummary,
             ["LastError"] = updated.LastError,
         };
+        if (updated.HasWatermark)
+        {
+            entity["Watermark"] = updated.Watermark;
+        }
         try
         {
             var response = await storage.Checkpoints.UpdateEntityAsync(entity, updated.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
@@ -100,14 +128,18 @@ public sealed class CheckpointStore(CdrStorage storage)
     private static Checkpoint FromEntity(TableEntity e)
     {
         var owner = e.GetString("LeaseOwner");
+        var watermark = e.GetDateTimeOffset("Watermark")?.ToUniversalTime();
         return new Checkpoint(
             e.RowKey,
-            e.GetDateTimeOffset("Watermark")?.ToUniversalTime() ?? DateTimeOffset.UnixEpoch,
+            watermark ?? DateTimeOffset.UnixEpoch,
             string.IsNullOrEmpty(owner) ? null : owner,
             e.GetDateTimeOffset("LeaseUntil")?.ToUniversalTime(),
             e.GetDateTimeOffset("LastRunAt")?.ToUniversalTime(),
             e.GetString("LastRunSummary"),
             e.GetString("LastError"),
-            e.ETag);
+            e.ETag)
+        {
+            HasWatermark = watermark is not null,
+        };
     }
 }

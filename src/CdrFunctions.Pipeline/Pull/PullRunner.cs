@@ -46,41 +46,35 @@ public sealed class PullRunner(
 
         var schedule = vendor.Schedule;
         var now = time.GetUtcNow();
-        var owner = Guid.NewGuid().ToString("N");
-        var initial = PullPlanner.InitialWatermark(schedule, now);
-        var checkpoint = await checkpoints.GetOrCreateAsync(vendor.Name, initial, cancellationToken).ConfigureAwait(false);
-        if (checkpoint.IsLeasedByOther(owner, now))
-        {
-            logger.LogInformation("Vendor {Vendor}: another run holds the lease until {Until:O}; skipping", vendor.Name, checkpoint.LeaseUntil);
-            return new PullRunResult { Vendor = vendor.Name, Status = PullRunStatus.LeaseHeld, CheckpointBefore = checkpoint.Watermark };
-        }
-        var leased = await checkpoints.TryReplaceAsync(checkpoint with { LeaseOwner = owner, LeaseUntil = now + LeaseDuration }, cancellationToken).ConfigureAwait(false);
+        var (leased, held) = await AcquireLeaseAsync(vendor, scheduled: true, cancellationToken).ConfigureAwait(false);
         if (leased is null)
         {
-            return new PullRunResult { Vendor = vendor.Name, Status = PullRunStatus.LeaseHeld, CheckpointBefore = checkpoint.Watermark };
+            return held!;
         }
 
         var plan = PullPlanner.Plan(schedule, leased.Watermark, now);
 
         var retriesBefore = retries.Count(vendor.Name);
         var warnings = new List<string>();
-        var current = leased;
-        var (results, error, limited) = await LandWindowsAsync(vendor, plan, async landed =>
+        var lease = new LeaseHolder(leased, warnings);
+        var (results, error, limited) = await LandWindowsAsync(vendor, plan, lease, async landed =>
         {
-            if (landed.Window.End <= current!.Watermark)
+            // A held-back or superseded window is not landed by this run: the checkpoint stops before it.
+            if (landed.Window.End <= lease.Current!.Watermark || landed.Outcome is not (LandingOutcome.Written or LandingOutcome.Unchanged))
             {
-                return true;
+                return landed.Window.End <= lease.Current!.Watermark;
             }
             var advanced = await checkpoints.TryReplaceAsync(
-                current with { Watermark = landed.Window.End, LeaseUntil = time.GetUtcNow() + LeaseDuration }, cancellationToken).ConfigureAwait(false);
+                lease.Current with { Watermark = landed.Window.End, LeaseUntil = time.GetUtcNow() + LeaseDuration }, cancellationToken).ConfigureAwait(false);
             if (advanced is null)
             {
                 warnings.Add($"The checkpoint was changed by someone else after {landed.Window}; this run stopped without advancing it.");
                 logger.LogWarning("Vendor {Vendor}: checkpoint changed concurrently after {Window}; stopping", vendor.Name, landed.Window);
             }
-            current = advanced;
+            lease.Current = advanced;
             return advanced is not null;
         }, progress, cancellationToken).ConfigureAwait(false);
+        var current = lease.Current;
 
         var result = new PullRunResult
         {
@@ -104,7 +98,10 @@ public sealed class PullRunner(
         return result;
     }
 
-    /// <summary>Lands every window overlapping <c>[from, to)</c>, ignoring and not moving the checkpoint.</summary>
+    /// <summary>
+    /// Lands every window overlapping <c>[from, to)</c> without moving the checkpoint, under the same run lease as
+    /// scheduled runs (renewed before every window), so a backfill and a scheduled run never land one window together.
+    /// </summary>
     public async Task<PullRunResult> BackfillAsync(string vendorName, DateTimeOffset from, DateTimeOffset to, IProgress<PullProgress>? progress, CancellationToken cancellationToken)
     {
         var vendor = vendors.Get(vendorName);
@@ -113,19 +110,77 @@ public sealed class PullRunner(
             var reason = $"vendor {vendor.Name} is not configured: {InactiveReason(vendor)}";
             return new PullRunResult { Vendor = vendor.Name, Status = PullRunStatus.Skipped, Warnings = [reason], Error = reason };
         }
+        var (leased, held) = await AcquireLeaseAsync(vendor, scheduled: false, cancellationToken).ConfigureAwait(false);
+        if (leased is null)
+        {
+            return held!;
+        }
         var plan = new WindowGrid(vendor.Schedule.WindowSize).Cover(from.ToUniversalTime(), to.ToUniversalTime()).Select(w => (w, false)).ToList();
         var retriesBefore = retries.Count(vendor.Name);
-        var (results, error, limited) = await LandWindowsAsync(vendor, plan, null, progress, cancellationToken).ConfigureAwait(false);
-        return new PullRunResult
+        var warnings = new List<string>();
+        var lease = new LeaseHolder(leased, warnings);
+        var (results, error, limited) = await LandWindowsAsync(vendor, plan, lease, null, progress, cancellationToken).ConfigureAwait(false);
+        var result = new PullRunResult
         {
             Vendor = vendor.Name,
             Status = error is not null ? PullRunStatus.Failed : limited is not null ? PullRunStatus.RateLimited : PullRunStatus.Completed,
             Windows = results,
             Retries = (int)(retries.Count(vendor.Name) - retriesBefore),
-            Warnings = [.. results.SelectMany(r => r.Warnings.Select(w => $"{r.Window}: {w}")),
+            Warnings = [.. results.SelectMany(r => r.Warnings.Select(w => $"{r.Window}: {w}")), .. warnings,
                 .. limited is null ? [] : new[] { $"rate limited: {limited.Value.Reason}; resume with --from {limited.Value.Window.Start:yyyy-MM-ddTHH:mm:ssZ}" }],
             Error = error,
         };
+        if (lease.Current is not null)
+        {
+            // Only the lease: a backfill is not the scheduled run that status shows as the last one.
+            await ReleaseLeaseOnlyAsync(lease.Current, vendor.Name).ConfigureAwait(false);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Takes the vendor's run lease on its checkpoint row (a scheduled run creates the checkpoint if needed; a
+    /// backfill only a lease row without a watermark); the result to return when another run holds it.
+    /// </summary>
+    private async Task<(Checkpoint? Leased, PullRunResult? Held)> AcquireLeaseAsync(ICdrVendor vendor, bool scheduled, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var owner = Guid.NewGuid().ToString("N");
+        var checkpoint = scheduled
+            ? await checkpoints.GetOrCreateAsync(vendor.Name, PullPlanner.InitialWatermark(vendor.Schedule, now), cancellationToken).ConfigureAwait(false)
+            : await checkpoints.GetOrCreateLeaseRowAsync(vendor.Name, cancellationToken).ConfigureAwait(false);
+        var held = new PullRunResult { Vendor = vendor.Name, Status = PullRunStatus.LeaseHeld, CheckpointBefore = checkpoint.HasWatermark ? checkpoint.Watermark : null };
+        if (checkpoint.IsLeasedByOther(owner, now))
+        {
+            logger.LogInformation("Vendor {Vendor}: another run holds the lease until {Until:O}; skipping", vendor.Name, checkpoint.LeaseUntil);
+            return (null, held);
+        }
+        var leased = await checkpoints.TryReplaceAsync(checkpoint with { LeaseOwner = owner, LeaseUntil = now + LeaseDuration }, cancellationToken).ConfigureAwait(false);
+        return leased is null ? (null, held) : (leased, null);
+    }
+
+    /// <summary>The run's lease; renewed before every window starts (re-pulls included) so a slow run never loses it unnoticed.</summary>
+    private sealed class LeaseHolder(Checkpoint leased, List<string> warnings)
+    {
+        public Checkpoint? Current { get; set; } = leased;
+
+        public List<string> Warnings => warnings;
+    }
+
+    private async Task<bool> RenewAsync(string vendorName, LeaseHolder lease, TimeWindow next, CancellationToken cancellationToken)
+    {
+        if (lease.Current is null)
+        {
+            return false;
+        }
+        var renewed = await checkpoints.TryReplaceAsync(lease.Current with { LeaseUntil = time.GetUtcNow() + LeaseDuration }, cancellationToken).ConfigureAwait(false);
+        if (renewed is null)
+        {
+            lease.Warnings.Add($"The run lease was taken by another run before {next}; this run stopped.");
+            logger.LogWarning("Vendor {Vendor}: run lease lost before {Window}; stopping", vendorName, next);
+        }
+        lease.Current = renewed;
+        return renewed is not null;
     }
 
     /// <summary>
@@ -137,7 +192,7 @@ public sealed class PullRunner(
     /// first failure and the first rate limit, if any.
     /// </summary>
     private async Task<(List<WindowPullResult> Landed, string? Error, (TimeWindow Window, string Reason)? Limited)> LandWindowsAsync(
-        ICdrVendor vendor, IReadOnlyList<(TimeWindow Window, bool Repull)> plan, Func<WindowPullResult, Task<bool>>? afterEach,
+        ICdrVendor vendor, IReadOnlyList<(TimeWindow Window, bool Repull)> plan, LeaseHolder lease, Func<WindowPullResult, Task<bool>>? afterEach,
         IProgress<PullProgress>? progress, CancellationToken cancellationToken)
     {
         var concurrency = Math.Max(1, vendor.Schedule.WindowConcurrency);
@@ -162,6 +217,19 @@ public sealed class PullRunner(
         {
             while (!stop && next < plan.Count && running.Count < concurrency)
             {
+                try
+                {
+                    stop = !await RenewAsync(vendor.Name, lease, plan[next].Window, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e)
+                {
+                    // Cancelled or storage unreachable: let the running windows end first, then rethrow.
+                    (stop, fatal) = (true, fatal ?? e);
+                }
+                if (stop)
+                {
+                    break;
+                }
                 var index = next++;
                 current = plan[index].Window;
                 running.Add(LandOneAsync(vendor, plan[index], cancellationToken), index);
@@ -243,6 +311,14 @@ public sealed class PullRunner(
         !vendor.Schedule.Enabled ? $"switched off (set Vendors:{vendor.Name}:Enabled=true)"
         : !vendor.IsConfigured ? "missing settings (see docs/configuration.md)"
         : null;
+
+    private async Task ReleaseLeaseOnlyAsync(Checkpoint current, string vendorName)
+    {
+        if (await checkpoints.TryReplaceAsync(current with { LeaseOwner = null, LeaseUntil = null }, CancellationToken.None).ConfigureAwait(false) is null)
+        {
+            logger.LogWarning("Vendor {Vendor}: could not release the run lease (changed concurrently); it expires by itself", vendorName);
+        }
+    }
 
     /// <summary>Runs even when the run was cancelled, so the next run does not wait for the lease to expire.</summary>
     private async Task ReleaseAsync(Checkpoint current, PullRunResult result)

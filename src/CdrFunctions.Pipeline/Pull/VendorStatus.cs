@@ -1,4 +1,6 @@
 using System.Text.Json;
+using CdrFunctions.Pipeline.Landing;
+using CdrFunctions.Pipeline.Normalize;
 using CdrFunctions.Pipeline.Vendors;
 
 namespace CdrFunctions.Pipeline.Pull;
@@ -17,17 +19,26 @@ public sealed record VendorStatus(
     DateTimeOffset? LastRunAt,
     JsonElement? LastRun,
     string? LastError,
-    DateTimeOffset? LeaseUntil);
+    DateTimeOffset? LeaseUntil)
+{
+    /// <summary>Raw blobs normalized, failed (with the latest failures), quarantined records and unconfirmed out-of-window calls.</summary>
+    public NormalizationSummary? Normalization { get; init; }
+
+    /// <summary>Windows whose re-pull would drop many calls and is held back until a later run confirms it.</summary>
+    public IReadOnlyList<string> PendingShrinks { get; init; } = [];
+}
 
 public sealed record StatusReport(DateTimeOffset Now, IReadOnlyList<VendorStatus> Vendors);
 
 /// <summary>Joins the registered vendors with their checkpoint rows.</summary>
-public sealed class VendorStatusReader(VendorCatalog vendors, CheckpointStore checkpoints, TimeProvider time)
+public sealed class VendorStatusReader(VendorCatalog vendors, CheckpointStore checkpoints, BlobStatusStore blobs, ShrinkGuard shrinks, TimeProvider time)
 {
     public async Task<StatusReport> ReadAsync(CancellationToken cancellationToken)
     {
         var rows = (await checkpoints.ListAsync(cancellationToken).ConfigureAwait(false))
             .ToDictionary(c => c.Vendor, StringComparer.OrdinalIgnoreCase);
+        var normalization = await blobs.SummariesAsync(cancellationToken).ConfigureAwait(false);
+        var pending = await shrinks.PendingAsync(cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         var list = vendors.All.OrderBy(v => v.Name, StringComparer.Ordinal).Select(v =>
         {
@@ -37,12 +48,16 @@ public sealed class VendorStatusReader(VendorCatalog vendors, CheckpointStore ch
                 v.Schedule.Enabled,
                 v.IsConfigured,
                 v.Schedule.Cron,
-                c?.Watermark,
-                c is null ? null : (long)Math.Max(0, (now - c.Watermark).TotalSeconds),
+                c is { HasWatermark: true } ? c.Watermark : null,
+                c is not { HasWatermark: true } ? null : (long)Math.Max(0, (now - c.Watermark).TotalSeconds),
                 c?.LastRunAt,
                 ParseSummary(c?.LastRunSummary),
                 c?.LastError,
-                c?.LeaseUntil > now ? c.LeaseUntil : null);
+                c?.LeaseUntil > now ? c.LeaseUntil : null)
+            {
+                Normalization = normalization.TryGetValue(v.Name, out var n) ? n : null,
+                PendingShrinks = pending.TryGetValue(v.Name, out var p) ? p : [],
+            };
         }).ToList();
         return new StatusReport(now, list);
     }

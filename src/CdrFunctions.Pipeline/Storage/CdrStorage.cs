@@ -32,6 +32,8 @@ public sealed class CdrStorage
         Calls = tables.GetTableClient(CdrStorageNames.CallsTable);
         Checkpoints = tables.GetTableClient(CdrStorageNames.CheckpointsTable);
         Receipts = tables.GetTableClient(CdrStorageNames.ReceiptsTable);
+        Claims = tables.GetTableClient(CdrStorageNames.ClaimsTable);
+        BlobStatus = tables.GetTableClient(CdrStorageNames.BlobStatusTable);
     }
 
     public BlobServiceClient Blobs { get; }
@@ -42,6 +44,8 @@ public sealed class CdrStorage
     public TableClient Calls { get; }
     public TableClient Checkpoints { get; }
     public TableClient Receipts { get; }
+    public TableClient Claims { get; }
+    public TableClient BlobStatus { get; }
 
     /// <summary>Endpoint description for messages; never contains a key.</summary>
     public string DescribedAs { get; }
@@ -121,7 +125,9 @@ public sealed class CdrStorage
                 Quarantine.CreateIfNotExistsAsync(),
                 Calls.CreateIfNotExistsAsync(),
                 Checkpoints.CreateIfNotExistsAsync(),
-                Receipts.CreateIfNotExistsAsync()).ConfigureAwait(false);
+                Receipts.CreateIfNotExistsAsync(),
+                Claims.CreateIfNotExistsAsync(),
+                BlobStatus.CreateIfNotExistsAsync()).ConfigureAwait(false);
         }
         catch (Exception e) when (IsUnreachable(e))
         {

@@ -15,6 +15,12 @@ public static class CdrStorageNames
     /// <summary>Raw blob ETags the local poller (<c>cdr run</c>) has normalized; the Functions runtime keeps its own receipts.</summary>
     public const string ReceiptsTable = "CdrReceipts";
 
+    /// <summary>Which raw blobs hold which calls: decides each call's one owner (see the normalizer).</summary>
+    public const string ClaimsTable = "CdrClaims";
+
+    /// <summary>Each raw blob's last normalization result (ok, quarantined, failed with the reason).</summary>
+    public const string BlobStatusTable = "CdrBlobStatus";
+
     /// <summary>Configuration key (and app-setting prefix) of the data storage connection.</summary>
     public const string ConnectionName = "CdrStorage";
 }

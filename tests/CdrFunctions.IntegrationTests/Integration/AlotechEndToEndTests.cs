@@ -94,7 +94,8 @@ public class AlotechEndToEndTests
         }
         Assert.Equal(truth.Select(c => c.Key).Order(), curatedRecords.Select(c => c.CallId).Order());
         var quarantine = await AlotechHarness.BlobSnapshotAsync(h.Storage.Quarantine);
-        var lines = quarantine.Values.SelectMany(v => v.Split('\n', StringSplitOptions.RemoveEmptyEntries)).ToList();
+        var lines = quarantine.Where(q => !q.Key.EndsWith(".outside.jsonl", StringComparison.Ordinal))
+            .SelectMany(q => q.Value.Split('\n', StringSplitOptions.RemoveEmptyEntries)).ToList();
         Assert.Equal(malformed.Count, lines.Count);
         Assert.All(lines, l =>
         {
@@ -102,6 +103,27 @@ public class AlotechEndToEndTests
             Assert.StartsWith("page ", doc.RootElement.GetProperty("position").GetString());
             Assert.False(string.IsNullOrEmpty(doc.RootElement.GetProperty("reason").GetString()));
         });
+
+        // The last window's boundary call belongs to 00:00 of the next day, which is not pulled yet: it is not
+        // silent but reported (in its own outside-window file, and in status) until the owning window holds it.
+        var boundary = h.Simulator.ValidCallsBetween(To, To.AddSeconds(1)).Single();
+        var outside = Assert.Single(quarantine, q => q.Key.EndsWith(".outside.jsonl", StringComparison.Ordinal));
+        Assert.Equal("alotech/2026/11/21/2300.outside.jsonl", outside.Key);
+        using (var report = JsonDocument.Parse(outside.Value.Trim()))
+        {
+            Assert.Equal($"callId {boundary.Key}", report.RootElement.GetProperty("position").GetString());
+            Assert.Contains("alotech/2026/11/22/0000.json", report.RootElement.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        }
+        var status = h.Services.GetRequiredService<BlobStatusStore>();
+        Assert.Equal(1, (await status.SummariesAsync(None))["alotech"].UnconfirmedCalls);
+        Assert.Equal(1, (await status.GetAsync("alotech/2026/11/21/2300.json", None))!.Unconfirmed);
+        Assert.Null(await h.Lookup.GetAsync("alotech", boundary.Key, None));
+
+        await h.Runner.BackfillAsync("alotech", To, To.AddHours(1), null, None);
+        await h.Normalizer.NormalizeAsync("alotech/2026/11/22/0000.json", None);
+        Assert.Equal(boundary.CallDateUtc, (await h.Lookup.GetAsync("alotech", boundary.Key, None))!.StartUtc);
+        Assert.DoesNotContain("alotech/2026/11/21/2300.outside.jsonl", (await AlotechHarness.BlobSnapshotAsync(h.Storage.Quarantine)).Keys);
+        Assert.Equal(0, (await status.GetAsync("alotech/2026/11/21/2300.json", None))!.Unconfirmed);
     }
 
     [Fact]

@@ -94,6 +94,35 @@ public class ScheduledPullTests
     }
 
     [Fact]
+    public async Task A_backfill_takes_the_run_lease_without_choosing_where_scheduled_runs_start()
+    {
+        await using var h = await AlotechHarness.StartAsync(settings: Schedule(maxWindows: 2), now: Now);
+        var store = h.Services.GetRequiredService<CheckpointStore>();
+
+        // No checkpoint yet: the backfill holds the lease on a row without a watermark, and gives it back.
+        var backfill = await h.Runner.BackfillAsync("alotech", Midnight.AddHours(-3), Midnight.AddHours(-1), null, None);
+        Assert.Equal(PullRunStatus.Completed, backfill.Status);
+        var row = (await store.GetAsync("alotech", None))!;
+        Assert.False(row.HasWatermark);
+        Assert.Null(row.LeaseOwner);
+        Assert.Null(row.LastRunAt);
+
+        // While a scheduled run holds the lease a backfill lands nothing (and the other way round).
+        var leased = await store.TryReplaceAsync((await store.GetOrCreateAsync("alotech", Midnight, None)) with { LeaseOwner = "scheduled-run", LeaseUntil = Now.AddMinutes(5) }, None);
+        Assert.NotNull(leased);
+        var blobs = h.Storage.Raw.GetBlobs().Count();
+        Assert.Equal(PullRunStatus.LeaseHeld, (await h.Runner.BackfillAsync("alotech", Midnight, Midnight.AddHours(2), null, None)).Status);
+        Assert.Equal(blobs, h.Storage.Raw.GetBlobs().Count());
+
+        // The first scheduled run starts at StartFrom as if no backfill had run.
+        h.Time.Advance(TimeSpan.FromMinutes(6));
+        var run = await h.Runner.RunScheduledAsync("alotech", null, None);
+        Assert.Equal(PullRunStatus.Completed, run.Status);
+        Assert.Equal(Midnight, run.CheckpointBefore);
+        Assert.Equal(Midnight.AddHours(2), await CheckpointAsync(h));
+    }
+
+    [Fact]
     public async Task A_failing_window_stops_the_run_and_keeps_the_checkpoint_before_it()
     {
         var settings = Schedule(maxWindows: 4);
