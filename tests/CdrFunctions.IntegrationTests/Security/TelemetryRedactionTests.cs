@@ -60,7 +60,10 @@ public class TelemetryRedactionTests
             new Dictionary<string, string> { ["url"] = $"https://t.alo-tech.com/api/?app_token={token}" });
         telemetry.Flush();
 
-        var dependency = Assert.Single(channel.Items.OfType<DependencyTelemetry>(), d => d.Data?.Contains("reportsCDRLogs", StringComparison.Ordinal) == true);
+        // The dependency collector listens process-wide, so other tests' calls to their own simulators show up too:
+        // this test's call is the one to its simulator's port.
+        var dependency = Assert.Single(channel.Items.OfType<DependencyTelemetry>(),
+            d => d.Data?.Contains("reportsCDRLogs", StringComparison.Ordinal) == true && d.Data.Contains(simulator.BaseUrl.Authority, StringComparison.Ordinal));
         Assert.Equal("Http", dependency.Type);
         Assert.Contains("callkey=029922898003661", dependency.Data, StringComparison.Ordinal);
         Assert.EndsWith("app_token=REDACTED", dependency.Data, StringComparison.Ordinal);
