@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the connector locally with nothing configured: installs the pinned Azurite (tools/) if needed,
-# then `cdr demo`, which starts Azurite on 127.0.0.1:10000-10002 (unless one is running), starts the
-# Alotech simulator, pulls the last 24 hours, normalizes them and looks a call up. Ctrl+C stops it.
+# then `cdr demo`, which starts Azurite on 127.0.0.1:10000-10002 (unless one is running), starts a
+# simulator for every vendor, pulls the last 24 hours, normalizes them and looks a call up. Ctrl+C stops it.
 # Extra arguments go to `cdr demo` (e.g. --hours 6, --once).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"

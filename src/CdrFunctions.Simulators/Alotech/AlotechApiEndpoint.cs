@@ -1,28 +1,47 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
 namespace CdrFunctions.Simulators.Alotech;
 
+/// <summary>Optional arrays a request asked for.</summary>
+[Flags]
+internal enum AlotechIncludes
+{
+    None = 0,
+    CallHistory = 1,
+    Csat = 2,
+    CallTags = 4,
+}
+
 /// <summary>
-/// <c>GET /api/?function=reportsCDRLogs</c>. Order: injected fault (like a gateway in front of the API,
-/// so it hits whatever request comes next), then token, then parameters.
+/// <c>GET /api/?function=reportsCDRLogs</c>: a <c>callkey</c> lookup or a paged date-range listing. Order: injected
+/// fault (like a gateway in front of the API, so it hits whatever request comes next), then token, then parameters.
 /// </summary>
 internal sealed class AlotechApiEndpoint(AlotechSimulatorState state)
 {
-    public const string InvalidTokenMessage = "Invalid app_token";
+    private const string TextPlain = "text/plain; charset=utf-8";
+    private const string ApplicationJson = "application/json; charset=utf-8";
+
+    /// <summary>Longest range served; every page materialises the whole range's call references.</summary>
+    private static readonly TimeSpan MaxRange = TimeSpan.FromDays(31);
+    private static readonly DateTime MinDate = new(1971, 1, 1);
+    private static readonly DateTime MaxDate = new(3000, 1, 1);
 
     public async Task HandleAsync(HttpContext context)
     {
-        var receivedAt = state.UtcNow();
-        var cancellationToken = context.RequestAborted;
+        var receivedAt = DateTimeOffset.UtcNow;
         var fault = state.Faults.TakeNext();
         int? status = null;
         try
         {
-            await ServeAsync(context, fault, cancellationToken).ConfigureAwait(false);
+            await ServeAsync(context, fault, context.RequestAborted).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             status = AlotechRequestLog.ClientClosedRequest;
         }
@@ -33,79 +52,158 @@ internal sealed class AlotechApiEndpoint(AlotechSimulatorState state)
         }
         finally
         {
-            state.Record(context, receivedAt, status ?? context.Response.StatusCode, fault);
+            // The token is a secret: logs and test output must never carry it.
+            var query = context.Request.Query.ToDictionary(p => p.Key, p => p.Key == "app_token" ? "***" : p.Value.ToString(), StringComparer.Ordinal);
+            state.Record(new AlotechRequestLog(receivedAt, context.Request.Method, context.Request.PathBase.Add(context.Request.Path).Value ?? "/",
+                query, status ?? context.Response.StatusCode, fault));
         }
     }
 
-    private async Task ServeAsync(HttpContext context, AlotechFault? fault, CancellationToken cancellationToken)
+    private async Task ServeAsync(HttpContext context, AlotechFault? fault, CancellationToken ct)
     {
-        if (fault == AlotechFault.Slow)
+        // Faults are stateless: nothing advances, so a retry with the same cursor gets the same page.
+        switch (fault)
         {
-            await Task.Delay(state.Faults.SlowDelay, cancellationToken).ConfigureAwait(false);
+            case AlotechFault.Slow:
+                await Task.Delay(state.Faults.SlowDelay, ct).ConfigureAwait(false);
+                break;
+            case AlotechFault.TooManyRequests:
+                context.Response.Headers.RetryAfter = state.Faults.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+                await TextAsync(context, StatusCodes.Status429TooManyRequests, "Too Many Requests", ct).ConfigureAwait(false);
+                return;
+            case AlotechFault.ServerError:
+                await TextAsync(context, StatusCodes.Status500InternalServerError, "Internal Server Error", ct).ConfigureAwait(false);
+                return;
+            case AlotechFault.NonJson:
+                await TextAsync(context, StatusCodes.Status200OK, "<html><body>Service Temporarily Unavailable</body></html>", ct, "text/html; charset=utf-8").ConfigureAwait(false);
+                return;
+            case AlotechFault.ErrorJson:
+                await TextAsync(context, StatusCodes.Status200OK, """{"success":false,"message":"Rate limit exceeded for tenant"}""", ct, ApplicationJson).ConfigureAwait(false);
+                return;
         }
-        else if (fault is { } failure)
+
+        var query = context.Request.Query;
+        var token = Encoding.UTF8.GetBytes(query["app_token"].ToString());
+        if (token.Length == 0 || !CryptographicOperations.FixedTimeEquals(token, Encoding.UTF8.GetBytes(state.Options.AppToken)))
         {
-            // Faults are stateless: nothing advances, so a retry with the same cursor gets the same page.
-            await AlotechResponses.WriteFaultAsync(context, failure, state.Faults.RetryAfterSeconds, cancellationToken).ConfigureAwait(false);
+            await TextAsync(context, StatusCodes.Status401Unauthorized, "Invalid app_token", ct).ConfigureAwait(false);
             return;
         }
-
-        if (!IsValidToken(context.Request.Query["app_token"].ToString()))
+        var function = query["function"].ToString();
+        if (function != "reportsCDRLogs")
         {
-            await AlotechResponses.WriteTextAsync(context, StatusCodes.Status401Unauthorized, InvalidTokenMessage, cancellationToken).ConfigureAwait(false);
+            await TextAsync(context, StatusCodes.Status400BadRequest, function.Length == 0 ? "Missing mandatory parameter: function" : "Unknown function: " + function, ct).ConfigureAwait(false);
             return;
         }
+        var includes = (IsTrue(query, "include_call_history") ? AlotechIncludes.CallHistory : 0)
+            | (IsTrue(query, "include_csat") ? AlotechIncludes.Csat : 0)
+            | (IsTrue(query, "include_call_tags") ? AlotechIncludes.CallTags : 0);
 
-        if (!AlotechApiRequest.TryParse(context.Request.Query, out var request, out var error))
+        // As documented, callkey overrides every filter.
+        if (query["callkey"].ToString() is { Length: > 0 } key)
         {
-            await AlotechResponses.WriteTextAsync(context, StatusCodes.Status400BadRequest, error, cancellationToken).ConfigureAwait(false);
+            await CallListAsync(context, state.FindCall(key) is { } call ? [call.ToServedJson(includes)] : [], cursor: null, ct).ConfigureAwait(false);
             return;
         }
-
-        await (request switch
+        var (error, listing) = ReadListing(query);
+        var offset = error is null ? Offset(listing, query["cursor"].ToString()) : null;
+        if (offset is null)
         {
-            AlotechKeyLookup lookup => ServeLookupAsync(context, lookup, cancellationToken),
-            AlotechListing listing => ServeListingAsync(context, listing, cancellationToken),
-            _ => throw new InvalidOperationException("Unhandled request type " + request.GetType().Name),
-        }).ConfigureAwait(false);
-    }
-
-    private Task ServeLookupAsync(HttpContext context, AlotechKeyLookup lookup, CancellationToken cancellationToken)
-    {
-        var call = state.FindCall(lookup.CallKey);
-        string[] records = call is null ? [] : [call.ToServedJson(lookup.Includes)];
-        return AlotechResponses.WriteCallListAsync(context, records, cursor: null, cancellationToken);
-    }
-
-    private Task ServeListingAsync(HttpContext context, AlotechListing listing, CancellationToken cancellationToken)
-    {
-        var offset = 0;
-        if (!string.IsNullOrEmpty(listing.Cursor))
-        {
-            if (!state.Cursors.TryDecode(listing.Cursor, out var cursor))
-            {
-                return AlotechResponses.WriteTextAsync(context, StatusCodes.Status400BadRequest, "Invalid cursor", cancellationToken);
-            }
-
-            if (cursor.StartDate != listing.StartText || cursor.FinishDate != listing.FinishText || cursor.Ascending != listing.Ascending)
-            {
-                return AlotechResponses.WriteTextAsync(
-                    context, StatusCodes.Status400BadRequest, "cursor does not match startdate, finishdate and sorting", cancellationToken);
-            }
-
-            offset = cursor.Offset;
+            await TextAsync(context, StatusCodes.Status400BadRequest, error ?? "Invalid cursor", ct).ConfigureAwait(false);
+            return;
         }
-
-        var refs = state.Generator.RefsForLocalRange(listing.Start, listing.Finish, listing.Ascending);
-        var page = refs.Skip(offset).Take(state.Options.PageSize)
-            .Select(reference => state.Generator.Create(reference).ToServedJson(listing.Includes))
+        var page = state.Generator.RefsForLocalRange(listing.Start, listing.Finish, listing.Ascending)
+            .Skip(offset.Value).Take(state.Options.PageSize)
+            .Select(reference => state.Generator.Create(reference).ToServedJson(includes))
             .ToList();
         // Returned on every page, the last one too; past the end it no longer changes and CallList is empty.
-        var next = state.Cursors.Encode(new AlotechCursor(listing.StartText, listing.FinishText, listing.Ascending, offset + page.Count));
-        return AlotechResponses.WriteCallListAsync(context, page, next, cancellationToken);
+        await CallListAsync(context, page, Cursor(listing, offset.Value + page.Count), ct).ConfigureAwait(false);
     }
 
-    private bool IsValidToken(string token) =>
-        token.Length > 0
-        && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), Encoding.UTF8.GetBytes(state.Options.AppToken));
+    private static (string? Error, Listing Listing) ReadListing(IQueryCollection query)
+    {
+        if (ReadDate(query, "startdate", out var start) is { } startError)
+        {
+            return (startError, default);
+        }
+        if (ReadDate(query, "finishdate", out var finish) is { } finishError)
+        {
+            return (finishError, default);
+        }
+        var sorting = query["sorting"].ToString();
+        return finish < start ? ("finishdate must not be before startdate", default)
+            : finish - start > MaxRange ? ("Date range too long: the simulator serves at most 31 days per request", default)
+            : sorting is not ("" or "asc" or "desc") ? ("Invalid sorting: use asc or desc", default)
+            : (null, new Listing(start, finish, sorting == "asc"));
+    }
+
+    private static string? ReadDate(IQueryCollection query, string name, out DateTime value)
+    {
+        var text = query[name].ToString();
+        value = default;
+        return text.Length == 0 ? "Missing mandatory parameter: " + name
+            : !DateTime.TryParseExact(text, AlotechCallFactory.DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out value) ? $"Invalid {name}: expected {AlotechCallFactory.DateFormat}"
+            : value < MinDate || value >= MaxDate ? $"Invalid {name}: out of the supported range"
+            : null;
+    }
+
+    /// <summary>An opaque cursor: base64url of the listing's filters and how many records were served.</summary>
+    private static string Cursor(Listing listing, int offset) =>
+        Base64Url.EncodeToString(Encoding.UTF8.GetBytes(listing.CursorPrefix + offset.ToString(CultureInfo.InvariantCulture)));
+
+    /// <summary>Null for a cursor that is not one of ours or belongs to other filters.</summary>
+    private static int? Offset(Listing listing, string cursor)
+    {
+        if (cursor.Length == 0)
+        {
+            return 0;
+        }
+        if (cursor.Length > 512 || !Base64Url.IsValid(cursor))
+        {
+            return null;
+        }
+        var text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
+        return text.StartsWith(listing.CursorPrefix, StringComparison.Ordinal)
+            && int.TryParse(text.AsSpan(listing.CursorPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var offset) ? offset : null;
+    }
+
+    private static bool IsTrue(IQueryCollection query, string name) => string.Equals(query[name].ToString(), "true", StringComparison.OrdinalIgnoreCase);
+
+    private static async Task TextAsync(HttpContext context, int status, string text, CancellationToken ct, string contentType = TextPlain)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = contentType;
+        await context.Response.WriteAsync(text, ct).ConfigureAwait(false);
+    }
+
+    /// <summary><c>{"CallList":[...],"cursor":"..."}</c>; the cursor is left out for key lookups.</summary>
+    private static async Task CallListAsync(HttpContext context, IEnumerable<string> records, string? cursor, CancellationToken ct)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, AlotechCallFactory.WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("CallList");
+            foreach (var record in records)
+            {
+                writer.WriteRawValue(record);
+            }
+            writer.WriteEndArray();
+            if (cursor is not null)
+            {
+                writer.WriteString("cursor", cursor);
+            }
+            writer.WriteEndObject();
+        }
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = ApplicationJson;
+        context.Response.ContentLength = buffer.WrittenCount;
+        await context.Response.Body.WriteAsync(buffer.WrittenMemory, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>A date-range listing: local times in the tenant's zone, both ends inclusive.</summary>
+    private readonly record struct Listing(DateTime Start, DateTime Finish, bool Ascending)
+    {
+        public string CursorPrefix => $"{AlotechCallFactory.FormatDate(Start)}|{AlotechCallFactory.FormatDate(Finish)}|{(Ascending ? "asc" : "desc")}|";
+    }
 }

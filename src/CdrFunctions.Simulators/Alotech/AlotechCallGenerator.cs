@@ -1,220 +1,131 @@
-using System.Collections.Concurrent;
+using System.Globalization;
 using CdrFunctions.Simulators.Common;
 
 namespace CdrFunctions.Simulators.Alotech;
 
+/// <summary>A generated call before it becomes a record: the hour, its index in the hour (time order) and its start.</summary>
+internal readonly record struct CallRef(long Hour, int Index, long UnixSeconds);
+
 /// <summary>
-/// Deterministic calls for any time range. Time is cut into one-minute UTC slots; a slot's call count is
-/// Poisson(CallsPerHour / 60) drawn from hash(seed, slot), and each call from hash(seed, slot, index), so
-/// any range can be generated without generating what lies before it.
+/// Deterministic calls for any time range, generated per UTC hour from the seed: each minute gets
+/// CallsPerHour / 60 calls (the fraction as a chance), and every hour one at exactly hh:00:00, so window
+/// boundaries are always exercised. Ranges are filtered and paged on <see cref="CallRef"/>s; only the page
+/// served becomes full records.
 /// </summary>
-internal sealed class AlotechCallGenerator
+internal sealed class AlotechCallGenerator(int seed, double callsPerHour, int quirkEvery, TimeZoneInfo zone)
 {
-    private const int MinutesPerDay = 1440;
-    private const int MaxCachedDays = 1024;
+    /// <summary>Keys hold the hour in 7 digits (until the year 3110).</summary>
+    private const long MaxHour = 9_999_999;
+    private const long SecondsSalt = 0x5107FF;
+    private const long QuirkSalt = 0x0B1CC5;
+    private const long KeySalt = 0xC4EC;
 
-    private readonly long _seed;
-    private readonly double _callsPerMinute;
-    private readonly int _quirkEvery;
-    private readonly AlotechCallFactory _factory;
-    private readonly AlotechTenantClock _clock;
-    private readonly ConcurrentDictionary<long, int[]> _dayPrefixes = new();
-
-    public AlotechCallGenerator(long seed, double callsPerHour, int quirkEvery, TimeZoneInfo zone)
-    {
-        _seed = seed;
-        _callsPerMinute = callsPerHour / 60;
-        _quirkEvery = quirkEvery;
-        _clock = new AlotechTenantClock(zone);
-        _factory = new AlotechCallFactory(seed, _clock);
-    }
+    private readonly AlotechCallFactory _factory = new(seed, zone);
 
     /// <summary>
-    /// Calls whose LOCAL calldate is in [startLocal, finishLocal], both ends inclusive, sorted. The real
-    /// API's end semantics are undocumented; serving a record at exactly finishdate forces clients to
-    /// cope with it (e.g. by dropping records outside their own [from, to) window).
+    /// Calls whose LOCAL calldate is in [startLocal, finishLocal], both ends inclusive, sorted by calldate (ties
+    /// in key order either way). The real API's end semantics are undocumented; serving a record at exactly
+    /// finishdate forces clients to cope with it (e.g. by dropping records outside their own [from, to) window).
     /// </summary>
     public List<CallRef> RefsForLocalRange(DateTime startLocal, DateTime finishLocal, bool ascending)
     {
-        var (from, to) = _clock.CandidateUnixRange(startLocal, finishLocal);
-        var refs = RefsBetween(from, to)
-            .Where(reference =>
-            {
-                var local = _clock.ToLocal(DateTimeOffset.FromUnixTimeSeconds(reference.UnixSeconds));
-                return local >= startLocal && local <= finishLocal;
-            })
-            .ToList();
-        refs.Sort(ascending ? CallRef.CompareAscending : CallRef.CompareDescending);
+        // Around a DST change local times repeat or are skipped: take the widest offsets near each end, then filter.
+        var from = AsUnixSeconds(startLocal) - (long)Offsets(startLocal).Max().TotalSeconds;
+        var to = AsUnixSeconds(finishLocal) - (long)Offsets(finishLocal).Min().TotalSeconds + 1;
+        var refs = RefsBetween(from, to).Where(r => ToLocal(r.UnixSeconds) >= startLocal && ToLocal(r.UnixSeconds) <= finishLocal).ToList();
+        // Calls of the same second are of the same hour, in index order.
+        refs.Sort((a, b) => a.UnixSeconds == b.UnixSeconds ? a.Index.CompareTo(b.Index) : (ascending ? 1 : -1) * a.UnixSeconds.CompareTo(b.UnixSeconds));
         return refs;
     }
 
-    /// <summary>Second-of-minute of each call in the slot, ascending (index order is time order).</summary>
-    public int[] OffsetsInSlot(long slot)
+    /// <summary>All calls (valid and malformed) with start in [fromUtc, toUtc), chronological.</summary>
+    public IReadOnlyList<SimulatedAlotechCall> CallsBetween(DateTimeOffset fromUtc, DateTimeOffset toUtc) =>
+        // Sub-second bounds round up, matching the [from, to) meaning for whole-second call dates.
+        RefsBetween(CeilingUnixSeconds(fromUtc), CeilingUnixSeconds(toUtc)).Select(Create).ToList();
+
+    /// <summary>The call with exactly this key, or null.</summary>
+    public SimulatedAlotechCall? FindByKey(string key)
     {
-        var count = CountInSlot(slot);
-        if (count == 0)
+        if (key.Length < 15 || key.AsSpan(0, 15).ContainsAnyExceptInRange('0', '9'))
         {
-            return [];
+            return null;
         }
-
-        var random = new StableRandom(StableHash.Of(_seed, slot, Salts.SlotOffsets));
-        var offsets = new int[count];
-        for (var i = 0; i < count; i++)
-        {
-            offsets[i] = random.Next(60);
-        }
-
-        Array.Sort(offsets);
-        if (slot % 60 == 0)
-        {
-            // A call at hh:00:00 sits exactly on a window boundary: the case connectors get wrong.
-            offsets[0] = 0;
-        }
-
-        return offsets;
+        var hour = long.Parse(key.AsSpan(0, 7), NumberStyles.None, CultureInfo.InvariantCulture);
+        var index = int.Parse(key.AsSpan(7, 4), NumberStyles.None, CultureInfo.InvariantCulture);
+        var seconds = SecondsOfHour(hour);
+        var call = index < seconds.Length ? Create(new CallRef(hour, index, (hour * 3600) + seconds[index])) : null;
+        return call?.Key == key ? call : null;
     }
 
-    /// <summary>References of calls with start in [fromUnixSeconds, toUnixSecondsExclusive), in generation order.</summary>
-    public IEnumerable<CallRef> RefsBetween(long fromUnixSeconds, long toUnixSecondsExclusive)
+    public SimulatedAlotechCall Create(CallRef call)
     {
-        if (toUnixSecondsExclusive <= fromUnixSeconds)
+        // About one call in quirkEvery gets a quirk, the four kinds in turn.
+        var draw = StableHash.Of(seed, call.Hour, call.Index, QuirkSalt);
+        var quirk = quirkEvery > 0 && draw % (ulong)quirkEvery == 0 ? (AlotechCallQuirk)(1 + (int)(draw / (ulong)quirkEvery % 4)) : AlotechCallQuirk.None;
+        // Digits only: hour, index in the hour, and check digits so that guessed keys miss.
+        var key = string.Create(CultureInfo.InvariantCulture, $"{call.Hour:D7}{call.Index:D4}{StableHash.Of(seed, call.Hour, call.Index, KeySalt) % 10_000:D4}");
+        return _factory.Create(call, quirk == AlotechCallQuirk.UnusualKey ? key + AlotechCallFactory.UnusualKeySuffix : key, quirk);
+    }
+
+    /// <summary>Calls with start in [fromUnixSeconds, toUnixSeconds), chronological.</summary>
+    private IEnumerable<CallRef> RefsBetween(long fromUnixSeconds, long toUnixSeconds)
+    {
+        if (toUnixSeconds <= fromUnixSeconds)
         {
             yield break;
         }
-
-        var lastSlot = Math.Min(Math.DivRem(toUnixSecondsExclusive - 1, 60).Quotient, AlotechKeys.MaxSlot);
-        for (var slot = Math.Max(Math.DivRem(fromUnixSeconds, 60).Quotient, 0); slot <= lastSlot; slot++)
+        for (var hour = Math.Max(0, fromUnixSeconds / 3600); hour <= Math.Min(MaxHour, (toUnixSeconds - 1) / 3600); hour++)
         {
-            var offsets = OffsetsInSlot(slot);
-            for (var index = 0; index < offsets.Length; index++)
+            var seconds = SecondsOfHour(hour);
+            for (var index = 0; index < seconds.Length; index++)
             {
-                var second = slot * 60 + offsets[index];
-                if (second >= fromUnixSeconds && second < toUnixSecondsExclusive)
+                var at = (hour * 3600) + seconds[index];
+                if (at >= fromUnixSeconds && at < toUnixSeconds)
                 {
-                    yield return new CallRef(slot, index, second);
+                    yield return new CallRef(hour, index, at);
                 }
             }
         }
     }
 
-    public SimulatedAlotechCall Create(CallRef reference) => _factory.Create(reference, QuirkOf(reference));
-
-    /// <summary>All calls (valid and malformed) with start in [fromUtc, toUtc), chronological.</summary>
-    public IReadOnlyList<SimulatedAlotechCall> CallsBetween(DateTimeOffset fromUtc, DateTimeOffset toUtc)
+    /// <summary>Second of the hour of each of its calls, ascending.</summary>
+    private int[] SecondsOfHour(long hour)
     {
-        // Sub-second bounds round up, matching the [from, to) meaning for whole-second call dates.
-        var from = CeilingUnixSeconds(fromUtc);
-        var to = CeilingUnixSeconds(toUtc);
-        var refs = RefsBetween(from, to).ToList();
-        refs.Sort(CallRef.CompareAscending);
-        return refs.ConvertAll(Create);
+        if (callsPerHour <= 0 || hour is < 0 or > MaxHour)
+        {
+            return [];
+        }
+        var random = new StableRandom(StableHash.Of(seed, hour, SecondsSalt));
+        var perMinute = callsPerHour / 60;
+        var seconds = new List<int>((int)callsPerHour + 60);
+        for (var minute = 0; minute < 60; minute++)
+        {
+            for (var i = (int)perMinute + (random.Chance(perMinute - (int)perMinute) ? 1 : 0); i > 0; i--)
+            {
+                seconds.Add((minute * 60) + random.Next(60));
+            }
+        }
+        seconds.Sort();
+        // A call at hh:00:00 sits exactly on a window boundary: the case connectors get wrong.
+        if (seconds.Count == 0)
+        {
+            seconds.Add(0);
+        }
+        seconds[0] = 0;
+        return [.. seconds];
     }
 
-    /// <summary>The call with exactly this key, or null.</summary>
-    public SimulatedAlotechCall? FindByKey(string key)
-    {
-        if (!AlotechKeys.TryParse(key, out var slot, out var index) || slot > AlotechKeys.MaxSlot)
-        {
-            return null;
-        }
+    private DateTime ToLocal(long unixSeconds) => TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeSeconds(unixSeconds), zone).DateTime;
 
-        var offsets = OffsetsInSlot(slot);
-        if (index >= offsets.Length)
-        {
-            return null;
-        }
+    /// <summary>The zone's offsets a day either side of a wall-clock time (offsets change at most once in that span).</summary>
+    private TimeSpan[] Offsets(DateTime local) => [.. new[] { -1, 0, 1 }.Select(days => zone.GetUtcOffset(local.AddDays(days)))];
 
-        var call = Create(new CallRef(slot, index, slot * 60 + offsets[index]));
-        return string.Equals(call.Key, key, StringComparison.Ordinal) ? call : null;
-    }
-
-    private int CountInSlot(long slot)
-    {
-        if (slot < 0 || slot > AlotechKeys.MaxSlot || _callsPerMinute <= 0)
-        {
-            return 0;
-        }
-
-        var count = Poisson(StableHash.ToUnit(StableHash.Of(_seed, slot, Salts.SlotCount)), _callsPerMinute);
-        // Every hour starts with a call at hh:00:00 (see OffsetsInSlot), so hourly window edges are always exercised.
-        return slot % 60 == 0 ? Math.Max(count, 1) : count;
-    }
-
-    /// <summary>
-    /// Every Nth call counted from the start of its UTC day gets the next quirk in rotation. Counting per
-    /// day (not since the epoch) keeps it cheap for any range while still exact within a day.
-    /// </summary>
-    private AlotechCallQuirk QuirkOf(CallRef reference)
-    {
-        if (_quirkEvery <= 0)
-        {
-            return AlotechCallQuirk.None;
-        }
-
-        var (day, minute) = Math.DivRem(reference.Slot, MinutesPerDay);
-        var ordinal = DayPrefix(day)[minute] + reference.Index + 1;
-        if (ordinal % _quirkEvery != 0)
-        {
-            return AlotechCallQuirk.None;
-        }
-
-        return (((ordinal / _quirkEvery) - 1) % 4) switch
-        {
-            0 => AlotechCallQuirk.MissingKey,
-            1 => AlotechCallQuirk.InvalidCallDate,
-            2 => AlotechCallQuirk.WrongTypeAnswered,
-            _ => AlotechCallQuirk.UnusualKey,
-        };
-    }
-
-    /// <summary>prefix[m] = calls in the day's slots before minute m.</summary>
-    private int[] DayPrefix(long day)
-    {
-        if (_dayPrefixes.TryGetValue(day, out var cached))
-        {
-            return cached;
-        }
-
-        var prefix = new int[MinutesPerDay];
-        for (var minute = 1; minute < MinutesPerDay; minute++)
-        {
-            prefix[minute] = prefix[minute - 1] + CountInSlot(day * MinutesPerDay + minute - 1);
-        }
-
-        if (_dayPrefixes.Count >= MaxCachedDays)
-        {
-            _dayPrefixes.Clear();
-        }
-
-        _dayPrefixes[day] = prefix;
-        return prefix;
-    }
-
-    /// <summary>Inverse-CDF Poisson draw, capped at the 99 calls a two-digit key index allows.</summary>
-    private static int Poisson(double uniform, double mean)
-    {
-        if (mean <= 0)
-        {
-            return 0;
-        }
-
-        var k = 0;
-        var probability = Math.Exp(-mean);
-        var cumulative = probability;
-        while (uniform > cumulative && k < AlotechKeys.MaxCallsPerSlot)
-        {
-            k++;
-            probability *= mean / k;
-            cumulative += probability;
-        }
-
-        return k;
-    }
+    /// <summary>The wall-clock reading taken as if it were UTC.</summary>
+    private static long AsUnixSeconds(DateTime local) => new DateTimeOffset(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), TimeSpan.Zero).ToUnixTimeSeconds();
 
     private static long CeilingUnixSeconds(DateTimeOffset value)
     {
-        var ticks = value.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
-        var (seconds, remainder) = Math.DivRem(ticks, TimeSpan.TicksPerSecond);
+        var (seconds, remainder) = Math.DivRem(value.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks, TimeSpan.TicksPerSecond);
         return remainder > 0 ? seconds + 1 : seconds;
     }
 }

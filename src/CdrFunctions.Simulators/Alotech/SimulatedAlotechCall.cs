@@ -4,40 +4,58 @@ using System.Text.Json.Nodes;
 
 namespace CdrFunctions.Simulators.Alotech;
 
+/// <summary>How a generated call deviates from a clean record when <see cref="AlotechSimulatorOptions.MalformedEvery"/> is on.</summary>
+public enum AlotechCallQuirk
+{
+    /// <summary>A clean record.</summary>
+    None,
+
+    /// <summary>Malformed: the record has no <c>key</c> property.</summary>
+    MissingKey,
+
+    /// <summary>Malformed: <c>calldate</c> is <c>"not-a-date"</c>.</summary>
+    InvalidCallDate,
+
+    /// <summary>Malformed: <c>answered</c> is an object instead of a boolean.</summary>
+    WrongTypeAnswered,
+
+    /// <summary>Valid: the key contains a slash, a hash and a control character (ids are untrusted but legal).</summary>
+    UnusualKey,
+}
+
+/// <summary>
+/// What really happened on a generated call, before it became vendor JSON: the ground truth that figures
+/// computed downstream (KPIs over the curated files) are checked against.
+/// </summary>
+/// <param name="Queue">The queue the call waited in; null when it never reached one (outbound, or hung up in the IVR).</param>
+/// <param name="WaitSeconds">Time in the queue (inbound) or ringing (outbound) before an answer or a hang-up.</param>
+/// <param name="TalkSeconds">From answer to hang-up, hold included; 0 when not answered.</param>
+public sealed record AlotechCallFacts(
+    bool Inbound,
+    string? Queue,
+    string? AgentId,
+    bool Answered,
+    bool Voicemail,
+    int WaitSeconds,
+    int TalkSeconds,
+    int HoldSeconds,
+    int Transfers);
+
 /// <summary>Ground truth of one generated call and the JSON record it is served as.</summary>
 public sealed class SimulatedAlotechCall
 {
-    private readonly string _callHistoryJson;
-    private readonly string _csatAnswersJson;
-    private readonly string _callTagsJson;
+    private static readonly string[] ExtraNames = ["call_history", "csat_answers", "call_tags"];
+    private readonly string[] _extras;
 
-    internal SimulatedAlotechCall(
-        CallRef reference,
-        string key,
-        string callId,
-        DateTime callDateLocal,
-        bool inbound,
-        bool answered,
-        int? duration,
-        AlotechCallQuirk quirk,
-        string rawJson,
-        AlotechCallExtras extras,
-        AlotechCallFacts facts)
+    internal SimulatedAlotechCall(string key, string callId, DateTimeOffset callDateUtc, AlotechCallQuirk quirk, string rawJson, string[] extras, AlotechCallFacts facts)
     {
-        Reference = reference;
         Key = key;
         CallId = callId;
-        CallDateUtc = DateTimeOffset.FromUnixTimeSeconds(reference.UnixSeconds);
-        CallDateLocal = callDateLocal;
-        Inbound = inbound;
-        Answered = answered;
-        Duration = duration;
+        CallDateUtc = callDateUtc;
         Quirk = quirk;
         RawJson = rawJson;
+        _extras = extras;
         Facts = facts;
-        _callHistoryJson = extras.CallHistoryJson;
-        _csatAnswersJson = extras.CsatAnswersJson;
-        _callTagsJson = extras.CallTagsJson;
     }
 
     /// <summary>The call's key; absent from the served JSON when <see cref="Quirk"/> is <see cref="AlotechCallQuirk.MissingKey"/>.</summary>
@@ -49,15 +67,7 @@ public sealed class SimulatedAlotechCall
     /// <summary>True start of the call (the served <c>calldate</c> is this instant in tenant local time).</summary>
     public DateTimeOffset CallDateUtc { get; }
 
-    /// <summary>Start of the call on the tenant's wall clock.</summary>
-    public DateTime CallDateLocal { get; }
-
-    public bool Inbound { get; }
-
-    public bool Answered { get; }
-
-    /// <summary>The <c>duration</c> field in seconds; null when served as JSON null.</summary>
-    public int? Duration { get; }
+    public bool Answered => Facts.Answered;
 
     public AlotechCallQuirk Quirk { get; }
 
@@ -73,30 +83,23 @@ public sealed class SimulatedAlotechCall
     /// <summary>A fresh parse of <see cref="RawJson"/> on every access, so callers cannot alter what is served.</summary>
     public JsonObject Json => JsonNode.Parse(RawJson)!.AsObject();
 
-    internal CallRef Reference { get; }
-
     internal string ToServedJson(AlotechIncludes includes)
     {
         if (includes == AlotechIncludes.None)
         {
             return RawJson;
         }
-
         // Splices the optional arrays before the closing brace: strings are immutable, so concurrent pages never race.
         var builder = new StringBuilder(RawJson, 0, RawJson.Length - 1, RawJson.Length + 512);
-        Append(builder, includes, AlotechIncludes.CallHistory, "call_history", _callHistoryJson);
-        Append(builder, includes, AlotechIncludes.Csat, "csat_answers", _csatAnswersJson);
-        Append(builder, includes, AlotechIncludes.CallTags, "call_tags", _callTagsJson);
+        for (var i = 0; i < ExtraNames.Length; i++)
+        {
+            if (((int)includes & (1 << i)) != 0)
+            {
+                builder.Append(",\"").Append(ExtraNames[i]).Append("\":").Append(_extras[i]);
+            }
+        }
         return builder.Append('}').ToString();
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Key} {CallDateUtc:O} {Quirk}");
-
-    private static void Append(StringBuilder builder, AlotechIncludes includes, AlotechIncludes flag, string name, string json)
-    {
-        if ((includes & flag) != 0)
-        {
-            builder.Append(",\"").Append(name).Append("\":").Append(json);
-        }
-    }
 }

@@ -17,24 +17,8 @@ public enum DeepCallFault
     /// <summary>HTTP 429 with <c>Retry-After</c>.</summary>
     TooManyRequests,
 
-    /// <summary>Waits <see cref="DeepCallFaults.SlowDelay"/>, then answers normally.</summary>
+    /// <summary>Waits <see cref="FaultQueue{TFault}.SlowDelay"/>, then answers normally.</summary>
     Slow,
-}
-
-/// <summary>Faults served to the next API requests, first in first out. Thread-safe.</summary>
-public sealed class DeepCallFaults
-{
-    private readonly FaultQueue<DeepCallFault> _queue = new();
-
-    public TimeSpan SlowDelay { get; set; } = TimeSpan.FromSeconds(3);
-
-    public int RetryAfterSeconds { get; set; } = 1;
-
-    public IReadOnlyList<DeepCallFault> Pending => _queue.Pending;
-
-    public void Enqueue(DeepCallFault kind, int count = 1) => _queue.Enqueue(kind, count);
-
-    internal DeepCallFault? TakeNext() => _queue.TakeNext();
 }
 
 /// <summary>One API request the simulator received.</summary>

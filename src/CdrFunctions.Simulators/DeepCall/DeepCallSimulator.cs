@@ -2,53 +2,32 @@ using System.Net.Http.Headers;
 using System.Text;
 using CdrFunctions.Simulators.Common;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
 namespace CdrFunctions.Simulators.DeepCall;
 
 /// <summary>
 /// A local DeepCall account: <c>POST /api/v2/callreport/list/</c>, <c>/api/v2/callreport/reportCount/</c> and
-/// <c>/api/v2/CallReport/detail</c>, plus pushing reports to a webhook. A thin Kestrel host around
-/// <see cref="DeepCallSimulatorState"/>.
+/// <c>/api/v2/CallReport/detail</c> (<see cref="SimulatorHost{TState, TFault, TLog}.BaseUrl"/> is the connector's
+/// <c>Host</c> setting), plus pushing reports to a webhook.
 /// </summary>
-public sealed class DeepCallSimulator : IAsyncDisposable
+public sealed class DeepCallSimulator : SimulatorHost<DeepCallSimulatorState, DeepCallFault, DeepCallRequestLog>
 {
-    private readonly LocalServer _server;
-
-    private DeepCallSimulator(DeepCallSimulatorState state, LocalServer server)
+    private DeepCallSimulator(DeepCallSimulatorState state)
+        : base(state)
     {
-        State = state;
-        _server = server;
     }
 
-    /// <summary>The host, e.g. <c>http://127.0.0.1:54321/</c> (the connector's <c>Host</c> setting).</summary>
-    public Uri BaseUrl => _server.BaseUrl;
+    public static Task<DeepCallSimulator> StartAsync(DeepCallSimulatorOptions? options = null, CancellationToken ct = default) =>
+        ServeAsync(new DeepCallSimulator(new DeepCallSimulatorState(options ?? new DeepCallSimulatorOptions())), ct);
 
-    public DeepCallSimulatorState State { get; }
-
-    public DeepCallFaults Faults => State.Faults;
-
-    public IReadOnlyList<DeepCallRequestLog> Requests => State.Requests;
-
-    public static async Task<DeepCallSimulator> StartAsync(DeepCallSimulatorOptions? options = null, CancellationToken ct = default)
+    /// <summary>Routes match case-insensitively, with or without a trailing slash.</summary>
+    private protected override void Map(IEndpointRouteBuilder endpoints)
     {
-        var state = new DeepCallSimulatorState(options ?? new DeepCallSimulatorOptions());
-        var server = await LocalKestrel.StartAsync(endpoints => Map(endpoints, state), ct).ConfigureAwait(false);
-        return new DeepCallSimulator(state, server);
-    }
-
-    /// <summary>Maps the API onto any ASP.NET Core app (routes match case-insensitively, with or without a trailing slash).</summary>
-    public static void Map(IEndpointRouteBuilder endpoints, DeepCallSimulatorState state)
-    {
-        ArgumentNullException.ThrowIfNull(endpoints);
-        var api = new DeepCallApiEndpoint(state);
-        var list = state.Pacing.Wrap(c => api.HandleAsync(c, DeepCallApiEndpoint.Kind.List));
-        var count = state.Pacing.Wrap(c => api.HandleAsync(c, DeepCallApiEndpoint.Kind.Count));
-        var detail = state.Pacing.Wrap(c => api.HandleAsync(c, DeepCallApiEndpoint.Kind.Detail));
-        endpoints.MapPost("/api/v2/callreport/list", list);
-        endpoints.MapPost("/api/v2/callreport/reportCount", count);
-        endpoints.MapPost("/api/v2/CallReport/detail", detail);
+        var api = new DeepCallApiEndpoint(State);
+        endpoints.MapPost("/api/v2/callreport/list", State.Pacing.Wrap(c => api.HandleAsync(c, DeepCallApiEndpoint.Kind.List)));
+        endpoints.MapPost("/api/v2/callreport/reportCount", State.Pacing.Wrap(c => api.HandleAsync(c, DeepCallApiEndpoint.Kind.Count)));
+        endpoints.MapPost("/api/v2/CallReport/detail", State.Pacing.Wrap(c => api.HandleAsync(c, DeepCallApiEndpoint.Kind.Detail)));
     }
 
     public IReadOnlyList<SimulatedDeepCall> ValidCallsBetween(DateTimeOffset fromUtc, DateTimeOffset toUtc) =>
@@ -74,6 +53,4 @@ public sealed class DeepCallSimulator : IAsyncDisposable
         using var response = await http.PostAsync(webhook, content, ct).ConfigureAwait(false);
         return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false));
     }
-
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }

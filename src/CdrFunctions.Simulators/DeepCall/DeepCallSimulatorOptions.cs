@@ -1,7 +1,9 @@
+using CdrFunctions.Simulators.Common;
+
 namespace CdrFunctions.Simulators.DeepCall;
 
 /// <summary>How a simulated DeepCall account behaves. Field names default to the connector's defaults.</summary>
-public sealed class DeepCallSimulatorOptions
+public sealed class DeepCallSimulatorOptions : SimulatorOptions
 {
     /// <summary>Same seed, same calls: ground truth for tests.</summary>
     public int Seed { get; set; } = 7;
@@ -34,14 +36,6 @@ public sealed class DeepCallSimulatorOptions
     public string DateFormat { get; set; } = "yyyy-MM-dd HH:mm:ss";
     public string PageField { get; set; } = "page";
     public string PageSizeField { get; set; } = "pageSize";
-
-    /// <summary>Requests the simulated API answers per <see cref="RateLimitPeriod"/>; beyond that 429 with Retry-After. 0 = no limit.</summary>
-    public int RateLimit { get; set; }
-
-    public TimeSpan RateLimitPeriod { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>Added to every API answer (a distant vendor's round trip).</summary>
-    public TimeSpan Latency { get; set; }
 
     internal DeepCallSimulatorOptions Clone() => (DeepCallSimulatorOptions)MemberwiseClone();
 }

@@ -7,16 +7,14 @@ namespace CdrFunctions.Simulators.DeepCall;
 /// A simulated DeepCall account independent of hosting: options, deterministic calls, faults and the request
 /// log. Calls are generated per UTC hour from the seed, so any range can be asked for and answered the same way.
 /// </summary>
-public sealed class DeepCallSimulatorState
+public sealed class DeepCallSimulatorState : SimulatorState<DeepCallFault, DeepCallRequestLog>
 {
     private static readonly string[] CallTypes = ["IBD", "IBD", "OBD", "CTC"];
-    private readonly Lock _logGate = new();
-    private readonly List<DeepCallRequestLog> _log = [];
 
     public DeepCallSimulatorState(DeepCallSimulatorOptions options)
+        : base(options, options?.Seed ?? 0)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        Options = options.Clone();
+        Options = options!.Clone();
         if (string.IsNullOrEmpty(Options.Token) || string.IsNullOrEmpty(Options.UserId))
         {
             throw new ArgumentException("UserId and Token must not be empty.", nameof(options));
@@ -25,25 +23,9 @@ public sealed class DeepCallSimulatorState
         {
             throw new ArgumentException("CallsPerHour must be 0..5000 and MaxPageSize positive.", nameof(options));
         }
-        Pacing = new RequestPacer { RateLimit = Options.RateLimit, RateLimitPeriod = Options.RateLimitPeriod, Latency = Options.Latency };
     }
-
-    /// <summary>The API's rate limit and latency (from the options; adjustable while running).</summary>
-    public RequestPacer Pacing { get; }
 
     public DeepCallSimulatorOptions Options { get; }
-
-    public DeepCallFaults Faults { get; } = new();
-
-    public IReadOnlyList<DeepCallRequestLog> Requests
-    {
-        get { lock (_logGate) { return _log.ToArray(); } }
-    }
-
-    public void ClearRequests()
-    {
-        lock (_logGate) { _log.Clear(); }
-    }
 
     /// <summary>Ground truth: calls starting in [fromUtc, toUtc), chronological.</summary>
     public IReadOnlyList<SimulatedDeepCall> ValidCallsBetween(DateTimeOffset fromUtc, DateTimeOffset toUtc) =>
@@ -96,10 +78,5 @@ public sealed class DeepCallSimulatorState
         }
         calls.Sort((a, b) => a.StartUtc.CompareTo(b.StartUtc));
         return calls;
-    }
-
-    internal void Record(DeepCallRequestLog entry)
-    {
-        lock (_logGate) { _log.Add(entry); }
     }
 }

@@ -5,7 +5,7 @@ namespace CdrFunctions.Simulators.EngageVoice;
 /// <summary>Failure modes injected into <c>reportsStreaming</c> requests.</summary>
 public enum EngageVoiceFault
 {
-    /// <summary>HTTP 429 with <c>Retry-After</c> of <see cref="EngageVoiceFaults.RetryAfterSeconds"/>.</summary>
+    /// <summary>HTTP 429 with <c>Retry-After</c> of <see cref="FaultQueue{TFault}.RetryAfterSeconds"/>.</summary>
     TooManyRequests,
 
     /// <summary>HTTP 500 with a text body.</summary>
@@ -16,30 +16,6 @@ public enum EngageVoiceFault
 
     /// <summary>The CSV is announced in full (Content-Length) but the connection drops halfway through it.</summary>
     TruncatedCsv,
-}
-
-/// <summary>A FIFO queue of faults for the next report or interaction-metadata requests. Thread-safe.</summary>
-public sealed class EngageVoiceFaults
-{
-    private readonly Lock _gate = new();
-    private readonly FaultQueue<EngageVoiceFault> _queue = new();
-    private int _retryAfterSeconds = 1;
-
-    public int RetryAfterSeconds
-    {
-        get { lock (_gate) { return _retryAfterSeconds; } }
-        set
-        {
-            ArgumentOutOfRangeException.ThrowIfNegative(value);
-            lock (_gate) { _retryAfterSeconds = value; }
-        }
-    }
-
-    public IReadOnlyList<EngageVoiceFault> Pending => _queue.Pending;
-
-    public void Enqueue(EngageVoiceFault kind, int count = 1) => _queue.Enqueue(kind, count);
-
-    internal EngageVoiceFault? TakeNext() => _queue.TakeNext();
 }
 
 /// <summary>Which simulated endpoint a request reached.</summary>

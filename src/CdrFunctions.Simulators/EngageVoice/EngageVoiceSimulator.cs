@@ -6,46 +6,29 @@ using Microsoft.AspNetCore.Routing;
 namespace CdrFunctions.Simulators.EngageVoice;
 
 /// <summary>
-/// A local Engage Voice host (current <c>/voice/api/v1</c> paths and legacy <c>/api/v1</c> paths), its
-/// token endpoints, and a fake RingCentral platform token endpoint, on one Kestrel port.
+/// A local Engage Voice host (current <c>/voice/api/v1</c> paths and legacy <c>/api/v1</c> paths), its token
+/// endpoints, and a fake RingCentral platform token endpoint, on one port (<c>BaseUrl</c> is both roots).
 /// </summary>
-public sealed class EngageVoiceSimulator : IAsyncDisposable
+public sealed class EngageVoiceSimulator : SimulatorHost<EngageVoiceSimulatorState, EngageVoiceFault, EngageVoiceRequestLog>
 {
-    private readonly LocalServer _server;
-
-    private EngageVoiceSimulator(EngageVoiceSimulatorState state, LocalServer server)
+    private EngageVoiceSimulator(EngageVoiceSimulatorState state)
+        : base(state)
     {
-        State = state;
-        _server = server;
     }
 
-    /// <summary>Root of the host, e.g. <c>http://127.0.0.1:54321/</c>; also the RingCentral platform root.</summary>
-    public Uri BaseUrl => _server.BaseUrl;
+    public static Task<EngageVoiceSimulator> StartAsync(EngageVoiceSimulatorOptions options, CancellationToken ct = default) =>
+        ServeAsync(new EngageVoiceSimulator(new EngageVoiceSimulatorState(options)), ct);
 
-    public EngageVoiceSimulatorState State { get; }
-
-    public EngageVoiceFaults Faults => State.Faults;
-
-    public IReadOnlyList<EngageVoiceRequestLog> Requests => State.Requests;
-
-    public static async Task<EngageVoiceSimulator> StartAsync(EngageVoiceSimulatorOptions options, CancellationToken ct = default)
+    private protected override void Map(IEndpointRouteBuilder endpoints)
     {
-        var state = new EngageVoiceSimulatorState(options);
-        var server = await LocalKestrel.StartAsync(endpoints => Map(endpoints, state), ct).ConfigureAwait(false);
-        return new EngageVoiceSimulator(state, server);
-    }
-
-    public static void Map(IEndpointRouteBuilder endpoints, EngageVoiceSimulatorState state)
-    {
-        ArgumentNullException.ThrowIfNull(endpoints);
-        ArgumentNullException.ThrowIfNull(state);
-        var api = new EngageVoiceApiEndpoints(state);
+        var api = new EngageVoiceApiEndpoints(State);
+        // Explicit RequestDelegate variables pick the raw-HttpContext overloads, not minimal-API binding.
         RequestDelegate rcToken = api.RingCentralTokenAsync;
         RequestDelegate exchange = api.ExchangeAsync;
         RequestDelegate refresh = api.RefreshAsync;
-        var report = state.Pacing.Wrap(api.ReportAsync);
         RequestDelegate inputControls = api.InputControlsAsync;
         RequestDelegate interactionMetadata = api.InteractionMetadataAsync;
+        var report = State.Pacing.Wrap(api.ReportAsync);
         endpoints.MapPost("/restapi/oauth/token", rcToken);
         endpoints.MapPost("/api/auth/login/rc/accesstoken", exchange);
         endpoints.MapPost("/api/auth/token/refresh", refresh);
@@ -68,6 +51,4 @@ public sealed class EngageVoiceSimulator : IAsyncDisposable
 
     /// <summary>Requests that reached the RingCentral → Engage token exchange (accepted or not).</summary>
     public int ExchangeRequests => Requests.Count(r => r.Endpoint == EngageVoiceEndpoint.Exchange);
-
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }

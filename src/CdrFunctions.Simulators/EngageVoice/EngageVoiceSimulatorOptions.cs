@@ -1,7 +1,9 @@
+using CdrFunctions.Simulators.Common;
+
 namespace CdrFunctions.Simulators.EngageVoice;
 
 /// <summary>Settings of a simulated Engage Voice account (and of the fake RingCentral platform in front of it).</summary>
-public sealed class EngageVoiceSimulatorOptions
+public sealed class EngageVoiceSimulatorOptions : SimulatorOptions
 {
     public string AccountId { get; set; } = "12345678";
 
@@ -38,13 +40,6 @@ public sealed class EngageVoiceSimulatorOptions
     /// <summary>Line ending of the served CSV.</summary>
     public string NewLine { get; set; } = "\r\n";
 
-    /// <summary>Requests the simulated API answers per <see cref="RateLimitPeriod"/>; beyond that 429 with Retry-After. 0 = no limit.</summary>
-    public int RateLimit { get; set; }
-
-    public TimeSpan RateLimitPeriod { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>Added to every API answer (a distant vendor's round trip).</summary>
-    public TimeSpan Latency { get; set; }
     /// <summary>interaction-metadata: the RingCentral account id in its URL.</summary>
     public string RingCentralAccountId { get; set; } = "400012345";
 

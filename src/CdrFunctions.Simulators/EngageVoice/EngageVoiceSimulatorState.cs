@@ -1,5 +1,4 @@
 using System.Buffers.Text;
-using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using CdrFunctions.Simulators.Common;
@@ -7,7 +6,7 @@ using CdrFunctions.Simulators.Common;
 namespace CdrFunctions.Simulators.EngageVoice;
 
 /// <summary>Tokens, the exchange limit, generated calls and the request log of one simulated account.</summary>
-public sealed class EngageVoiceSimulatorState
+public sealed class EngageVoiceSimulatorState : SimulatorState<EngageVoiceFault, EngageVoiceRequestLog>
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, DateTimeOffset> _accessTokens = new(StringComparer.Ordinal);
@@ -15,34 +14,26 @@ public sealed class EngageVoiceSimulatorState
     private readonly HashSet<string> _rcTokens = new(StringComparer.Ordinal);
     private readonly Queue<DateTimeOffset> _exchanges = new();
     private readonly Dictionary<string, List<DateTimeOffset>> _segmentRequests = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<EngageVoiceRequestLog> _requests = new();
     private long _issued;
 
     internal EngageVoiceSimulatorState(EngageVoiceSimulatorOptions options)
+        : base(options, options.Seed)
     {
         Options = options;
         Generator = new EngageVoiceCallGenerator(options);
-        Pacing = new RequestPacer { RateLimit = options.RateLimit, RateLimitPeriod = options.RateLimitPeriod, Latency = options.Latency };
     }
-
-    /// <summary>The API's rate limit and latency (from the options; adjustable while running).</summary>
-    public RequestPacer Pacing { get; }
 
     public EngageVoiceSimulatorOptions Options { get; }
 
-    public EngageVoiceFaults Faults { get; } = new();
-
     /// <summary>Status <c>inputControls</c> answers with; set to 403 or 500 to make discovery fail.</summary>
     public int InputControlsStatus { get; set; } = 200;
-
-    public IReadOnlyList<EngageVoiceRequestLog> Requests => _requests.ToArray();
 
     internal EngageVoiceCallGenerator Generator { get; }
 
     internal DateTimeOffset Now => Options.Time.GetUtcNow();
 
     internal void Log(EngageVoiceEndpoint endpoint, string path, int status, EngageVoiceFault? fault = null, string? body = null) =>
-        _requests.Enqueue(new EngageVoiceRequestLog(Now, endpoint, path, status, fault, body));
+        Record(new EngageVoiceRequestLog(Now, endpoint, path, status, fault, body));
 
     internal string IssueRingCentralToken()
     {

@@ -1,25 +1,16 @@
-using System.Net;
 using CdrFunctions.Pipeline.Api;
 using CdrFunctions.Pipeline.Normalize;
 using CdrFunctions.Pipeline.Pull;
 using CdrFunctions.Simulators.Alotech;
 using CdrFunctions.Tests.Integration;
-using CdrFunctions.Vendors;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace CdrFunctions.Tests.Api;
 
 /// <summary>
-/// The lookup API on a real Kestrel (free port) over the shared Azurite (a storage account of its own), with the production routing
-/// (<see cref="CdrApiEndpoints.MapCdrApi"/>) and service graph, seeded by a pull of 2026-11-22 00:00–12:00 UTC.
+/// The lookup API on a real Kestrel (free port) with the production routing (<see cref="CdrApiEndpoints.MapCdrApi"/>) and
+/// service graph over the Alotech harness, seeded by a pull of 2026-11-22 00:00–12:00 UTC.
 /// </summary>
 internal sealed class ApiHarness : IAsyncDisposable
 {
@@ -27,59 +18,46 @@ internal sealed class ApiHarness : IAsyncDisposable
     public static readonly DateTimeOffset From = new(2026, 11, 22, 0, 0, 0, TimeSpan.Zero);
     public static readonly DateTimeOffset To = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
 
-    private readonly WebApplication _app;
+    private readonly AlotechHarness _vendor;
 
-    private ApiHarness(AlotechSimulator simulator, WebApplication app, HttpClient client)
+    private ApiHarness(AlotechHarness vendor, IServiceProvider services, HttpClient client)
     {
-        Simulator = simulator;
-        _app = app;
+        _vendor = vendor;
+        Services = services;
         Client = client;
     }
 
-    public AlotechSimulator Simulator { get; }
+    public AlotechSimulator Simulator => _vendor.Simulator;
 
     /// <summary>Sends the key on every request.</summary>
     public HttpClient Client { get; }
 
-    public IServiceProvider Services => _app.Services;
+    /// <summary>The API host's services.</summary>
+    public IServiceProvider Services { get; }
 
-    public FakeTimeProvider Time => (FakeTimeProvider)_app.Services.GetRequiredService<TimeProvider>();
+    public FakeTimeProvider Time => _vendor.Time;
 
     public static async Task<ApiHarness> StartAsync(bool seed = true, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var storage = await AzuriteFixture.NewStorageAsync();
-        var simulator = await AlotechSimulator.StartAsync(new AlotechSimulatorOptions());
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(AlotechHarness.Settings(storage, simulator));
-        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Services.AddSingleton<TimeProvider>(new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 7, 0, TimeSpan.Zero)));
-        builder.Services.AddCdrFunctions(builder.Configuration);
-        var app = builder.Build();
-        app.MapCdrApi(Key);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        var client = new HttpClient { BaseAddress = new Uri(address.TrimEnd('/') + "/api/") };
+        var vendor = await AlotechHarness.StartAsync(settings: settings);
+        var (root, services) = await vendor.StartApiAsync(Key);
+        var client = new HttpClient { BaseAddress = new Uri(root, "api/") };
         client.DefaultRequestHeaders.Add(CdrApiRoutes.KeyHeader, Key);
-        var harness = new ApiHarness(simulator, app, client);
         if (seed)
         {
-            await app.Services.GetRequiredService<PullRunner>().BackfillAsync("alotech", From, To, null, CancellationToken.None);
-            var normalizer = app.Services.GetRequiredService<Normalizer>();
+            await services.GetRequiredService<PullRunner>().BackfillAsync("alotech", From, To, null, CancellationToken.None);
+            var normalizer = services.GetRequiredService<Normalizer>();
             foreach (var blob in await normalizer.ListRawBlobsAsync("alotech", From, To, CancellationToken.None))
             {
                 await normalizer.NormalizeAsync(blob, CancellationToken.None);
             }
         }
-        return harness;
+        return new ApiHarness(vendor, services, client);
     }
 
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        await Simulator.DisposeAsync();
+        await _vendor.DisposeAsync();
     }
 }
