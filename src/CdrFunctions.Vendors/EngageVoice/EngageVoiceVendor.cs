@@ -78,8 +78,10 @@ public sealed class EngageVoiceVendor(IOptions<EngageVoiceOptions> options, ISer
             // Anything else is the Call Detail report, whose parser also names JSON or HTML it cannot read.
             if (first == (byte)'[' || (first == (byte)'{' && _options.UsesInteractionMetadata))
             {
+                // The file guard: whatever the segments hold (a lone surrogate a string read throws on), nothing
+                // escapes; the calls read so far stay, and the file gets an entry with the reason.
                 var segments = CreateInteractionParser(_options);
-                await foreach (var result in segments.ParseAsync(replay, file, followers, cancellationToken).ConfigureAwait(false))
+                await foreach (var result in ParseGuard.FileAsync(segments.ParseAsync(replay, file, followers, cancellationToken), cancellationToken).ConfigureAwait(false))
                 {
                     yield return result;
                 }

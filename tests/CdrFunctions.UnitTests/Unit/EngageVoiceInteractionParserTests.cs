@@ -264,4 +264,31 @@ public class EngageVoiceInteractionParserTests
         }
         Assert.Equal("202407221928172035020000000572", Assert.Single(Calls(json)).CallId);
     }
+
+    [Theory]
+    [InlineData("\"channelType\":\"VOICE\"", "\"channelType\":\"VO\\ud800ICE\"")]
+    [InlineData("\"subAccountId\":\"99999999\"", "\"subAccountId\":\"\\udfff\"")]
+    [InlineData("\"dialogStartTimeMs\":\"2024-07-22T11:24:40.000Z\"", "\"dialogStartTimeMs\":\"9999-12-31T23:59:59.999Z\"")]
+    [InlineData("\"segmentDurationMs\":7000", "\"segmentDurationMs\":9223372036854775807")]
+    public async Task Bad_text_or_extreme_values_in_a_segment_never_escape_the_parser(string field, string replacement)
+    {
+        Assert.Contains(field, SpecExample, StringComparison.Ordinal);
+        var results = await ParseAsync(SpecExample.Replace(field, replacement, StringComparison.Ordinal));
+        Assert.NotEmpty(results);
+        Assert.All(results, r => Assert.True(r.Record is not null || r.Quarantined is { Reason.Length: > 0 }));
+    }
+
+    [Fact]
+    public async Task Invalid_utf8_in_a_segment_never_escapes_the_parser()
+    {
+        var bytes = Encoding.UTF8.GetBytes(SpecExample.Replace("\"VOICE\"", "\"VO#ICE\"", StringComparison.Ordinal));
+        bytes[System.Array.IndexOf(bytes, (byte)'#')] = 0xFF;
+        var results = new List<ParseResult>();
+        await foreach (var r in Vendor().ParseWithFollowersAsync(new MemoryStream(bytes), new RawFileInfo("engagevoice/test.json", null), [], CancellationToken.None))
+        {
+            results.Add(r);
+        }
+        Assert.NotEmpty(results);
+        Assert.All(results, r => Assert.True(r.Record is not null || r.Quarantined is { Reason.Length: > 0 }));
+    }
 }
