@@ -15,7 +15,7 @@ public sealed class SecretRedactor
     /// <summary>Configuration section: <c>Telemetry:SecretQueryParameters:0..n</c> adds parameter names.</summary>
     public const string Section = "Telemetry";
 
-    /// <summary>Query parameters that carry credentials: Alotech's token, the Functions key, OAuth and SAS names.</summary>
+    /// <summary>Query parameters that carry credentials: vendor tokens (<c>app_token</c>), the Functions key, OAuth and SAS names.</summary>
     public static readonly IReadOnlyList<string> DefaultQueryParameters =
     [
         "app_token", "code", "token", "access_token", "refresh_token", "id_token", "client_secret", "jwt", "ssid",
@@ -24,7 +24,7 @@ public sealed class SecretRedactor
         "AccountKey", "SharedAccessSignature",
     ];
 
-    /// <summary>Configuration keys whose values are secrets, by their last segment (<c>Vendors:Alotech:AppToken</c>).</summary>
+    /// <summary>Configuration keys whose values are secrets, by their last segment (<c>Vendors:{Vendor}:AppToken</c>).</summary>
     public static readonly IReadOnlySet<string> SecretSettingNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
         "AppToken", "Token", "ApiToken", "ApiKey", "ClientSecret", "Jwt", "Secret", "Ssid", "Password", "RefreshToken", "AccessToken",

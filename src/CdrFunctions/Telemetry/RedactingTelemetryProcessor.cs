@@ -7,7 +7,7 @@ namespace CdrFunctions.Telemetry;
 
 /// <summary>
 /// Last stop before the channel for everything the worker sends to Application Insights: the SDK's dependency
-/// collector records each outgoing call's full URL (Alotech's <c>app_token</c> travels in the query), request
+/// collector records each outgoing call's full URL (a vendor token may travel in the query), request
 /// telemetry carries URLs too, and traces and exceptions quote whatever they quote. Secret query parameters and
 /// configured secret values are replaced in every text field and property (<see cref="SecretRedactor"/>).
 /// </summary>
