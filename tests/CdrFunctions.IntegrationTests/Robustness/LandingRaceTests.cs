@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using CdrFunctions.Pipeline.Landing;
@@ -12,8 +13,9 @@ namespace CdrFunctions.Tests.Robustness;
 /// <summary>
 /// Issue #11: two landings of one window at once (two runs, or a run and a backfill in two processes) staged
 /// blocks under the same ids, and a mixed commit then read as "unchanged" forever. Both landings here pull the
-/// real Alotech simulator and are held after their pull until both have staged; the first to commit wins and
-/// the other ends <see cref="LandingOutcome.Superseded"/>, leaving one whole, consistent blob.
+/// real Alotech simulator, have read the landed blob (Azurite answered both reads) and are held at the end of
+/// their pull; the first released commits and wins, the other ends <see cref="LandingOutcome.Superseded"/>,
+/// leaving one whole, consistent blob.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public class LandingRaceTests
@@ -37,11 +39,14 @@ public class LandingRaceTests
             Assert.Equal(LandingOutcome.Written, (await lander.LandAsync(older, Window, None)).Outcome);
         }
 
+        // A race means both read the blob as it was before either commits: a landing that read it after the
+        // winner's commit would (rightly) find it unchanged. So the first commit waits for both reads.
+        using var reads = new BlobReads(h.Storage.Raw.GetBlobClient(RawBlobName.ForWindow("alotech", Window, alotech.RawExtension).Name).Uri);
         var first = new HeldVendor(alotech);
         var second = new HeldVendor(alotech);
         var landingFirst = Task.Run(() => lander.LandAsync(first, Window, None));
         var landingSecond = Task.Run(() => lander.LandAsync(second, Window, None));
-        await Task.WhenAll(first.Pulled, second.Pulled);
+        await Task.WhenAll(first.Pulled, second.Pulled, reads.AtLeastAsync(2)).WaitAsync(TimeSpan.FromMinutes(1));
 
         first.Release();
         var winner = await landingFirst;
@@ -63,6 +68,64 @@ public class LandingRaceTests
 
         // The next landing finds it as the winner left it: unchanged.
         Assert.Equal(LandingOutcome.Unchanged, (await lander.LandAsync(alotech, Window, None)).Outcome);
+    }
+
+    /// <summary>
+    /// Counts the answers Azurite gave to reads of one blob's properties (HEAD), as this process's HTTP client
+    /// reports them: an observer of the real requests, so the test can order a commit after the reads.
+    /// </summary>
+    private sealed class BlobReads : IDisposable
+    {
+        private readonly ActivityListener _listener;
+        private readonly string _url;
+        private readonly Lock _gate = new();
+        private readonly List<(int Count, TaskCompletionSource Done)> _waiters = [];
+        private int _count;
+
+        public BlobReads(Uri blob)
+        {
+            _url = blob.GetLeftPart(UriPartial.Path);
+            _listener = new ActivityListener
+            {
+                ShouldListenTo = source => source.Name == "System.Net.Http",
+                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+                ActivityStopped = Stopped,
+            };
+            ActivitySource.AddActivityListener(_listener);
+        }
+
+        public Task AtLeastAsync(int count)
+        {
+            lock (_gate)
+            {
+                if (_count >= count)
+                {
+                    return Task.CompletedTask;
+                }
+                var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _waiters.Add((count, done));
+                return done.Task;
+            }
+        }
+
+        private void Stopped(Activity activity)
+        {
+            if (activity.GetTagItem("http.request.method") as string != "HEAD"
+                || activity.GetTagItem("url.full") is not string url || !url.StartsWith(_url, StringComparison.Ordinal))
+            {
+                return;
+            }
+            lock (_gate)
+            {
+                _count++;
+                foreach (var waiter in _waiters.Where(w => w.Count <= _count))
+                {
+                    waiter.Done.TrySetResult();
+                }
+            }
+        }
+
+        public void Dispose() => _listener.Dispose();
     }
 
     /// <summary>The real vendor, held after its pull (blocks staged, not committed) until the test releases it.</summary>

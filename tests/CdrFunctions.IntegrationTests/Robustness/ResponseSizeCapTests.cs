@@ -32,9 +32,10 @@ public class ResponseSizeCapTests
         AssertCapped(await h.Runner.BackfillAsync("alotech", From, From.AddHours(1), null, None), "alotech");
         Assert.Empty(h.Storage.Raw.GetBlobs());
 
-        await using var raised = h.CreateServices(new Dictionary<string, string?>());
+        // The harness keeps the test's settings in every graph it builds: a null removes the cap (back to the 64 MiB default).
+        await using var raised = h.CreateServices(new Dictionary<string, string?> { ["Vendors:Alotech:Http:MaxResponseBytes"] = null });
         var pull = await raised.GetRequiredService<PullRunner>().BackfillAsync("alotech", From, From.AddHours(1), null, None);
-        Assert.Equal(PullRunStatus.Completed, pull.Status);
+        Assert.True(pull.Status == PullRunStatus.Completed, pull.Error);
         Assert.Single(h.Storage.Raw.GetBlobs());
     }
 
