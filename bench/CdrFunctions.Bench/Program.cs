@@ -6,6 +6,10 @@ if (args.Length == 3 && args[0] == MemoryBench.ChildFlag)
 {
     return await MemoryBench.RunChildAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), CancellationToken.None);
 }
+if (args.Length is 2 or 3 && args[0] == ProfileLoop.Flag)
+{
+    return await ProfileLoop.RunAsync(args[1], args.Length == 3 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20, CancellationToken.None);
+}
 
 BenchOptions options;
 try
