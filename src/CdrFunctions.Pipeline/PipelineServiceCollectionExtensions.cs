@@ -28,6 +28,11 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<CheckpointStore>();
         services.TryAddSingleton<VendorRateLimiters>();
         services.TryAddSingleton<PullRunner>();
+        services.TryAddSingleton<CallClaims>();
+        services.TryAddSingleton<RawFileReader>();
+        services.TryAddSingleton<CallRowResolver>();
+        services.TryAddSingleton<CuratedWriter>();
+        services.TryAddSingleton<QuarantineWriter>();
         services.TryAddSingleton<Normalizer>();
         services.TryAddSingleton<BlobStatusStore>();
         services.TryAddSingleton<CallLookup>();
