@@ -112,12 +112,14 @@ internal sealed class AlotechApiEndpoint(AlotechSimulatorState state)
             await TextAsync(context, StatusCodes.Status400BadRequest, error ?? "Invalid cursor", ct).ConfigureAwait(false);
             return;
         }
+        var pageSize = fault == AlotechFault.ShortPage ? Math.Max(1, state.Options.PageSize / 2) : state.Options.PageSize;
         var page = state.Generator.RefsForLocalRange(listing.Start, listing.Finish, listing.Ascending)
-            .Skip(offset.Value).Take(state.Options.PageSize)
+            .Skip(offset.Value).Take(pageSize)
             .Select(reference => state.Generator.Create(reference).ToServedJson(includes))
             .ToList();
         // Returned on every page, the last one too; past the end it no longer changes and CallList is empty.
-        await CallListAsync(context, page, Cursor(listing, offset.Value + page.Count), ct).ConfigureAwait(false);
+        var next = fault == AlotechFault.StuckCursor ? offset.Value : offset.Value + page.Count;
+        await CallListAsync(context, page, Cursor(listing, next), ct).ConfigureAwait(false);
     }
 
     private static (string? Error, Listing Listing) ReadListing(IQueryCollection query)

@@ -19,6 +19,15 @@ public enum AlotechFault
 
     /// <summary>HTTP 200 with a JSON error object that has no <c>CallList</c>.</summary>
     ErrorJson,
+
+    /// <summary>
+    /// A listing page with half the page size (at least one record) and a cursor after them: the API documents
+    /// 100 as a maximum, not a promise, so the calls after a short page come on the next ones.
+    /// </summary>
+    ShortPage,
+
+    /// <summary>A listing page served normally but with the cursor it was asked for (a vendor stuck on one page).</summary>
+    StuckCursor,
 }
 
 /// <summary>One request the simulator received, with the status it served.</summary>
