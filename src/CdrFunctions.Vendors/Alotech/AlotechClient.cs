@@ -16,8 +16,10 @@ public sealed record AlotechPage(byte[] Body, int RecordCount, string? Cursor);
 
 /// <summary>
 /// Typed client of Alotech's <c>GET /api/?function=reportsCDRLogs</c>. Times go out in the tenant's zone;
-/// pages are followed with <c>cursor</c> until a page is empty or short, or the cursor is missing or
-/// repeats. Status-level faults are retried by the HTTP pipeline; error bodies by the body pipeline.
+/// pages are followed with <c>cursor</c> until a page is empty or comes without a cursor, whatever its length
+/// (100 is the documented maximum, not a promise). A cursor that repeats on a page with records fails the
+/// window rather than loop or cut it short. Status-level faults are retried by the HTTP pipeline; error
+/// bodies by the body pipeline.
 /// </summary>
 public sealed class AlotechClient
 {
@@ -42,6 +44,7 @@ public sealed class AlotechClient
         var start = _clock.FormatLocal(window.Start, DateFormat);
         var finish = _clock.FormatLocal(window.End, DateFormat);
         string? cursor = null;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var pageNumber = 1; ; pageNumber++)
         {
             if (pageNumber > _options.MaxPagesPerWindow)
@@ -65,8 +68,21 @@ public sealed class AlotechClient
             }
             var page = await GetPageAsync(query, cancellationToken).ConfigureAwait(false);
             _logger.LogDebug("Alotech {Window} page {Page}: {Records} records", window, pageNumber, page.RecordCount);
+            if (page.RecordCount > _options.PageSize)
+            {
+                _logger.LogWarning("Alotech {Window} page {Page} holds {Records} records, above the documented {PageSize}; all are kept",
+                    window, pageNumber, page.RecordCount, _options.PageSize);
+            }
+            var last = page.RecordCount == 0 || string.IsNullOrEmpty(page.Cursor);
+            // A page with records whose cursor was already used would be served again and again: following it
+            // loops, stopping there would silently lose the calls after it. The window fails and is retried.
+            if (!last && !seen.Add(page.Cursor!))
+            {
+                throw new VendorApiException(AlotechVendor.VendorName,
+                    $"window {window} page {pageNumber}: the vendor repeated a cursor it had already returned on a page of {page.RecordCount} records; paging stopped so as not to loop, and the window was not committed", retryable: false);
+            }
             yield return page;
-            if (page.RecordCount == 0 || page.RecordCount < _options.PageSize || string.IsNullOrEmpty(page.Cursor) || page.Cursor == cursor)
+            if (last)
             {
                 yield break;
             }

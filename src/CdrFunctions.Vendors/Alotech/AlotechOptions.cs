@@ -21,7 +21,10 @@ public sealed partial class AlotechOptions() : VendorOptions(defaultTimeZone: "E
     public bool IncludeCsat { get; set; }
     public bool IncludeCallTags { get; set; }
 
-    /// <summary>Alotech's documented maximum per request; a shorter page is the last one.</summary>
+    /// <summary>
+    /// Alotech's documented maximum per request. It does not end paging (a shorter page with a cursor is not the
+    /// last one); a page above it is kept whole and logged.
+    /// </summary>
     [Range(1, 100)]
     public int PageSize { get; set; } = 100;
 

@@ -28,7 +28,7 @@ public class CrashTests
     public async Task Killed_in_the_middle_of_a_pull_then_run_again_lands_every_call_once()
     {
         var storage = await AzuriteFixture.NewStorageAsync();
-        // Small pages so each window is several requests (the client stops at a page shorter than its PageSize).
+        // Small pages so each window is several requests (the client follows the cursor to an empty page).
         await using var simulator = await AlotechSimulator.StartAsync(new AlotechSimulatorOptions { PageSize = 25 });
         var env = Environment(storage, simulator);
         env["Vendors__Alotech__PageSize"] = "25";
