@@ -64,8 +64,11 @@ public class AlotechPagingTests
         // Not committed: a window cut short at a stuck cursor would lose the calls after it.
         Assert.Empty(pull.Windows);
         Assert.Empty(await h.RawBlobsAsync("alotech/"));
-        // The first page, then the one whose cursor did not move; no endless loop.
-        Assert.Equal(2, Listings(h).Count);
+        // Each attempt at the window asks for the first page, then the one whose cursor did not move: no endless loop.
+        var listings = Listings(h);
+        var attempts = listings.Count(r => r.QueryValue("cursor") is null);
+        Assert.InRange(attempts, 1, 5);
+        Assert.Equal(2 * attempts, listings.Count);
     }
 
     private static List<AlotechRequestLog> Listings(AlotechHarness h) =>
