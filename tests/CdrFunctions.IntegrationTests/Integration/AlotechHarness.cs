@@ -1,5 +1,6 @@
 using CdrFunctions.Simulators.Alotech;
 using Microsoft.Extensions.Time.Testing;
+using CdrFunctions.Tests.Integration;
 
 namespace CdrFunctions.Tests.Integration;
 

@@ -1,5 +1,6 @@
 using CdrFunctions.Simulators.EngageVoice;
 using Microsoft.Extensions.Time.Testing;
+using CdrFunctions.Tests.Integration;
 
 namespace CdrFunctions.Tests.Integration;
 
