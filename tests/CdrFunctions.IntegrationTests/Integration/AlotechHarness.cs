@@ -1,6 +1,5 @@
 using CdrFunctions.Simulators.Alotech;
 using Microsoft.Extensions.Time.Testing;
-using CdrFunctions.Tests.Integration;
 
 namespace CdrFunctions.Tests.Integration;
 

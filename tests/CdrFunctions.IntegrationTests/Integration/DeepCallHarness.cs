@@ -2,7 +2,6 @@ using CdrFunctions.Simulators.DeepCall;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
-using CdrFunctions.Tests.Integration;
 
 namespace CdrFunctions.Tests.Integration;
 

@@ -1,6 +1,5 @@
 using CdrFunctions.Simulators.EngageVoice;
 using Microsoft.Extensions.Time.Testing;
-using CdrFunctions.Tests.Integration;
 
 namespace CdrFunctions.Tests.Integration;
 

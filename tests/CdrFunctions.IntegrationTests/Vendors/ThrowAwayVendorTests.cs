@@ -1,23 +1,16 @@
 using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using CdrFunctions.Pipeline.Api;
-using CdrFunctions.Pipeline.Lookup;
 using CdrFunctions.Pipeline.Model;
-using CdrFunctions.Pipeline.Normalize;
 using CdrFunctions.Pipeline.Pull;
 using CdrFunctions.Pipeline.Time;
 using CdrFunctions.Pipeline.Vendors;
+using CdrFunctions.Simulators.Common;
 using CdrFunctions.Vendors;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using CdrFunctions.Tests.Integration;
@@ -38,60 +31,37 @@ public sealed class ThrowAwayVendorTests
     [Fact]
     public async Task A_vendor_registered_with_one_line_is_pulled_normalized_looked_up_and_pushed_to()
     {
-        await using var api = await ToyApi.StartAsync();
-        var storage = await AzuriteFixture.NewStorageAsync();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["CdrStorage"] = storage,
-            ["Vendors:Toy:Enabled"] = "true",
-            ["Vendors:Toy:WindowSize"] = "06:00:00",
-            ["Vendors:Toy:StartFrom"] = "2026-11-22T00:00:00Z",
-            ["Vendors:Toy:BaseUrl"] = api.BaseUrl,
-            ["Vendors:Toy:Token"] = "toy-token-123",
-            ["Vendors:Toy:Http:RetryBaseDelay"] = "00:00:00.010",
-            ["Vendors:Toy:Http:MaxRetryDelay"] = "00:00:00.050",
-        });
-        builder.Services.AddSingleton<TimeProvider>(new FakeTimeProvider(Now));
-        builder.Services.AddCdrFunctions(builder.Configuration);
-        // The whole registration of the new vendor:
-        builder.Services.AddCdrVendor<ToyVendor, ToyOptions, ToyClient>(builder.Configuration, "Toy", v => v.AddPushReceiver<ToyWebhook>());
-        await using var app = builder.Build();
-        app.MapCdrApi("key");
-        await app.StartAsync();
+        await using var h = await ToyHarness.StartAsync();
         var ct = CancellationToken.None;
 
-        var catalog = app.Services.GetRequiredService<VendorCatalog>();
+        var catalog = h.Services.GetRequiredService<VendorCatalog>();
         var toy = catalog.Get("toy");
         Assert.Equal(TimeSpan.FromHours(6), toy.Schedule.WindowSize); // bound from Vendors:Toy, schedule contained in the options
         Assert.Contains("toy", catalog.Names);
 
         // The timer path: the first 6-hour window of the day (the second one has not settled at 12:07).
-        var run = await app.Services.GetRequiredService<ScheduledPull>().RunAsync("toy", isPastDue: false, ct);
+        var run = await h.Services.GetRequiredService<ScheduledPull>().RunAsync("toy", isPastDue: false, ct);
         Assert.Equal(PullRunStatus.Completed, run.Status);
         Assert.Equal(new TimeWindow(Now.Date, Now.Date.AddHours(6)), Assert.Single(run.Windows).Window);
         Assert.Equal(3, run.Records);
         Assert.Equal(1, run.Retries); // the toy API failed once; the shared pipeline retried and counted it
 
-        var normalizer = app.Services.GetRequiredService<Normalizer>();
-        var blob = Assert.Single(await normalizer.ListRawBlobsAsync("toy", Now.Date, Now, ct));
+        var blob = Assert.Single(await h.Normalizer.ListRawBlobsAsync("toy", Now.Date, Now, ct));
         Assert.StartsWith("toy/2026/11/22/", blob, StringComparison.Ordinal);
-        var normalized = await normalizer.NormalizeAsync(blob, ct);
-        Assert.Equal(2, normalized.Records);
+        var normalized = await h.Normalizer.NormalizeAsync(blob, ct);
+        Assert.Equal(h.Simulator.ValidCallsBetween(Now.Date, Now), normalized.Records);
         Assert.Equal(1, normalized.Quarantined);
-        var found = await app.Services.GetRequiredService<CallLookup>().GetAsync("toy", "t-2", ct);
+        var found = await h.Lookup.GetAsync("toy", h.Simulator.SampleCallId(Now.Date, Now)!, ct);
         Assert.Equal(125, found!.TalkSeconds);
 
         // The webhook: the generic route hands the request to the vendor and lands what it returns.
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        var (root, _) = await h.StartApiAsync("key");
         using var http = new HttpClient();
-        using var pushed = await http.PostAsync($"{address}/api/webhooks/toy/?code=key", new StringContent("""{"id":"t-9","start":"2026-11-22T11:00:00Z","seconds":7}"""), ct);
+        using var pushed = await http.PostAsync(new Uri(root, "api/webhooks/toy/?code=key"), new StringContent("""{"id":"t-9","start":"2026-11-22T11:00:00Z","seconds":7}"""), ct);
         Assert.Equal(HttpStatusCode.Accepted, pushed.StatusCode);
-        var pushedBlob = Assert.Single(await normalizer.ListRawBlobsAsync("toy", Now.Date, Now.AddDays(1), ct), b => b.Contains("push-t-9", StringComparison.Ordinal));
-        await normalizer.NormalizeAsync(pushedBlob, ct);
-        Assert.Equal(7, (await app.Services.GetRequiredService<CallLookup>().GetAsync("toy", "t-9", ct))!.TalkSeconds);
+        var pushedBlob = Assert.Single(await h.Normalizer.ListRawBlobsAsync("toy", Now.Date, Now.AddDays(1), ct), b => b.Contains("push-t-9", StringComparison.Ordinal));
+        await h.Normalizer.NormalizeAsync(pushedBlob, ct);
+        Assert.Equal(7, (await h.Lookup.GetAsync("toy", "t-9", ct))!.TalkSeconds);
     }
 
     [Fact]
@@ -179,31 +149,54 @@ public sealed class ThrowAwayVendorTests
         }
     }
 
-    /// <summary>The toy vendor's API: two calls and a malformed record for the morning, after one 503.</summary>
-    private sealed class ToyApi : IAsyncDisposable
+    /// <summary>The shared vendor harness on the toy API, with the toy vendor's one registration line.</summary>
+    private sealed class ToyHarness : VendorHarness<ToyApi>
     {
-        private readonly WebApplication _app;
+        private ToyHarness(ToyApi api, string storage)
+            : base(api, api, storage, new FakeTimeProvider(Now))
+        {
+        }
+
+        public static async Task<ToyHarness> StartAsync() =>
+            new(await ToyApi.StartAsync(), await AzuriteFixture.NewStorageAsync());
+
+        private protected override void AddVendor(IServiceCollection services, IConfiguration configuration) =>
+            // The whole registration of the new vendor:
+            services.AddCdrVendor<ToyVendor, ToyOptions, ToyClient>(configuration, "Toy", v => v.AddPushReceiver<ToyWebhook>());
+    }
+
+    /// <summary>The toy vendor's API: two calls and a malformed record for the morning, after one 503.</summary>
+    private sealed class ToyApi(LocalServer server) : IVendorSimulation
+    {
         private int _requests;
 
-        private ToyApi(WebApplication app) => _app = app;
+        public string Vendor => "toy";
 
-        public string BaseUrl => _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First() + "/";
+        public IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+        {
+            ["Vendors:Toy:Enabled"] = "true",
+            ["Vendors:Toy:WindowSize"] = "06:00:00",
+            ["Vendors:Toy:StartFrom"] = "2026-11-22T00:00:00Z",
+            ["Vendors:Toy:BaseUrl"] = server.BaseUrl.ToString(),
+            ["Vendors:Toy:Token"] = "toy-token-123",
+        };
 
         public static async Task<ToyApi> StartAsync()
         {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-            var app = builder.Build();
-            var api = new ToyApi(app);
-            app.MapGet("/calls", (HttpRequest request) =>
-                request.Query["token"] != "toy-token-123" ? Results.Unauthorized()
-                : Interlocked.Increment(ref api._requests) == 1 ? Results.StatusCode(503)
-                : Results.Text("""[{"id":"t-1","start":"2026-11-22T01:00:00Z","seconds":60},{"id":"t-2","start":"2026-11-22T02:00:00Z","seconds":125},{"oops":true}]""", "application/json"));
-            await app.StartAsync();
-            return api;
+            ToyApi? api = null;
+            var server = await LocalKestrel.StartAsync(
+                routes => routes.MapGet("/calls", (HttpRequest request) =>
+                    request.Query["token"] != "toy-token-123" ? Results.Unauthorized()
+                    : Interlocked.Increment(ref api!._requests) == 1 ? Results.StatusCode(503)
+                    : Results.Text("""[{"id":"t-1","start":"2026-11-22T01:00:00Z","seconds":60},{"id":"t-2","start":"2026-11-22T02:00:00Z","seconds":125},{"oops":true}]""", "application/json")),
+                CancellationToken.None);
+            return api = new ToyApi(server);
         }
 
-        public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+        public int ValidCallsBetween(DateTimeOffset fromUtc, DateTimeOffset toUtc) => 2;
+
+        public string? SampleCallId(DateTimeOffset fromUtc, DateTimeOffset toUtc) => "t-2";
+
+        public ValueTask DisposeAsync() => server.DisposeAsync();
     }
 }
