@@ -39,6 +39,9 @@ public sealed class VendorHttpOptions : IValidatableObject
 
     public const string DefaultRateLimit = "5/1s";
 
+    /// <summary>The largest response body read from the vendor; a larger one fails that request (not retried).</summary>
+    public long MaxResponseBytes { get; set; } = ResponseSizeLimit.DefaultMaxBytes;
+
     /// <summary>
     /// A copy whose timeouts also cover <paramref name="wait"/> before each attempt (a rate limiter inside
     /// the retry loop waits there, and that wait must not count as a slow vendor).
@@ -64,6 +67,10 @@ public sealed class VendorHttpOptions : IValidatableObject
         if (RequestRateLimit.TryParseList(RateLimit, out _) is { } rateError)
         {
             yield return new ValidationResult($"Http:RateLimit: {rateError}.", [nameof(RateLimit)]);
+        }
+        if (MaxResponseBytes < 1024)
+        {
+            yield return new ValidationResult("Http:MaxResponseBytes must be at least 1024.", [nameof(MaxResponseBytes)]);
         }
         if (SamplingDuration < TimeSpan.FromMilliseconds(500) || BreakDuration < TimeSpan.FromMilliseconds(500))
         {

@@ -67,6 +67,8 @@ public static class VendorResilience
                 })
                 .AddTimeout(new HttpTimeoutStrategyOptions { Name = "attempt", Timeout = o.AttemptTimeout });
         });
+        // Inside the retries: an oversized body is not retried (VendorApiException), and every client of the vendor is capped.
+        builder.AddHttpMessageHandler(sp => new ResponseSizeLimitHandler(vendor, options(sp).MaxResponseBytes));
         return builder;
     }
 

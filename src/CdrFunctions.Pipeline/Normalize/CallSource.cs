@@ -9,7 +9,8 @@ namespace CdrFunctions.Pipeline.Normalize;
 /// <summary>
 /// Where a call's data came from, best first: a pulled window is the system of record, then a live lookup
 /// (the vendor's single-call API, asked on demand), then a pushed report (sent once, when the call ended).
-/// The order is documented in docs/exactly-once.md; Calls.pq applies the same order.
+/// The order is documented in docs/exactly-once.md; powerbi/Calls.pq keeps one row per call by the same rank,
+/// which it reads from the blob name (a pulled window's stem is its HHmm).
 /// </summary>
 public enum SourceRank
 {

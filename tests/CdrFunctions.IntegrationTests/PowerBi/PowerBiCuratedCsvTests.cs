@@ -107,6 +107,8 @@ public partial class PowerBiCuratedCsvTests
     private static List<(string Name, string MType)> PowerQueryColumns()
     {
         var text = File.ReadAllText(RepositoryFiles.PathOf("powerbi", "Calls.pq"));
+        // Only the ColumnTypes list: later steps hold other {"name", ...} lists (sort orders).
+        text = text[text.IndexOf("ColumnTypes = {", StringComparison.Ordinal)..text.IndexOf("ColumnNames =", StringComparison.Ordinal)];
         return ColumnTypePattern().Matches(text).Select(m => (m.Groups[1].Value, m.Groups[2].Value)).ToList();
     }
 
