@@ -6,6 +6,10 @@ if (args.Length == 3 && args[0] == MemoryBench.ChildFlag)
 {
     return await MemoryBench.RunChildAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), CancellationToken.None);
 }
+if (args.Length is 2 or 3 && args[0] == ProfileLoop.Flag)
+{
+    return await ProfileLoop.RunAsync(args[1], args.Length == 3 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20, CancellationToken.None);
+}
 
 BenchOptions options;
 try
@@ -69,78 +73,10 @@ report.Add(readDeepCall, parseDeepCall, readCsv, parseCsv);
 report.Ratio("deepcall_parse_vs_baseline", "DeepCall parse vs JsonDocument read of the same file", parseDeepCall.Ratio!.Value, 0.5);
 report.Ratio("engagevoice_parse_vs_baseline", "Engage Voice parse vs a bare CsvHelper read", parseCsv.Ratio!.Value, 0.5);
 
-// 3. End to end into Azurite, against batch upserts of the very entities the normalizer writes; then lookups and a backfill on it.
-var (_, entities) = await CpuPipeline.NormalizeAsync(e2eRaw, ct);
-var batches = AzuriteBench.Batches(entities);
-report.Input($"End-to-end input: {options.E2eRecords:N0} records ({Pages(options.E2eRecords):N0} pages, {e2eRaw.Length / 1e6:N1} MB) as one raw blob in Azurite, no window metadata");
-Runner.Log($"Starting Azurite; {options.E2eRecords:N0} records become {entities.Count:N0} entities in {batches.Count:N0} transactions");
-await using (var azurite = await AzuriteBench.StartAsync(e2eRaw, options.E2eRecords, ct))
+if (!options.CpuOnly)
 {
-    var e2e = options.E2eRecords;
-    var upsert = new Measurement("Azurite: SubmitTransactionAsync, 100/partition batch, 8 parallel (baseline)", entities.Count, "entities/s", e2e);
-    var endToEnd = new Measurement("Normalizer.NormalizeAsync end to end", e2e, "records/s", e2e);
-    var baselineTable = azurite.Table("BenchBaseline");
-    await Runner.RunAsync("Azurite", options.Runs,
-    [
-        new(upsert, token => AzuriteBench.UpsertAsync(baselineTable, batches, token), token => AzuriteBench.RecreateAsync(baselineTable, token)),
-        new(endToEnd, azurite.NormalizeAsync, azurite.ResetNormalizedAsync),
-    ], ct);
-    var endToEndEntities = endToEnd.Counting("Normalizer.NormalizeAsync end to end (entities)", entities.Count, "entities/s", upsert);
-    report.Add(upsert, endToEnd, endToEndEntities);
-    report.Ratio("e2e_vs_batch_upsert", "end to end into Azurite vs raw batch upserts of the same entities", endToEndEntities.Ratio!.Value, 0.8);
-
-    // The calls table now holds the last end-to-end run: look its calls up.
-    await azurite.ResetNormalizedAsync(ct);
-    await azurite.NormalizeAsync(ct);
-    var ids = entities.Select(e => e.GetString("CallId")).Distinct(StringComparer.Ordinal).ToList();
-    Runner.Log($"Lookups: {LookupBench.Clients} clients × {options.LookupsPerClient} requests per round, over HTTP and as raw point reads");
-    await using (var lookups = await LookupBench.StartAsync(azurite.ConnectionString, ids, ct))
-    {
-        var api = new List<double>();
-        var point = new List<double>();
-        for (var round = 0; round <= options.Runs; round++)
-        {
-            Runner.Log(round == 0 ? "Lookups: warm-up" : $"Lookups: run {round}/{options.Runs}");
-            var first = round % 2 == 0;
-            var a = first ? await lookups.ApiAsync(options.LookupsPerClient, ct) : null;
-            var p = await lookups.PointReadAsync(options.LookupsPerClient, ct);
-            a ??= await lookups.ApiAsync(options.LookupsPerClient, ct);
-            if (round > 0)
-            {
-                api.AddRange(a);
-                point.AddRange(p);
-            }
-        }
-        var (apiP50, apiP99) = (LookupBench.Percentile(api, 50), LookupBench.Percentile(api, 99));
-        var (pointP50, pointP99) = (LookupBench.Percentile(point, 50), LookupBench.Percentile(point, 99));
-        report.Raw("lookup_api_p50_ms", apiP50);
-        report.Raw("lookup_api_p99_ms", apiP99);
-        report.Raw("point_read_p50_ms", pointP50);
-        report.Raw("point_read_p99_ms", pointP99);
-        report.Input($"Lookups: GET /api/calls/alotech/{{callId}} on a local Kestrel vs TableClient.GetEntityIfExistsAsync, {LookupBench.Clients} concurrent clients, {api.Count:N0} requests each way; p50 {apiP50:N2} vs {pointP50:N2} ms, p99 {apiP99:N2} vs {pointP99:N2} ms");
-        report.Ratio("lookup_p50_vs_point_read", "lookup API p50 over HTTP vs a raw point read, 16 concurrent", apiP50 / pointP50, 1.5, atMost: true);
-        report.Ratio("lookup_p99_vs_point_read", "lookup API p99 over HTTP vs a raw point read, 16 concurrent", apiP99 / pointP99, 2.0, atMost: true);
-    }
-
-    Runner.Log($"Backfill: {options.BackfillHours} hourly windows from a simulator allowing {BackfillBench.AllowedPerSecond} requests/s with {BackfillBench.Latency.TotalMilliseconds:N0} ms latency");
-    var backfill = await BackfillBench.RunAsync(azurite.ConnectionString, options.BackfillHours, ct);
-    report.Raw("backfill_requests_per_second", backfill.AchievedPerSecond);
-    report.Raw("backfill_allowed_per_second", BackfillBench.AllowedPerSecond);
-    report.Raw("backfill_throttled_requests", backfill.Throttled);
-    report.Input($"Backfill: {backfill.Windows} windows, {backfill.Records:N0} calls, {backfill.Requests:N0} requests in {backfill.Elapsed.TotalSeconds:N1} s = {backfill.AchievedPerSecond:N1} requests/s against {BackfillBench.AllowedPerSecond}/s allowed ({BackfillBench.Latency.TotalMilliseconds:N0} ms latency), {backfill.Throttled} throttled");
-    report.Ratio("backfill_vs_rate_limit", "backfill request rate vs the rate the vendor allows", backfill.Ratio, 0.9);
+    await StorageAndMemoryAsync();
 }
-
-// 4. Peak working set of one window, each size in its own process.
-var peaks = new Dictionary<int, double>();
-foreach (var size in options.MemoryRecords)
-{
-    Runner.Log($"Memory: normalizing a {size:N0}-record window in a child process");
-    peaks[size] = await MemoryBench.MeasureAsync(size, ct);
-}
-report.Memory("peak_working_set_mb_100k", "peak working set normalizing a 100,000-record window", peaks[100_000], null);
-report.Memory("peak_working_set_mb_300k", "peak working set normalizing a 300,000-record window", peaks[300_000], 400);
-report.Input($"Memory: peak working set of a fresh process normalizing a window read from a file stream: {peaks[100_000]:N0} MB at 100,000 records, {peaks[300_000]:N0} MB at 300,000 (+{(peaks[300_000] - peaks[100_000]) / 200:N2} MB per 1,000 records)");
 
 Console.Write(report.ToMarkdown(total.Elapsed));
 if (options.JsonFile is { } jsonFile)
@@ -149,6 +85,82 @@ if (options.JsonFile is { } jsonFile)
     Runner.Log($"JSON report written to {jsonFile}");
 }
 return 0;
+
+async Task StorageAndMemoryAsync()
+{
+    // 3. End to end into Azurite, against batch upserts of the very entities the normalizer writes; then lookups and a backfill on it.
+    var (_, entities) = await CpuPipeline.NormalizeAsync(e2eRaw, ct);
+    var batches = AzuriteBench.Batches(entities);
+    report.Input($"End-to-end input: {options.E2eRecords:N0} records ({Pages(options.E2eRecords):N0} pages, {e2eRaw.Length / 1e6:N1} MB) as one raw blob in Azurite, no window metadata");
+    Runner.Log($"Starting Azurite; {options.E2eRecords:N0} records become {entities.Count:N0} entities in {batches.Count:N0} transactions");
+    await using (var azurite = await AzuriteBench.StartAsync(e2eRaw, options.E2eRecords, ct))
+    {
+        var e2e = options.E2eRecords;
+        var upsert = new Measurement("Azurite: SubmitTransactionAsync, 100/partition batch, 8 parallel (baseline)", entities.Count, "entities/s", e2e);
+        var endToEnd = new Measurement("Normalizer.NormalizeAsync end to end", e2e, "records/s", e2e);
+        var baselineTable = azurite.Table("BenchBaseline");
+        await Runner.RunAsync("Azurite", options.Runs,
+        [
+            new(upsert, token => AzuriteBench.UpsertAsync(baselineTable, batches, token), token => AzuriteBench.RecreateAsync(baselineTable, token)),
+            new(endToEnd, azurite.NormalizeAsync, azurite.ResetNormalizedAsync),
+        ], ct);
+        var endToEndEntities = endToEnd.Counting("Normalizer.NormalizeAsync end to end (entities)", entities.Count, "entities/s", upsert);
+        report.Add(upsert, endToEnd, endToEndEntities);
+        report.Ratio("e2e_vs_batch_upsert", "end to end into Azurite vs raw batch upserts of the same entities", endToEndEntities.Ratio!.Value, 0.8);
+
+        // The calls table now holds the last end-to-end run: look its calls up.
+        await azurite.ResetNormalizedAsync(ct);
+        await azurite.NormalizeAsync(ct);
+        var ids = entities.Select(e => e.GetString("CallId")).Distinct(StringComparer.Ordinal).ToList();
+        Runner.Log($"Lookups: {LookupBench.Clients} clients × {options.LookupsPerClient} requests per round, over HTTP and as raw point reads");
+        await using (var lookups = await LookupBench.StartAsync(azurite.ConnectionString, ids, ct))
+        {
+            var api = new List<double>();
+            var point = new List<double>();
+            for (var round = 0; round <= options.Runs; round++)
+            {
+                Runner.Log(round == 0 ? "Lookups: warm-up" : $"Lookups: run {round}/{options.Runs}");
+                var first = round % 2 == 0;
+                var a = first ? await lookups.ApiAsync(options.LookupsPerClient, ct) : null;
+                var p = await lookups.PointReadAsync(options.LookupsPerClient, ct);
+                a ??= await lookups.ApiAsync(options.LookupsPerClient, ct);
+                if (round > 0)
+                {
+                    api.AddRange(a);
+                    point.AddRange(p);
+                }
+            }
+            var (apiP50, apiP99) = (LookupBench.Percentile(api, 50), LookupBench.Percentile(api, 99));
+            var (pointP50, pointP99) = (LookupBench.Percentile(point, 50), LookupBench.Percentile(point, 99));
+            report.Raw("lookup_api_p50_ms", apiP50);
+            report.Raw("lookup_api_p99_ms", apiP99);
+            report.Raw("point_read_p50_ms", pointP50);
+            report.Raw("point_read_p99_ms", pointP99);
+            report.Input($"Lookups: GET /api/calls/alotech/{{callId}} on a local Kestrel vs TableClient.GetEntityIfExistsAsync, {LookupBench.Clients} concurrent clients, {api.Count:N0} requests each way; p50 {apiP50:N2} vs {pointP50:N2} ms, p99 {apiP99:N2} vs {pointP99:N2} ms");
+            report.Ratio("lookup_p50_vs_point_read", "lookup API p50 over HTTP vs a raw point read, 16 concurrent", apiP50 / pointP50, 1.5, atMost: true);
+            report.Ratio("lookup_p99_vs_point_read", "lookup API p99 over HTTP vs a raw point read, 16 concurrent", apiP99 / pointP99, 2.0, atMost: true);
+        }
+
+        Runner.Log($"Backfill: {options.BackfillHours} hourly windows from a simulator allowing {BackfillBench.AllowedPerSecond} requests/s with {BackfillBench.Latency.TotalMilliseconds:N0} ms latency");
+        var backfill = await BackfillBench.RunAsync(azurite.ConnectionString, options.BackfillHours, ct);
+        report.Raw("backfill_requests_per_second", backfill.AchievedPerSecond);
+        report.Raw("backfill_allowed_per_second", BackfillBench.AllowedPerSecond);
+        report.Raw("backfill_throttled_requests", backfill.Throttled);
+        report.Input($"Backfill: {backfill.Windows} windows, {backfill.Records:N0} calls, {backfill.Requests:N0} requests in {backfill.Elapsed.TotalSeconds:N1} s = {backfill.AchievedPerSecond:N1} requests/s against {BackfillBench.AllowedPerSecond}/s allowed ({BackfillBench.Latency.TotalMilliseconds:N0} ms latency), {backfill.Throttled} throttled");
+        report.Ratio("backfill_vs_rate_limit", "backfill request rate vs the rate the vendor allows", backfill.Ratio, 0.9);
+    }
+
+    // 4. Peak working set of one window, each size in its own process.
+    var peaks = new Dictionary<int, double>();
+    foreach (var size in options.MemoryRecords)
+    {
+        Runner.Log($"Memory: normalizing a {size:N0}-record window in a child process");
+        peaks[size] = await MemoryBench.MeasureAsync(size, ct);
+    }
+    report.Memory("peak_working_set_mb_100k", "peak working set normalizing a 100,000-record window", peaks[100_000], null);
+    report.Memory("peak_working_set_mb_300k", "peak working set normalizing a 300,000-record window", peaks[300_000], 400);
+    report.Input($"Memory: peak working set of a fresh process normalizing a window read from a file stream: {peaks[100_000]:N0} MB at 100,000 records, {peaks[300_000]:N0} MB at 300,000 (+{(peaks[300_000] - peaks[100_000]) / 200:N2} MB per 1,000 records)");
+}
 
 static Task Expect(int actual, int expected) => actual == expected
     ? Task.CompletedTask
