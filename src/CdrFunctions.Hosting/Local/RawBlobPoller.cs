@@ -6,6 +6,7 @@ using Azure.Storage.Blobs.Models;
 using CdrFunctions.Pipeline.Normalize;
 using CdrFunctions.Pipeline.Storage;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CdrFunctions.Pipeline.Local;
 
@@ -16,11 +17,10 @@ public sealed record PollScanResult(int Seen, int Processed, int Failed, int Giv
 /// The local stand-in for the blob trigger: scans <c>cdr-raw</c> and hands every blob whose ETag it has
 /// not processed to <see cref="RawBlobProcessor"/> (the method the trigger calls), keeping a receipt per
 /// blob (name, ETag) in <c>CdrReceipts</c>. Like the trigger's poison threshold, a blob version that
-/// fails <see cref="MaxAttempts"/> times is given up on until it changes.
+/// fails <see cref="LocalRunOptions.MaxNormalizeAttempts"/> times is given up on until it changes.
 /// </summary>
-public sealed class RawBlobPoller(CdrStorage storage, RawBlobProcessor processor, ILogger<RawBlobPoller> logger)
+public sealed class RawBlobPoller(CdrStorage storage, RawBlobProcessor processor, IOptions<LocalRunOptions> options, ILogger<RawBlobPoller> logger)
 {
-    public const int MaxAttempts = 5;
     private const string Partition = "raw";
 
     public async Task<PollScanResult> ScanAsync(CancellationToken cancellationToken)
@@ -31,6 +31,7 @@ public sealed class RawBlobPoller(CdrStorage storage, RawBlobProcessor processor
         {
             receipts[r.RowKey] = r;
         }
+        var maxAttempts = options.Value.MaxNormalizeAttempts;
         int seen = 0, processed = 0, failed = 0, givenUp = 0;
         await foreach (var blob in storage.Raw.GetBlobsAsync(BlobTraits.None, BlobStates.None, null, cancellationToken).ConfigureAwait(false))
         {
@@ -40,9 +41,9 @@ public sealed class RawBlobPoller(CdrStorage storage, RawBlobProcessor processor
             receipts.TryGetValue(key, out var receipt);
             var sameVersion = receipt?.GetString("ETag") == etag;
             var failures = sameVersion ? receipt!.GetInt32("Failures") ?? 0 : 0;
-            if (sameVersion && (receipt!.GetBoolean("Done") == true || failures >= MaxAttempts))
+            if (sameVersion && (receipt!.GetBoolean("Done") == true || failures >= maxAttempts))
             {
-                givenUp += failures >= MaxAttempts ? 1 : 0;
+                givenUp += failures >= maxAttempts ? 1 : 0;
                 continue;
             }
             var entity = new TableEntity(Partition, key) { ["BlobName"] = blob.Name, ["ETag"] = etag };
@@ -57,13 +58,13 @@ public sealed class RawBlobPoller(CdrStorage storage, RawBlobProcessor processor
             catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not StorageUnreachableException)
             {
                 // Any failure (storage or a bug) counts against this blob only: the scan goes on with the next one.
-                logger.LogWarning("Normalizing {Blob} failed (attempt {Attempt} of {Max}): {Message}", blob.Name, failures + 1, MaxAttempts, e.Message);
+                logger.LogWarning("Normalizing {Blob} failed (attempt {Attempt} of {Max}): {Message}", blob.Name, failures + 1, maxAttempts, e.Message);
                 failed++;
                 entity["Done"] = false;
                 entity["Failures"] = failures + 1;
-                if (failures + 1 >= MaxAttempts)
+                if (failures + 1 >= maxAttempts)
                 {
-                    logger.LogError("Giving up on {Blob} (ETag {ETag}) after {Attempts} failed attempts; it is retried when it changes", blob.Name, etag, MaxAttempts);
+                    logger.LogError("Giving up on {Blob} (ETag {ETag}) after {Attempts} failed attempts; it is retried when it changes", blob.Name, etag, maxAttempts);
                 }
             }
             entity["ProcessedAt"] = DateTimeOffset.UtcNow;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text.Json;
 using CdrFunctions.Pipeline.Landing;
 using CdrFunctions.Pipeline.RateLimits;
@@ -153,7 +154,12 @@ public sealed class PullRunner(
         if (checkpoint.IsLeasedByOther(owner, now))
         {
             logger.LogInformation("Vendor {Vendor}: another run holds the lease until {Until:O}; skipping", vendor.Name, checkpoint.LeaseUntil);
-            return (null, held);
+            // Said in the result too: a run that died without releasing the lease (killed, crashed) holds it until then.
+            return (null, held with
+            {
+                Warnings = [string.Create(CultureInfo.InvariantCulture,
+                    $"another run holds the run lease until {checkpoint.LeaseUntil:yyyy-MM-ddTHH:mm:ssZ} (a run that stopped without releasing it holds it until then); nothing was pulled")],
+            });
         }
         var leased = await checkpoints.TryReplaceAsync(checkpoint with { LeaseOwner = owner, LeaseUntil = now + LeaseDuration }, cancellationToken).ConfigureAwait(false);
         return leased is null ? (null, held) : (leased, null);

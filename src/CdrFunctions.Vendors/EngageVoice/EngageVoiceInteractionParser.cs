@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using CdrFunctions.Pipeline.Model;
+using CdrFunctions.Pipeline.Parsing;
 using CdrFunctions.Pipeline.Phones;
 using CdrFunctions.Pipeline.Vendors;
 
@@ -36,16 +37,45 @@ public sealed class EngageVoiceInteractionParser(PhoneNumberNormalizer phones)
             yield return ParseResult.Bad(q);
         }
         var ownDialogs = segments.Select(s => s.DialogKey).ToHashSet();
-        foreach (var (raw, _) in followers)
+        foreach (var (raw, follower) in followers)
         {
             // A follower's bad segments are quarantined when its own window is normalized.
-            var (later, _) = EngageVoiceSegmentReader.Read(await ReadAllAsync(raw, cancellationToken).ConfigureAwait(false));
+            var (later, _) = EngageVoiceSegmentReader.Read(await ReadAllAsync(raw, cancellationToken).ConfigureAwait(false), follower.BlobName);
             segments.AddRange(later.Where(s => ownDialogs.Contains(s.DialogKey) || (file.Window is { } w && w.Contains(s.DialogStart))));
         }
         foreach (var dialog in Dialogs(segments))
         {
-            yield return ParseResult.Ok(ToCall(dialog));
+            foreach (var result in Call(dialog))
+            {
+                yield return result;
+            }
         }
+    }
+
+    /// <summary>
+    /// The call of one dialog, in its own guard: when its id is unusable or mapping it throws, each of its segments
+    /// is quarantined with the reason (so every segment read is either in a call or in quarantine).
+    /// </summary>
+    private IEnumerable<ParseResult> Call(List<EngageVoiceSegment> dialog)
+    {
+        var reason = dialog.Select(s => s.BadCallId).FirstOrDefault(r => r is not null);
+        if (reason is null)
+        {
+            ParseResult? call = null;
+            try
+            {
+                call = ParseResult.Ok(ToCall(dialog));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                reason = ParseGuard.Failed(e, "", null).Quarantined!.Reason;
+            }
+            if (call is { } ok)
+            {
+                return [ok];
+            }
+        }
+        return dialog.Select(s => ParseResult.Bad(new Quarantined(s.Position, reason!, Quarantined.Cap(SafeJson.RawText(s.Json)))));
     }
 
     /// <summary>Segments grouped by dialog in order of first appearance, each segment once (the last copy).</summary>
@@ -99,14 +129,14 @@ public sealed class EngageVoiceInteractionParser(PhoneNumberNormalizer phones)
             StartUtc = start,
             AnswerUtc = answer,
             EndUtc = ended?.DialogEnd,
-            QueueSeconds = answer is { } a && a >= start ? (int)((a - start).Ticks / TimeSpan.TicksPerSecond) : null,
+            QueueSeconds = CallTimes.Between(start, answer),
             TalkSeconds = agents.Count == 0 ? 0 : Seconds(agents.Sum(s => s.SegmentDurationMs ?? 0)),
             TotalSeconds = dialogMs is { } ms ? Seconds(ms) : null,
             Outcome = outcome,
             AgentId = firstAgent?.Text("segmentParticipantId"),
             Queue = firstAgent?.Text("segmentAgentGroupId"),
             TransferCount = Math.Max(0, agents.Count - 1),
-            Extras = Extras(segments, latest, ended, agents.Count == 0),
+            Extras = Extras(segments, latest, ended, agents.Count == 0, segments.SelectMany(s => s.Warnings).Distinct(StringComparer.Ordinal).ToList()),
         };
     }
 
@@ -162,15 +192,16 @@ public sealed class EngageVoiceInteractionParser(PhoneNumberNormalizer phones)
 
     private static int Seconds(long ms) => (int)Math.Min(int.MaxValue, ms / 1000);
 
-    private static CallExtras Extras(IReadOnlyList<EngageVoiceSegment> segments, EngageVoiceSegment latest, EngageVoiceSegment? ended, bool ivrOnly) =>
+    /// <summary>Vendor fields as sent, bad text repaired (each repair is one of <paramref name="warnings"/>, written as <c>_warnings</c>).</summary>
+    private static CallExtras Extras(IReadOnlyList<EngageVoiceSegment> segments, EngageVoiceSegment latest, EngageVoiceSegment? ended, bool ivrOnly, IReadOnlyList<string> warnings) =>
         CallExtras.Build(w =>
         {
             foreach (var name in ExtrasDialogFields)
             {
-                if (latest.Json.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null)
+                if (SafeJson.TryGet(latest.Json, name, out var v) && v.ValueKind != JsonValueKind.Null)
                 {
                     w.WritePropertyName(name);
-                    v.WriteTo(w);
+                    SafeJson.WriteValue(v, w);
                 }
             }
             if ((ended ?? latest).DialogDurationMs is { } ms)
@@ -189,18 +220,27 @@ public sealed class EngageVoiceInteractionParser(PhoneNumberNormalizer phones)
                 w.WriteStartObject();
                 foreach (var p in s.Json.EnumerateObject())
                 {
-                    if (!DialogFields.Contains(p.Name))
+                    if (!DialogFields.Contains(SafeJson.Name(p, out _)))
                     {
-                        p.WriteTo(w);
+                        SafeJson.WriteProperty(p, w);
                     }
                 }
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+            if (warnings.Count > 0)
+            {
+                w.WriteStartArray(RecordWarnings.ExtrasKey);
+                foreach (var warning in warnings)
+                {
+                    w.WriteStringValue(warning);
+                }
+                w.WriteEndArray();
+            }
         });
 
     private static bool Flag(EngageVoiceSegment s, string name) =>
-        s.Json.TryGetProperty(name, out var v) && (v.ValueKind == JsonValueKind.True || (v.ValueKind == JsonValueKind.String && bool.TryParse(v.GetString(), out var b) && b));
+        SafeJson.TryGet(s.Json, name, out var v) && (v.ValueKind == JsonValueKind.True || (v.ValueKind == JsonValueKind.String && bool.TryParse(SafeJson.Text(v, out _), out var b) && b));
 
     private static async Task<ReadOnlyMemory<byte>> ReadAllAsync(Stream stream, CancellationToken cancellationToken)
     {

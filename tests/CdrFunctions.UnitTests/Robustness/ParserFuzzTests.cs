@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using CdrFunctions.Pipeline.Model;
 using static CdrFunctions.Tests.Robustness.ParserRuns;
 
@@ -43,7 +44,26 @@ public class ParserFuzzTests
         await FuzzAsync(seeds, json: false, EngageVoiceAsync, CountEngageVoice);
     }
 
-    private static async Task FuzzAsync(byte[][] seeds, bool json, Func<byte[], Task<List<ParseResult>>> parse, Func<byte[], int?> count)
+    [Fact]
+    public async Task EngageVoice_interaction_metadata_survives_mutated_sample_payloads()
+    {
+        var example = Payload("EngageVoice", "interaction-metadata-spec-example.json");
+        // The spec's one segment, and two dialogs of three segments (an IVR leg before the agent's, and another call).
+        var agent = JsonNode.Parse(example)!.AsArray()[0]!.AsObject();
+        var ivr = agent.DeepClone().AsObject();
+        ivr["segmentId"] = "ivr-leg";
+        ivr["segmentType"] = "IVR";
+        ivr["systemDisposition"] = null;
+        var other = agent.DeepClone().AsObject();
+        other["dialogId"] = "other-dialog";
+        other["interactionId"] = "202407221928172035020000000999";
+        other["dialogOrigination"] = "OUTBOUND";
+        byte[][] seeds = [Encoding.UTF8.GetBytes(example), Encoding.UTF8.GetBytes(new JsonArray(ivr, agent.DeepClone(), other).ToJsonString())];
+        await FuzzAsync(seeds, json: true, InteractionMetadataAsync, CountSegments, SegmentsCovered);
+    }
+
+    private static async Task FuzzAsync(
+        byte[][] seeds, bool json, Func<byte[], Task<List<ParseResult>>> parse, Func<byte[], int?> count, Func<List<ParseResult>, int>? covered = null)
     {
         var mutator = new Mutator(seed: 11, json);
         var clock = Stopwatch.StartNew();
@@ -74,7 +94,8 @@ public class ParserFuzzTests
             if (CountOrNull(count, input) is { } expected)
             {
                 counted++;
-                Assert.True(expected == results.Count, $"input {i}: {expected} record(s) in the input, {results.Count} emitted or quarantined\n{Show(input)}");
+                var actual = covered?.Invoke(results) ?? results.Count;
+                Assert.True(expected == actual, $"input {i}: {expected} record(s) in the input, {actual} emitted or quarantined\n{Show(input)}");
             }
         }
         Assert.True(counted > Inputs / 10, $"only {counted} inputs could be counted");
@@ -213,6 +234,34 @@ public class ParserFuzzTests
         }
         return null;
     }
+
+    /// <summary>
+    /// interaction-metadata: the items of the response array (segments). Segments repeated under one key are
+    /// one segment to the parser (the last copy wins), so such inputs are not counted.
+    /// </summary>
+    private static int? CountSegments(byte[] input)
+    {
+        using var doc = TryParse(input);
+        if (doc is null || doc.RootElement.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+        var keys = new HashSet<(string, string, string)>();
+        var count = 0;
+        foreach (var item in doc.RootElement.EnumerateArray())
+        {
+            count++;
+            if (Id(item, "subAccountId") is { } sub && Id(item, "dialogId") is { } dialog && Id(item, "segmentId") is { } segment && !keys.Add((sub, dialog, segment)))
+            {
+                return null;
+            }
+        }
+        return count;
+    }
+
+    /// <summary>Segments the parser accounted for: each call's segments (in its extras), plus one per quarantine entry.</summary>
+    private static int SegmentsCovered(List<ParseResult> results) =>
+        results.Sum(r => r.Record is { } call ? call.Extras.ToJsonObject()["segments"]!.AsArray().Count : 1);
 
     /// <summary>Non-empty lines, less a header line (one naming the uii column).</summary>
     private static int? CountEngageVoice(byte[] input)

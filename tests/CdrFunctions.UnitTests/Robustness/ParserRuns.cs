@@ -4,6 +4,8 @@ using CdrFunctions.Pipeline.Vendors;
 using CdrFunctions.Vendors.Alotech;
 using CdrFunctions.Vendors.DeepCall;
 using CdrFunctions.Vendors.EngageVoice;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace CdrFunctions.Tests.Robustness;
 
@@ -25,6 +27,13 @@ internal static class ParserRuns
     {
         var parser = EngageVoiceVendor.CreateParser(new EngageVoiceOptions());
         return CollectAsync(parser.ParseAsync(new MemoryStream(raw), new RawFileInfo("engagevoice/2020/04/20/1000.csv", null), CancellationToken.None), parser);
+    }
+
+    /// <summary>The Engage Voice vendor on the interaction-metadata stream, parsing one file without followers.</summary>
+    public static Task<List<ParseResult>> InteractionMetadataAsync(byte[] raw)
+    {
+        var vendor = new EngageVoiceVendor(Options.Create(new EngageVoiceOptions { Stream = EngageVoiceStream.InteractionMetadata }), new ServiceCollection().BuildServiceProvider());
+        return CollectAsync(vendor.ParseAsync(new MemoryStream(raw), new RawFileInfo("engagevoice/2024/07/22/1100.json", null), CancellationToken.None), null);
     }
 
     public static Task<List<ParseResult>> AlotechAsync(string json) => AlotechAsync(Encoding.UTF8.GetBytes(json));
