@@ -3,15 +3,10 @@ using System.Net;
 using Azure.Data.Tables;
 using CdrFunctions.Pipeline.Api;
 using CdrFunctions.Pipeline.Storage;
+using CdrFunctions.Simulators.Common;
 using CdrFunctions.Vendors;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace CdrFunctions.Bench;
 
@@ -25,12 +20,12 @@ internal sealed class LookupBench : IAsyncDisposable
     public const int Clients = 16;
     private const string Key = "bench-key-0123456789";
 
-    private readonly WebApplication _app;
+    private readonly LocalServer _app;
     private readonly HttpClient _http;
     private readonly TableClient _calls;
     private readonly IReadOnlyList<string> _ids;
 
-    private LookupBench(WebApplication app, HttpClient http, TableClient calls, IReadOnlyList<string> ids)
+    private LookupBench(LocalServer app, HttpClient http, TableClient calls, IReadOnlyList<string> ids)
     {
         _app = app;
         _http = http;
@@ -40,16 +35,15 @@ internal sealed class LookupBench : IAsyncDisposable
 
     public static async Task<LookupBench> StartAsync(string storageConnectionString, IReadOnlyList<string> callIds, CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["CdrStorage"] = storageConnectionString });
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Services.AddCdrFunctions(builder.Configuration);
-        var app = builder.Build();
-        app.MapCdrApi(Key);
-        await app.StartAsync(cancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Clients * 2 }) { BaseAddress = new Uri(address.TrimEnd('/') + "/api/") };
+        var app = await LocalKestrel.StartAsync(
+            builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["CdrStorage"] = storageConnectionString });
+                builder.Services.AddCdrFunctions(builder.Configuration);
+            },
+            routes => routes.MapCdrApi(Key),
+            cancellationToken);
+        var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Clients * 2 }) { BaseAddress = new Uri(app.BaseUrl, "api/") };
         http.DefaultRequestHeaders.Add(CdrApiRoutes.KeyHeader, Key);
         var calls = app.Services.GetRequiredService<CdrStorage>().Calls;
         return new LookupBench(app, http, calls, callIds);
@@ -105,7 +99,6 @@ internal sealed class LookupBench : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _http.Dispose();
-        await _app.StopAsync();
         await _app.DisposeAsync();
     }
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Net.Sockets;
 
 namespace CdrFunctions.Simulators.Azurite;
@@ -98,5 +99,24 @@ public static class AzuriteLocator
         }
 
         return list;
+    }
+
+    /// <summary>Where Azurite was looked for and how to install it.</summary>
+    internal static string NotFoundMessage()
+    {
+        var sb = new StringBuilder("Azurite was not found. Looked for:");
+        var fromEnv = Environment.GetEnvironmentVariable(PathVariable);
+        sb.AppendLine();
+        sb.Append("  - $").Append(PathVariable).Append(": ")
+            .Append(string.IsNullOrWhiteSpace(fromEnv) ? "(not set)" : fromEnv + " (file does not exist)");
+        foreach (var candidate in RepositoryCandidates())
+        {
+            sb.AppendLine().Append("  - ").Append(candidate);
+        }
+
+        sb.AppendLine().Append("  - ").Append(ExecutableName).Append(" on PATH");
+        sb.AppendLine().Append("Install the pinned version (needs Node.js >= 20) from the repository root with: ")
+            .Append(InstallCommand);
+        return sb.ToString();
     }
 }

@@ -1,8 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
-using System.Text.RegularExpressions;
 
 namespace CdrFunctions.Simulators.Azurite;
 
@@ -12,7 +10,7 @@ namespace CdrFunctions.Simulators.Azurite;
 /// normally (<see cref="AppDomain.ProcessExit"/>) and, on Linux/macOS, by a small watchdog when
 /// this process dies without running any managed code (crash, SIGKILL).
 /// </summary>
-public sealed partial class AzuriteProcess : IAsyncDisposable
+public sealed class AzuriteProcess : IAsyncDisposable
 {
     /// <summary>The well-known development storage account name.</summary>
     public const string AccountName = "devstoreaccount1";
@@ -62,90 +60,14 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
     public static async Task<AzuriteProcess> StartAsync(AzuriteStartOptions? options = null, CancellationToken ct = default)
     {
         options ??= new AzuriteStartOptions();
-        ValidatePort(options.BlobPort, nameof(options.BlobPort));
-        ValidatePort(options.QueuePort, nameof(options.QueuePort));
-        ValidatePort(options.TablePort, nameof(options.TablePort));
-
         var executable = AzuriteLocator.FindExecutable()
-            ?? throw new InvalidOperationException(NotFoundMessage());
+            ?? throw new InvalidOperationException(AzuriteLocator.NotFoundMessage());
 
-        var psi = new ProcessStartInfo(executable)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            CreateNoWindow = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-            WorkingDirectory = Path.GetTempPath(),
-        };
-        if (options.ExtraAccounts.Count > 0)
-        {
-            // Custom accounts replace the default one, so it is listed too.
-            psi.Environment["AZURITE_ACCOUNTS"] = string.Join(';', options.ExtraAccounts.Prepend(AccountName).Select(a => $"{a}:{AccountKey}"));
-        }
-        foreach (var (service, port) in new[] { ("blob", options.BlobPort), ("queue", options.QueuePort), ("table", options.TablePort) })
-        {
-            psi.ArgumentList.Add($"--{service}Host");
-            psi.ArgumentList.Add(Host);
-            psi.ArgumentList.Add($"--{service}Port");
-            psi.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
-        }
-
-        // --skipApiVersionCheck: Azure.Storage.Blobs sends service versions newer than Azurite 3.35 knows.
-        foreach (var flag in new[] { "--inMemoryPersistence", "--disableTelemetry", "--silent", "--skipApiVersionCheck", "--loose" })
-        {
-            psi.ArgumentList.Add(flag);
-        }
-
+        var psi = options.StartInfo(executable, Host, AccountName, AccountKey);
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        var ports = new Dictionary<string, int>(StringComparer.Ordinal);
-        var allListening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var output = new AzuriteOutput();
         var exited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is null)
-            {
-                return;
-            }
-
-            lock (stdout)
-            {
-                if (stdout.Length < 64 * 1024)
-                {
-                    stdout.AppendLine(e.Data);
-                }
-
-                var match = ListeningLine().Match(e.Data);
-                if (match.Success && int.TryParse(match.Groups["port"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var port))
-                {
-                    ports[match.Groups["service"].Value] = port;
-                    if (ports.Count == 3)
-                    {
-                        allListening.TrySetResult();
-                    }
-                }
-            }
-        };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is null)
-            {
-                return;
-            }
-
-            lock (stderr)
-            {
-                if (stderr.Length < 64 * 1024)
-                {
-                    stderr.AppendLine(e.Data);
-                }
-            }
-        };
+        output.Attach(process);
         process.Exited += (_, _) => exited.TrySetResult();
 
         try
@@ -172,7 +94,7 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(StartTimeout);
             var delay = Task.Delay(Timeout.InfiniteTimeSpan, timeout.Token);
-            var first = await Task.WhenAny(allListening.Task, exited.Task, delay).ConfigureAwait(false);
+            var first = await Task.WhenAny(output.AllListening, exited.Task, delay).ConfigureAwait(false);
             if (first == exited.Task)
             {
                 // Let the asynchronous readers flush the last lines before reporting.
@@ -196,34 +118,15 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
         if (failure is not null)
         {
             await KillAsync(process, watchdog).ConfigureAwait(false);
-            string outText, errText;
-            lock (stdout)
-            {
-                outText = stdout.ToString().Trim();
-            }
-
-            lock (stderr)
-            {
-                errText = stderr.ToString().Trim();
-            }
-
             process.Dispose();
             watchdog?.Dispose();
             throw new InvalidOperationException(
                 failure
-                + Environment.NewLine + "stderr: " + (errText.Length == 0 ? "(empty)" : errText)
-                + Environment.NewLine + "stdout: " + (outText.Length == 0 ? "(empty)" : outText)
+                + Environment.NewLine + output.Describe()
                 + Environment.NewLine + $"Azurite needs Node.js >= 20; reinstall it with `{AzuriteLocator.InstallCommand}` from the repository root.");
         }
 
-        int blob, queue, table;
-        lock (stdout)
-        {
-            blob = ports["Blob"];
-            queue = ports["Queue"];
-            table = ports["Table"];
-        }
-
+        var (blob, queue, table) = output.Ports;
         return new AzuriteProcess(process, watchdog, blob, queue, table);
     }
 
@@ -250,36 +153,16 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
             + $"QueueEndpoint=http://{Host}:{QueuePort}/{account};"
             + $"TableEndpoint=http://{Host}:{TablePort}/{account};");
 
-    [GeneratedRegex(@"Azurite (?<service>Blob|Queue|Table) service is successfully listening at https?://[^\s]*:(?<port>\d+)", RegexOptions.CultureInvariant)]
-    private static partial Regex ListeningLine();
-
-    private static void ValidatePort(int port, string name)
-    {
-        if (port is < 0 or > 65535)
-        {
-            throw new ArgumentOutOfRangeException(name, port, "Port must be between 0 (any free port) and 65535.");
-        }
-    }
-
-    private static string NotFoundMessage()
-    {
-        var sb = new StringBuilder("Azurite was not found. Looked for:");
-        var fromEnv = Environment.GetEnvironmentVariable(AzuriteLocator.PathVariable);
-        sb.AppendLine();
-        sb.Append("  - $").Append(AzuriteLocator.PathVariable).Append(": ")
-            .Append(string.IsNullOrWhiteSpace(fromEnv) ? "(not set)" : fromEnv + " (file does not exist)");
-        foreach (var candidate in AzuriteLocator.RepositoryCandidates())
-        {
-            sb.AppendLine().Append("  - ").Append(candidate);
-        }
-
-        sb.AppendLine().Append("  - ").Append(AzuriteLocator.ExecutableName).Append(" on PATH");
-        sb.AppendLine().Append("Install the pinned version (needs Node.js >= 20) from the repository root with: ")
-            .Append(AzuriteLocator.InstallCommand);
-        return sb.ToString();
-    }
-
     private static async Task KillAsync(Process process, Process? watchdog)
+    {
+        await KillTreeAsync(process).ConfigureAwait(false);
+        if (watchdog is not null)
+        {
+            await KillTreeAsync(watchdog).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task KillTreeAsync(Process process)
     {
         try
         {
@@ -294,24 +177,6 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
         catch (Exception ex) when (ex is InvalidOperationException or Win32Exception or OperationCanceledException or NotSupportedException)
         {
             // Already gone, or not killable; nothing more we can do.
-        }
-
-        if (watchdog is not null)
-        {
-            try
-            {
-                if (!watchdog.HasExited)
-                {
-                    watchdog.Kill(entireProcessTree: true);
-                }
-
-                using var cts = new CancellationTokenSource(StopTimeout);
-                await watchdog.WaitForExitAsync(cts.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or Win32Exception or OperationCanceledException or NotSupportedException)
-            {
-                // Best effort.
-            }
         }
     }
 

@@ -11,11 +11,20 @@ using Microsoft.Extensions.Logging;
 
 namespace CdrFunctions.Simulators.Common;
 
-/// <summary>Starts a minimal Kestrel app on 127.0.0.1 with an OS-assigned free port.</summary>
-internal static class LocalKestrel
+/// <summary>
+/// Starts a minimal Kestrel app on 127.0.0.1 with an OS-assigned free port: the simulators, and the test and
+/// benchmark hosts of the API.
+/// </summary>
+public static class LocalKestrel
 {
-    public static async Task<LocalServer> StartAsync(Action<IEndpointRouteBuilder> map, CancellationToken cancellationToken)
+    public static Task<LocalServer> StartAsync(Action<IEndpointRouteBuilder> map, CancellationToken cancellationToken) =>
+        StartAsync(_ => { }, map, cancellationToken);
+
+    /// <param name="configure">Services and configuration of the app, before it is built.</param>
+    /// <param name="map">Its routes.</param>
+    public static async Task<LocalServer> StartAsync(Action<WebApplicationBuilder> configure, Action<IEndpointRouteBuilder> map, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(configure);
         ArgumentNullException.ThrowIfNull(map);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -27,6 +36,7 @@ internal static class LocalKestrel
         builder.Logging.ClearProviders();
         // An explicit Listen wins over ASPNETCORE_URLS or appsettings, so a test never binds a fixed port.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        configure(builder);
 
         var app = builder.Build();
         try
@@ -46,11 +56,14 @@ internal static class LocalKestrel
 }
 
 /// <summary>A started local web app and the base address it listens on.</summary>
-internal sealed class LocalServer(WebApplication app, Uri baseUrl) : IAsyncDisposable
+public sealed class LocalServer(WebApplication app, Uri baseUrl) : IAsyncDisposable
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>Its root, e.g. <c>http://127.0.0.1:5123/</c>.</summary>
     public Uri BaseUrl { get; } = baseUrl;
+
+    public IServiceProvider Services => app.Services;
 
     public async ValueTask DisposeAsync()
     {

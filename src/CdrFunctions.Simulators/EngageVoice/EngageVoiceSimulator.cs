@@ -21,14 +21,15 @@ public sealed class EngageVoiceSimulator : SimulatorHost<EngageVoiceSimulatorSta
 
     private protected override void Map(IEndpointRouteBuilder endpoints)
     {
-        var api = new EngageVoiceApiEndpoints(State);
+        var tokens = new EngageVoiceTokenEndpoints(State);
+        var reports = new EngageVoiceReportEndpoints(State);
         // Explicit RequestDelegate variables pick the raw-HttpContext overloads, not minimal-API binding.
-        RequestDelegate rcToken = api.RingCentralTokenAsync;
-        RequestDelegate exchange = api.ExchangeAsync;
-        RequestDelegate refresh = api.RefreshAsync;
-        RequestDelegate inputControls = api.InputControlsAsync;
-        RequestDelegate interactionMetadata = api.InteractionMetadataAsync;
-        var report = State.Pacing.Wrap(api.ReportAsync);
+        RequestDelegate rcToken = tokens.RingCentralTokenAsync;
+        RequestDelegate exchange = tokens.ExchangeAsync;
+        RequestDelegate refresh = tokens.RefreshAsync;
+        RequestDelegate inputControls = reports.InputControlsAsync;
+        RequestDelegate interactionMetadata = new EngageVoiceInteractionEndpoint(State).InteractionMetadataAsync;
+        var report = State.Pacing.Wrap(reports.ReportAsync);
         endpoints.MapPost("/restapi/oauth/token", rcToken);
         endpoints.MapPost("/api/auth/login/rc/accesstoken", exchange);
         endpoints.MapPost("/api/auth/token/refresh", refresh);

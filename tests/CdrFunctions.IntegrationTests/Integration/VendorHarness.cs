@@ -1,4 +1,3 @@
-using System.Net;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -9,11 +8,6 @@ using CdrFunctions.Pipeline.Pull;
 using CdrFunctions.Pipeline.Storage;
 using CdrFunctions.Simulators.Common;
 using CdrFunctions.Vendors;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -33,7 +27,7 @@ internal abstract class VendorHarness<TSimulator> : IAsyncDisposable
 {
     public static readonly DateTimeOffset DefaultNow = new(2026, 11, 22, 12, 7, 0, TimeSpan.Zero);
 
-    private readonly List<WebApplication> _apis = [];
+    private readonly List<LocalServer> _apis = [];
 
     private protected VendorHarness(TSimulator simulator, IVendorSimulation simulation, string storage, FakeTimeProvider time, params IReadOnlyDictionary<string, string?>?[] settings)
     {
@@ -88,22 +82,21 @@ internal abstract class VendorHarness<TSimulator> : IAsyncDisposable
     /// </summary>
     public async Task<(Uri Root, IServiceProvider Services)> StartApiAsync(string key)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
-        builder.Logging.ClearProviders();
-        AddServices(builder.Services, new Dictionary<string, string?>());
-        // The cdr appsettings.json beside the tests would filter Information out; log checks need everything.
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Logging:LogLevel:Default"] = "Trace",
-            ["Logging:LogLevel:CdrFunctions"] = "Trace",
-        });
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        _apis.Add(app);
-        app.MapCdrApi(key);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return (new Uri(address.TrimEnd('/') + "/"), app.Services);
+        var api = await LocalKestrel.StartAsync(
+            builder =>
+            {
+                AddServices(builder.Services, new Dictionary<string, string?>());
+                // The cdr appsettings.json beside the tests would filter Information out; log checks need everything.
+                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    ["Logging:LogLevel:Default"] = "Trace",
+                    ["Logging:LogLevel:CdrFunctions"] = "Trace",
+                });
+            },
+            routes => routes.MapCdrApi(key),
+            CancellationToken.None);
+        _apis.Add(api);
+        return (api.BaseUrl, api.Services);
     }
 
     public async Task<List<NormalizeResult>> NormalizeAllAsync(DateTimeOffset from, DateTimeOffset to)
@@ -165,10 +158,9 @@ internal abstract class VendorHarness<TSimulator> : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var app in _apis)
+        foreach (var api in _apis)
         {
-            await app.StopAsync();
-            await app.DisposeAsync();
+            await api.DisposeAsync();
         }
         await Services.DisposeAsync();
         await Simulator.DisposeAsync();
@@ -180,7 +172,13 @@ internal abstract class VendorHarness<TSimulator> : IAsyncDisposable
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddFakeLogging());
         services.AddSingleton<TimeProvider>(Time);
         services.AddCdrFunctions(configuration);
+        AddVendor(services, configuration);
         return services;
+    }
+
+    /// <summary>The registration line of a vendor the production graph does not hold (a test's own vendor).</summary>
+    private protected virtual void AddVendor(IServiceCollection services, IConfiguration configuration)
+    {
     }
 
     /// <summary>Configuration keys are case-insensitive, so a layer replaces a key whatever its casing; a null value removes it.</summary>

@@ -154,7 +154,7 @@ public class ParserReproductionTests
     [Fact]
     public async Task A_record_over_the_size_cap_is_quarantined_with_a_clear_reason()
     {
-        var big = new string('x', Pipeline.Parsing.ParseGuard.MaxRecordBytes);
+        var big = new string('x', CdrFunctions.Pipeline.Parsing.ParseGuard.MaxRecordBytes);
         var results = await AlotechAsync(AlotechPage(r => r["channel"] = big));
         Assert.Contains("limit", results[0].Quarantined!.Reason);
         Assert.NotNull(results[1].Record);
