@@ -5,6 +5,7 @@ using Azure.Storage.Blobs.Models;
 using CdrFunctions.Pipeline.Landing;
 using CdrFunctions.Pipeline.Lookup;
 using CdrFunctions.Pipeline.Pull;
+using CdrFunctions.Pipeline.Storage;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -100,7 +101,8 @@ public sealed class BlobTriggerFunctionTests(FunctionsAppFixture fixture)
         using var host = FunctionsAppHost.Build(settings);
         var blob = new BlobServiceClient(unreachable).GetBlobContainerClient("cdr-raw").GetBlobClient("alotech/2026/11/22/0800.json");
 
-        await Assert.ThrowsAnyAsync<Exception>(() => InvokeAsync(host, functionName, blob));
+        // The specific failure, not any exception: a bug in the function (a NullReferenceException) must not pass.
+        await Assert.ThrowsAsync<StorageUnreachableException>(() => InvokeAsync(host, functionName, blob));
     }
 
     private Microsoft.Extensions.Hosting.IHost BuildHost() => FunctionsAppHost.Build(fixture.Settings(),
