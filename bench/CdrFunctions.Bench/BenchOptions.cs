@@ -3,17 +3,19 @@ using System.Globalization;
 namespace CdrFunctions.Bench;
 
 /// <summary>
-/// Command line: <c>[--quick] [--cpu-only] [--json FILE] [--records N] [--e2e-records N] [--runs N]</c>. <c>--quick</c> takes
+/// Command line: <c>[--quick] [--cpu-only | --e2e-only] [--json FILE] [--records N] [--e2e-records N] [--runs N]</c>. <c>--quick</c> takes
 /// smaller inputs and fewer runs so every figure is measured in a few minutes on 2 cores; explicit sizes win.
-/// <c>--cpu-only</c> measures the parsers and the normalizer's CPU only (no Azurite, lookups, backfill or memory), for iterating on them.
+/// <c>--cpu-only</c> measures the parsers and the normalizer's CPU only (no Azurite, lookups, backfill or memory), and
+/// <c>--e2e-only</c> only the end-to-end normalization into Azurite against batch upserts, for iterating on either.
 /// </summary>
 internal sealed record BenchOptions(int Records, int E2eRecords, int Runs)
 {
-    public const string Usage = "Usage: [--quick] [--cpu-only] [--json FILE] [--records N] [--e2e-records N] [--runs N]";
+    public const string Usage = "Usage: [--quick] [--cpu-only | --e2e-only] [--json FILE] [--records N] [--e2e-records N] [--runs N]";
 
     public bool Quick { get; init; }
     public string? JsonFile { get; init; }
     public bool CpuOnly { get; init; }
+    public bool E2eOnly { get; init; }
 
     /// <summary>Calls of the DeepCall window and rows of the Engage Voice report parsed.</summary>
     public int VendorRecords => Quick ? 10_000 : 40_000;
@@ -39,6 +41,9 @@ internal sealed record BenchOptions(int Records, int E2eRecords, int Runs)
                     continue;
                 case "--cpu-only":
                     options = options with { CpuOnly = true };
+                    continue;
+                case "--e2e-only":
+                    options = options with { E2eOnly = true };
                     continue;
                 case "--json":
                     options = options with { JsonFile = i + 1 < args.Length ? args[++i] : throw new ArgumentException("'--json' needs a file name after it.") };

@@ -32,46 +32,16 @@ var ct = cancellation.Token;
 var total = Stopwatch.StartNew();
 var report = new Report(options);
 
-// 1. Alotech: CPU only, on the raw window in memory.
+// The Alotech window, shared by the CPU and the end-to-end steps.
 Runner.Log($"Generating {options.Records:N0} Alotech records");
 var records = RawWindow.GenerateRecords(options.Records);
 var raw = RawWindow.Build(records);
 var e2eRaw = RawWindow.Build(records.Take(options.E2eRecords).ToList());
 report.Input($"Alotech CPU input: {options.Records:N0} records in {Pages(options.Records):N0} pages of {RawWindow.PageSize}, {raw.Length / 1e6:N1} MB raw window in memory");
-var n = options.Records;
-var readJson = new Measurement("Alotech: JsonDocument.Parse + read every property (baseline)", n, "records/s", n);
-var parse = new Measurement("Alotech: AlotechParser.ParseAsync", n, "records/s", n) { Baseline = readJson };
-var normalize = new Measurement("Alotech: parse + normalizer CPU (limits, dedupe, entities, curated CSV)", n, "records/s", n) { Baseline = readJson };
-await Runner.RunAsync("Alotech CPU", options.Runs,
-[
-    new(readJson, _ => Expect(CpuPipeline.ReadJson(raw), n)),
-    new(parse, async token => await Expect(await CpuPipeline.ParseAsync(raw, token), n)),
-    new(normalize, async token => await Expect((await CpuPipeline.NormalizeAsync(raw, token)).Records, n)),
-], ct);
-report.Add(readJson, parse, normalize);
-report.Ratio("alotech_parse_vs_baseline", "Alotech parse vs JsonDocument.Parse + read every property", parse.Ratio!.Value, 1.0);
-report.Ratio("normalize_cpu_vs_baseline", "parse + normalizer CPU vs the same baseline", normalize.Ratio!.Value, 0.4);
-
-// 2. DeepCall and Engage Voice parsers against a bare read of the same bytes.
-var v = options.VendorRecords;
-Runner.Log($"Generating a DeepCall window and an Engage Voice report of {v:N0} calls each");
-var deepCall = VendorFiles.DeepCallWindow(v);
-var engageVoice = VendorFiles.EngageVoiceReport(v);
-report.Input($"DeepCall input: {v:N0} calls as list pages of {RawWindow.PageSize} plus one detail response each, {deepCall.Length / 1e6:N1} MB; Engage Voice input: {v:N0} report rows with header, {engageVoice.Length / 1e6:N1} MB");
-var readDeepCall = new Measurement("DeepCall: JsonDocument.Parse + read every property, nested too (baseline)", v, "calls/s", v);
-var parseDeepCall = new Measurement("DeepCall: DeepCallParser.ParseAsync", v, "calls/s", v) { Baseline = readDeepCall };
-var readCsv = new Measurement("Engage Voice: CsvHelper reading every field as a string (baseline)", v, "rows/s", v);
-var parseCsv = new Measurement("Engage Voice: EngageVoiceParser.ParseAsync", v, "rows/s", v) { Baseline = readCsv };
-await Runner.RunAsync("DeepCall and Engage Voice CPU", options.Runs,
-[
-    new(readDeepCall, _ => Expect(VendorParsing.ReadDeepCallJson(deepCall), v)),
-    new(parseDeepCall, async token => await Expect(await VendorParsing.ParseDeepCallAsync(deepCall, token), v)),
-    new(readCsv, async token => await Expect(await VendorParsing.ReadEngageVoiceCsvAsync(engageVoice, token), v)),
-    new(parseCsv, async token => await Expect(await VendorParsing.ParseEngageVoiceAsync(engageVoice, token), v)),
-], ct);
-report.Add(readDeepCall, parseDeepCall, readCsv, parseCsv);
-report.Ratio("deepcall_parse_vs_baseline", "DeepCall parse vs JsonDocument read of the same file", parseDeepCall.Ratio!.Value, 0.5);
-report.Ratio("engagevoice_parse_vs_baseline", "Engage Voice parse vs a bare CsvHelper read", parseCsv.Ratio!.Value, 0.5);
+if (!options.E2eOnly)
+{
+    await CpuAsync();
+}
 
 if (!options.CpuOnly)
 {
@@ -85,6 +55,45 @@ if (options.JsonFile is { } jsonFile)
     Runner.Log($"JSON report written to {jsonFile}");
 }
 return 0;
+
+async Task CpuAsync()
+{
+    // 1. Alotech: CPU only, on the raw window in memory.
+    var n = options.Records;
+    var readJson = new Measurement("Alotech: JsonDocument.Parse + read every property (baseline)", n, "records/s", n);
+    var parse = new Measurement("Alotech: AlotechParser.ParseAsync", n, "records/s", n) { Baseline = readJson };
+    var normalize = new Measurement("Alotech: parse + normalizer CPU (limits, dedupe, entities, curated CSV)", n, "records/s", n) { Baseline = readJson };
+    await Runner.RunAsync("Alotech CPU", options.Runs,
+    [
+        new(readJson, _ => Expect(CpuPipeline.ReadJson(raw), n)),
+        new(parse, async token => await Expect(await CpuPipeline.ParseAsync(raw, token), n)),
+        new(normalize, async token => await Expect((await CpuPipeline.NormalizeAsync(raw, token)).Records, n)),
+    ], ct);
+    report.Add(readJson, parse, normalize);
+    report.Ratio("alotech_parse_vs_baseline", "Alotech parse vs JsonDocument.Parse + read every property", parse.Ratio!.Value, 1.0);
+    report.Ratio("normalize_cpu_vs_baseline", "parse + normalizer CPU vs the same baseline", normalize.Ratio!.Value, 0.4);
+
+    // 2. DeepCall and Engage Voice parsers against a bare read of the same bytes.
+    var v = options.VendorRecords;
+    Runner.Log($"Generating a DeepCall window and an Engage Voice report of {v:N0} calls each");
+    var deepCall = VendorFiles.DeepCallWindow(v);
+    var engageVoice = VendorFiles.EngageVoiceReport(v);
+    report.Input($"DeepCall input: {v:N0} calls as list pages of {RawWindow.PageSize} plus one detail response each, {deepCall.Length / 1e6:N1} MB; Engage Voice input: {v:N0} report rows with header, {engageVoice.Length / 1e6:N1} MB");
+    var readDeepCall = new Measurement("DeepCall: JsonDocument.Parse + read every property, nested too (baseline)", v, "calls/s", v);
+    var parseDeepCall = new Measurement("DeepCall: DeepCallParser.ParseAsync", v, "calls/s", v) { Baseline = readDeepCall };
+    var readCsv = new Measurement("Engage Voice: CsvHelper reading every field as a string (baseline)", v, "rows/s", v);
+    var parseCsv = new Measurement("Engage Voice: EngageVoiceParser.ParseAsync", v, "rows/s", v) { Baseline = readCsv };
+    await Runner.RunAsync("DeepCall and Engage Voice CPU", options.Runs,
+    [
+        new(readDeepCall, _ => Expect(VendorParsing.ReadDeepCallJson(deepCall), v)),
+        new(parseDeepCall, async token => await Expect(await VendorParsing.ParseDeepCallAsync(deepCall, token), v)),
+        new(readCsv, async token => await Expect(await VendorParsing.ReadEngageVoiceCsvAsync(engageVoice, token), v)),
+        new(parseCsv, async token => await Expect(await VendorParsing.ParseEngageVoiceAsync(engageVoice, token), v)),
+    ], ct);
+    report.Add(readDeepCall, parseDeepCall, readCsv, parseCsv);
+    report.Ratio("deepcall_parse_vs_baseline", "DeepCall parse vs JsonDocument read of the same file", parseDeepCall.Ratio!.Value, 0.5);
+    report.Ratio("engagevoice_parse_vs_baseline", "Engage Voice parse vs a bare CsvHelper read", parseCsv.Ratio!.Value, 0.5);
+}
 
 async Task StorageAndMemoryAsync()
 {
@@ -107,6 +116,10 @@ async Task StorageAndMemoryAsync()
         var endToEndEntities = endToEnd.Counting("Normalizer.NormalizeAsync end to end (entities)", entities.Count, "entities/s", upsert);
         report.Add(upsert, endToEnd, endToEndEntities);
         report.Ratio("e2e_vs_batch_upsert", "end to end into Azurite vs raw batch upserts of the same entities", endToEndEntities.Ratio!.Value, 0.8);
+        if (options.E2eOnly)
+        {
+            return;
+        }
 
         // The calls table now holds the last end-to-end run: look its calls up.
         await azurite.ResetNormalizedAsync(ct);

@@ -5,7 +5,8 @@ namespace CdrFunctions.Pipeline.Phones;
 
 /// <summary>
 /// libphonenumber's <c>Parse</c> + <c>IsValidNumber</c> + E.164 <c>Format</c> (9.0.x), traced step by step for
-/// the one shape vendors send most: ASCII digits only, at most one leading '+', in the configured region.
+/// the shapes vendors send most: ASCII digits (spaces and hyphens between them allowed), at most one leading '+',
+/// in the configured region.
 /// The steps use the library's own metadata (same patterns, lengths and prefixes), compiled once, because the
 /// library runs its metadata regexes interpreted and parses every never-seen caller number from scratch
 /// (15-35 µs each, the largest cost of every parser). Whenever the trace leaves the narrow path (an
@@ -18,6 +19,7 @@ internal sealed class PhoneFastPath
     private const RegexOptions Options = RegexOptions.CultureInvariant | RegexOptions.Compiled;
     private const int MinNsnLength = 2;
     private const int MaxNsnLength = 17;
+    private const int MaxRawLength = 40;
 
     private readonly int _countryCode;
     private readonly string _countryCodeText;
@@ -104,10 +106,30 @@ internal sealed class PhoneFastPath
     /// <summary>The library's E.164 form of <paramref name="raw"/> when the trace is sure it is valid; null means "ask the library".</summary>
     public string? TryNormalize(string raw)
     {
-        var plus = raw.Length > 0 && raw[0] == '+';
-        var digits = plus ? raw.AsSpan(1) : raw.AsSpan();
+        // Spaces and hyphens between digits are dropped by the library's normalization before any rule looks at
+        // the number (and match none of its extension patterns), so they change nothing here either.
+        if (raw.Length is < 4 or > MaxRawLength || !char.IsAsciiDigit(raw[^1]))
+        {
+            return null;
+        }
+        var plus = raw[0] == '+';
+        Span<char> buffer = stackalloc char[MaxRawLength];
+        var count = 0;
+        for (var i = plus ? 1 : 0; i < raw.Length; i++)
+        {
+            var c = raw[i];
+            if (char.IsAsciiDigit(c))
+            {
+                buffer[count++] = c;
+            }
+            else if (c is not (' ' or '-') || i == 0 || (plus && i == 1))
+            {
+                return null;
+            }
+        }
+        var digits = buffer[..count];
         // At least 4 digits keeps clear of the library's "viable number" and "too short after IDD" rules.
-        if (digits.Length < 4 || digits.Length > MaxNsnLength + 3 || digits.ContainsAnyExceptInRange('0', '9'))
+        if (digits.Length < 4 || digits.Length > MaxNsnLength + 3)
         {
             return null;
         }
@@ -123,7 +145,7 @@ internal sealed class PhoneFastPath
         }
         else
         {
-            var text = raw;
+            var text = digits.ToString();
             if (_iddPrefix.IsMatch(text))
             {
                 return null;

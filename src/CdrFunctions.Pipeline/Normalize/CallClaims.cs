@@ -24,6 +24,7 @@ public sealed class CallClaims(CdrStorage storage)
 {
     private const string ClaimKeyColumn = "ClaimKey";
     private const string KeyStartColumn = "KeyStart";
+    private const int ClaimRangesPerQuery = 7;
 
     private TableClient Table => storage.Claims;
 
@@ -145,24 +146,41 @@ public sealed class CallClaims(CdrStorage storage)
     }
 
     /// <summary>The best claim on a call (see <see cref="CallSource.Key"/>), or null when no blob holds it.</summary>
-    public async Task<CallClaim?> WinnerAsync(string vendor, string callId, CancellationToken cancellationToken)
+    public async Task<CallClaim?> WinnerAsync(string vendor, string callId, CancellationToken cancellationToken) =>
+        (await WinnersAsync(vendor, [callId], cancellationToken).ConfigureAwait(false))[callId];
+
+    /// <summary>
+    /// The best claim on each of <paramref name="callIds"/> (calls of one bucket, so of one partition), null for a
+    /// call no blob holds. Seven calls per query: a table filter takes at most 15 comparisons.
+    /// </summary>
+    public async Task<Dictionary<string, CallClaim?>> WinnersAsync(string vendor, IReadOnlyList<string> callIds, CancellationToken cancellationToken)
     {
-        var prefix = TableKeys.Escape(callId) + "~";
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {ClaimPartition(vendor, callId)} and RowKey ge {prefix} and RowKey lt {prefix + "\uffff"}");
-        CallClaim? best = null;
-        await foreach (var e in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        var best = new Dictionary<string, CallClaim?>(StringComparer.Ordinal);
+        foreach (var id in callIds)
         {
-            // A long id's hashed key may share a prefix with another id: the stored id decides.
-            if (e.GetString("CallId") != callId)
+            best[id] = null;
+        }
+        foreach (var chunk in callIds.Chunk(ClaimRangesPerQuery))
+        {
+            var ranges = chunk.Select(id =>
             {
-                continue;
-            }
-            var key = e.GetString(ClaimKeyColumn) ?? "";
-            if (best is null || string.CompareOrdinal(key, best.ClaimKey) < 0)
+                var prefix = TableKeys.Escape(id) + "~";
+                return "(" + TableClient.CreateQueryFilter($"RowKey ge {prefix} and RowKey lt {prefix + "\uffff"}") + ")";
+            });
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {ClaimPartition(vendor, chunk[0])}") + " and (" + string.Join(" or ", ranges) + ")";
+            await foreach (var e in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
             {
-                var start = e.GetDateTimeOffset(KeyStartColumn)?.ToUniversalTime() ?? default;
-                best = new CallClaim(CallEntityMapper.FromEntity(e), start, key);
+                // A long id's hashed key may share a prefix with another id: the stored id decides.
+                if (e.GetString("CallId") is not { } callId || !best.TryGetValue(callId, out var current))
+                {
+                    continue;
+                }
+                var key = e.GetString(ClaimKeyColumn) ?? "";
+                if (current is null || string.CompareOrdinal(key, current.ClaimKey) < 0)
+                {
+                    var start = e.GetDateTimeOffset(KeyStartColumn)?.ToUniversalTime() ?? default;
+                    best[callId] = new CallClaim(CallEntityMapper.FromEntity(e), start, key);
+                }
             }
         }
         return best;

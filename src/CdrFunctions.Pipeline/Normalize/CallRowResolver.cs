@@ -10,13 +10,24 @@ namespace CdrFunctions.Pipeline.Normalize;
 public sealed record CallRowOutcome(string CallId, string? OldOwner, string? NewOwner, CallClaim? Winner, int RowsRemoved);
 
 /// <summary>
-/// Makes each call's table rows show its best claim (<see cref="CallClaims.WinnerAsync"/>), or removes them when no
+/// Makes each call's table rows show its best claim (<see cref="CallClaims.WinnersAsync"/>), or removes them when no
 /// blob holds the call any more. The by-id row is written or deleted only with the ETag it was read with, so a
 /// concurrent normalization that changed the owner in between makes this one re-read and decide again.
 /// </summary>
+/// <remarks>
+/// Calls are decided a by-id bucket at a time: their claims and by-id rows are read with a few filtered queries,
+/// and the by-id writes of a bucket go as one entity-group transaction (each action still conditional on the ETag
+/// read, or an insert). A transaction that meets a concurrent change fails whole; its calls are then decided one
+/// by one, as before. The other rows of every call follow as batch upserts across the whole file, as the
+/// baseline writes them: one round trip per call made the normalizer 4× slower than plain batch upserts.
+/// </remarks>
 public sealed class CallRowResolver(CdrStorage storage, CallClaims claims, ILogger<CallRowResolver> logger)
 {
     private const int ResolveAttempts = 8;
+    private const int Parallelism = 8;
+
+    /// <summary>A table filter takes at most 15 comparisons: the partition plus 14 row keys.</summary>
+    private const int RowsPerQuery = 14;
 
     /// <summary>Column of every row: the claim key of the claim the row shows.</summary>
     public const string OwnerKeyColumn = "OwnerKey";
@@ -26,14 +37,125 @@ public sealed class CallRowResolver(CdrStorage storage, CallClaims claims, ILogg
 
     public async Task<List<CallRowOutcome>> ResolveAllAsync(string vendor, IReadOnlyList<string> callIds, CancellationToken cancellationToken)
     {
+        var groups = callIds.Distinct(StringComparer.Ordinal)
+            .GroupBy(TableKeys.Bucket, StringComparer.Ordinal)
+            .SelectMany(g => g.Chunk(TableBatchWriter.MaxBatchEntities))
+            .ToList();
+        var decided = new ConcurrentBag<Plan>();
         var outcomes = new ConcurrentBag<CallRowOutcome>();
         await Parallel.ForEachAsync(
-            callIds,
-            new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
-            async (callId, ct) => outcomes.Add(await ResolveAsync(vendor, callId, ct).ConfigureAwait(false))).ConfigureAwait(false);
+            groups,
+            new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+            async (ids, ct) =>
+            {
+                foreach (var plan in await DecideBucketAsync(vendor, ids, ct).ConfigureAwait(false))
+                {
+                    if (plan.Outcome is { } done)
+                    {
+                        outcomes.Add(done);
+                    }
+                    else
+                    {
+                        decided.Add(plan);
+                    }
+                }
+            }).ConfigureAwait(false);
+
+        // The by-id rows are written: the other rows of those calls follow, batched per partition across the file.
+        var writer = new TableBatchWriter(storage.Calls, Parallelism);
+        await writer.UpsertAsync(decided.SelectMany(p => p.Others), cancellationToken).ConfigureAwait(false);
+        await Parallel.ForEachAsync(
+            decided,
+            new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+            async (plan, ct) =>
+            {
+                var removed = plan.Stale.Count == 0 ? 0 : await new TableBatchWriter(storage.Calls, maxParallelism: 1).DeleteAsync(plan.Stale, ct).ConfigureAwait(false);
+                outcomes.Add(new CallRowOutcome(plan.CallId, plan.OldOwner, plan.Winner?.Record.RawBlob, plan.Winner, removed + plan.ByIdRemoved));
+            }).ConfigureAwait(false);
         return [.. outcomes];
     }
 
+    /// <summary>
+    /// What one call needs: the conditional by-id action (none when the row already shows the winner), the other
+    /// rows to upsert and the stale keys to delete once that action went through; or, when decided one by one
+    /// (after a conflict), its outcome.
+    /// </summary>
+    private sealed record Plan(
+        string CallId, string? OldOwner, CallClaim? Winner, TableTransactionAction? ById, List<TableEntity> Others,
+        List<(string PartitionKey, string RowKey)> Stale, int ByIdRemoved, CallRowOutcome? Outcome = null);
+
+    /// <summary>Decides and writes the by-id rows of calls of one bucket; the plans say what remains to write.</summary>
+    private async Task<List<Plan>> DecideBucketAsync(string vendor, IReadOnlyList<string> callIds, CancellationToken cancellationToken)
+    {
+        var winners = await claims.WinnersAsync(vendor, callIds, cancellationToken).ConfigureAwait(false);
+        var rows = await ReadByIdAsync(vendor, callIds, cancellationToken).ConfigureAwait(false);
+        var plans = callIds.Select(id => PlanFor(vendor, id, winners[id], rows.GetValueOrDefault(id))).ToList();
+
+        var result = new List<Plan>(plans.Count);
+        foreach (var batch in TableBatchWriter.Split(plans.Where(p => p.ById is not null).ToList(), p => (TableEntity)p.ById!.Entity))
+        {
+            try
+            {
+                await storage.Calls.SubmitTransactionAsync(batch.Select(p => p.ById!), cancellationToken).ConfigureAwait(false);
+                result.AddRange(batch);
+            }
+            catch (RequestFailedException e) when (CallClaims.IsConflict(e) || e.Status == 404)
+            {
+                // Another normalization changed one of these rows since they were read: none was written; decide each again.
+                logger.LogDebug("A by-id row of {Vendor} changed concurrently; deciding {Count} calls one by one", vendor, batch.Count);
+                foreach (var plan in batch)
+                {
+                    result.Add(plan with { Outcome = await ResolveAsync(vendor, plan.CallId, cancellationToken).ConfigureAwait(false) });
+                }
+            }
+        }
+        result.AddRange(plans.Where(p => p.ById is null));
+        return result;
+    }
+
+    private static Plan PlanFor(string vendor, string callId, CallClaim? winner, TableEntity? current)
+    {
+        var (pk, rk) = TableKeys.ById(vendor, callId);
+        var oldOwner = current?.GetString("RawBlob");
+        var oldKeys = current is null ? [] : OldKeys(current);
+        if (winner is null)
+        {
+            return current is null
+                ? new Plan(callId, null, null, null, [], [], 0, new CallRowOutcome(callId, null, null, null, 0))
+                : new Plan(callId, oldOwner, null, new TableTransactionAction(TableTransactionActionType.Delete, current, current.ETag),
+                    [], [.. oldKeys.Where(k => k != (pk, rk))], ByIdRemoved: 1);
+        }
+        var entities = Entities(winner);
+        var byId = entities[0];
+        TableTransactionAction? action = current is null
+            ? new TableTransactionAction(TableTransactionActionType.Add, byId)
+            : Shows(current, winner) ? null : new TableTransactionAction(TableTransactionActionType.UpdateReplace, byId, current.ETag);
+        var newKeys = entities.Select(e => (e.PartitionKey, e.RowKey)).ToHashSet();
+        return new Plan(callId, oldOwner, winner, action, entities.GetRange(1, entities.Count - 1), [.. oldKeys.Where(k => !newKeys.Contains(k))], 0);
+    }
+
+    /// <summary>The by-id rows of calls of one bucket that exist, by call id; 14 keys per query.</summary>
+    private async Task<Dictionary<string, TableEntity>> ReadByIdAsync(string vendor, IReadOnlyList<string> callIds, CancellationToken cancellationToken)
+    {
+        var rows = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
+        foreach (var chunk in callIds.Chunk(RowsPerQuery))
+        {
+            var byRowKey = chunk.ToDictionary(id => TableKeys.ById(vendor, id).RowKey, id => id, StringComparer.Ordinal);
+            var partition = TableKeys.ById(vendor, chunk[0]).PartitionKey;
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}")
+                + " and (" + string.Join(" or ", byRowKey.Keys.Select(k => TableClient.CreateQueryFilter($"RowKey eq {k}"))) + ")";
+            await foreach (var e in storage.Calls.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                if (byRowKey.TryGetValue(e.RowKey, out var id))
+                {
+                    rows[id] = e;
+                }
+            }
+        }
+        return rows;
+    }
+
+    /// <summary>One call decided on its own: read, decide, write conditionally, and again on a conflict.</summary>
     private async Task<CallRowOutcome> ResolveAsync(string vendor, string callId, CancellationToken cancellationToken)
     {
         var (pk, rk) = TableKeys.ById(vendor, callId);
@@ -57,12 +179,7 @@ public sealed class CallRowResolver(CdrStorage storage, CallClaims claims, ILogg
                     var removed = await writer.DeleteAsync(oldKeys.Where(k => k != (pk, rk)), cancellationToken).ConfigureAwait(false);
                     return new CallRowOutcome(callId, oldOwner, null, null, removed + 1);
                 }
-                var entities = CallEntityMapper.ToEntities(winner.Record, winner.KeyStart).ToList();
-                foreach (var e in entities)
-                {
-                    e[OwnerKeyColumn] = winner.ClaimKey;
-                    e[KeyStartColumn] = winner.KeyStart;
-                }
+                var entities = Entities(winner);
                 var byId = entities[0];
                 if (current is null)
                 {
@@ -82,6 +199,18 @@ public sealed class CallRowResolver(CdrStorage storage, CallClaims claims, ILogg
                 logger.LogDebug("Call {CallId} of {Vendor} changed owner concurrently; deciding again", callId, vendor);
             }
         }
+    }
+
+    /// <summary>The winner's rows (by id first), each naming the claim it shows.</summary>
+    private static List<TableEntity> Entities(CallClaim winner)
+    {
+        var entities = CallEntityMapper.ToEntities(winner.Record, winner.KeyStart).ToList();
+        foreach (var e in entities)
+        {
+            e[OwnerKeyColumn] = winner.ClaimKey;
+            e[KeyStartColumn] = winner.KeyStart;
+        }
+        return entities;
     }
 
     private static bool Shows(TableEntity current, CallClaim winner) =>

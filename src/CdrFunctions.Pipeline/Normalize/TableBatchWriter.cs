@@ -26,20 +26,24 @@ public sealed class TableBatchWriter(TableClient table, int maxParallelism = 8)
         return batches.Count;
     }
 
-    private static IEnumerable<List<TableTransactionAction>> SplitPartition(IEnumerable<TableEntity> partition)
+    private static IEnumerable<List<TableTransactionAction>> SplitPartition(IEnumerable<TableEntity> partition) =>
+        Split(partition, e => e).Select(batch => batch.ConvertAll(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)));
+
+    /// <summary>Items of one partition in transaction-sized batches: at most 100 entities and about 3 MiB each.</summary>
+    internal static IEnumerable<List<T>> Split<T>(IEnumerable<T> items, Func<T, TableEntity> entityOf)
     {
-        var batch = new List<TableTransactionAction>(MaxBatchEntities);
+        var batch = new List<T>(MaxBatchEntities);
         var bytes = 0;
-        foreach (var entity in partition)
+        foreach (var item in items)
         {
-            var size = EstimateBytes(entity);
+            var size = EstimateBytes(entityOf(item));
             if (batch.Count == MaxBatchEntities || (batch.Count > 0 && bytes + size > MaxBatchBytes))
             {
                 yield return batch;
-                batch = new List<TableTransactionAction>(MaxBatchEntities);
+                batch = new List<T>(MaxBatchEntities);
                 bytes = 0;
             }
-            batch.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity));
+            batch.Add(item);
             bytes += size;
         }
         if (batch.Count > 0)

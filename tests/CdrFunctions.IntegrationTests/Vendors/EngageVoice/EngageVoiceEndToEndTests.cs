@@ -149,19 +149,22 @@ public class EngageVoiceEndToEndTests
         Assert.Equal(1, Count(h, EngageVoiceEndpoint.RingCentralToken));
         Assert.Equal(1, Count(h, EngageVoiceEndpoint.Exchange));
 
-        // Every token dies at once: the four requests all get 401 "Jwt is expired", and one renewal serves them all.
+        // Every token dies at once: the requests that carry it get 401 "Jwt is expired", and one renewal serves them
+        // all. How many carry the dead token depends on scheduling (a landing that starts late, after its storage
+        // calls, already uses the renewed one), so the point is one refresh, not four rejections.
         h.Simulator.State.ExpireAllTokens();
         var again = await Task.WhenAll(windows.Select(w => Task.Run(() => lander.LandAsync(vendor, w, None))));
         Assert.All(again, r => Assert.Equal(LandingOutcome.Unchanged, r.Outcome));
         Assert.Equal(1, Count(h, EngageVoiceEndpoint.Exchange));
         Assert.Equal(1, Count(h, EngageVoiceEndpoint.Refresh));
-        Assert.Equal(4, h.Simulator.Requests.Count(r => r.Endpoint == EngageVoiceEndpoint.Report && r.StatusCode == 401));
+        var rejected = h.Simulator.Requests.Count(r => r.Endpoint == EngageVoiceEndpoint.Report && r.StatusCode == 401);
+        Assert.InRange(rejected, 1, 4);
 
         // Five minutes on, the cached token is renewed before use, again once, and no request is rejected.
         h.Time.Advance(TimeSpan.FromMinutes(5));
         await Task.WhenAll(windows.Select(w => Task.Run(() => lander.LandAsync(vendor, w, None))));
         Assert.Equal(2, Count(h, EngageVoiceEndpoint.Refresh));
-        Assert.Equal(4, h.Simulator.Requests.Count(r => r.Endpoint == EngageVoiceEndpoint.Report && r.StatusCode == 401));
+        Assert.Equal(rejected, h.Simulator.Requests.Count(r => r.Endpoint == EngageVoiceEndpoint.Report && r.StatusCode == 401));
         Assert.Equal(1, Count(h, EngageVoiceEndpoint.Exchange));
     }
 

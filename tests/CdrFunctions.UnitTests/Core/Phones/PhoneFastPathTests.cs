@@ -65,6 +65,9 @@ public class PhoneFastPathTests
     [InlineData("IN", "9876543210", "+919876543210")]
     [InlineData("IN", "09876543210", "+919876543210")]
     [InlineData("IN", "+919876543210", "+919876543210")]
+    [InlineData("TR", "0532 123 45 67", "+905321234567")]
+    [InlineData("TR", "+90 532 123-45-67", "+905321234567")]
+    [InlineData("US", "212-555-1234", "+12125551234")]
     public void Vendor_shapes_are_answered_as_the_library_does(string region, string raw, string expected)
     {
         Assert.Equal(expected, PhoneFastPath.For(Util, region)!.TryNormalize(raw));
@@ -75,8 +78,11 @@ public class PhoneFastPathTests
     [InlineData("TR", "+14155550123")]   // another country: the library decides
     [InlineData("TR", "00905321234567")] // international prefix
     [InlineData("TR", "12345")]          // not valid: the library's second try and the digits decide
-    [InlineData("TR", "0532 123 45 67")] // separators
+    [InlineData("TR", "(0212) 555 12 34")] // brackets
     [InlineData("TR", " 05321234567")]
+    [InlineData("TR", "0532 123 45 67 ")]
+    [InlineData("TR", "+ 905321234567")]
+    [InlineData("TR", "0532  -x 1234567")]
     [InlineData("US", "0112125551234")]
     public void Leaves_everything_else_to_the_library(string region, string raw) =>
         Assert.Null(PhoneFastPath.For(Util, region)!.TryNormalize(raw));
@@ -105,6 +111,7 @@ public class PhoneFastPathTests
             {
                 yield return (shape, true);
                 yield return (Mutate(shape, random), false);
+                yield return (Separated(shape, random), false);
             }
             yield return ("+" + cc + trunk + nsn, false);
             yield return (idd + cc + nsn, false);
@@ -137,6 +144,17 @@ public class PhoneFastPathTests
             default:
                 sb.Append(Digits(random, random.Next(1, 4)));
                 break;
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Spaces and hyphens put in at random places, ends and doubled ones included.</summary>
+    private static string Separated(string s, Random random)
+    {
+        var sb = new StringBuilder(s);
+        for (var n = random.Next(1, 4); n > 0; n--)
+        {
+            sb.Insert(random.Next(0, sb.Length + 1), random.Next(3) == 0 ? '-' : ' ');
         }
         return sb.ToString();
     }
