@@ -1,8 +1,9 @@
 using CdrFunctions.Pipeline.Pull;
 using CdrFunctions.Pipeline.Storage;
 using CdrFunctions.Simulators.Alotech;
+using CdrFunctions.Tests.Integration;
 
-namespace CdrFunctions.Tests.Integration;
+namespace CdrFunctions.Tests.Vendors.Alotech;
 
 /// <summary>
 /// Alotech documents 100 records as the maximum of a request and the cursor as the way to more records: a page
