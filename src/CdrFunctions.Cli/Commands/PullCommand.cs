@@ -20,7 +20,13 @@ internal static class PullCommand
             var runner = services.GetRequiredService<PullRunner>();
             var result = await Progress.RunAsync("pull", p => runner.BackfillAsync(vendor, start, end, p, ct)).ConfigureAwait(false);
             Reports.Print(result);
-            return result.Status == PullRunStatus.Failed ? CliErrors.Failed : CliErrors.Ok;
+            return result.Status switch
+            {
+                PullRunStatus.Failed => CliErrors.Failed,
+                // Nothing was pulled: a script or scheduler must not read that as success.
+                PullRunStatus.LeaseHeld => CliErrors.Fail(result.Warnings.Count > 0 ? result.Warnings[0] : $"another run holds the {result.Vendor} run lease; nothing was pulled", CliErrors.Failed),
+                _ => CliErrors.Ok,
+            };
         }));
         return command;
     }

@@ -98,6 +98,38 @@ public class CdrCommandTests
     }
 
     [Fact]
+    public async Task Pull_exits_non_zero_when_another_run_holds_the_lease_and_nothing_was_pulled()
+    {
+        var storage = await AzuriteFixture.NewStorageAsync();
+        await using var simulator = await AlotechSimulator.StartAsync(new AlotechSimulatorOptions());
+        var env = new Dictionary<string, string>
+        {
+            ["CdrStorage"] = storage,
+            ["Vendors__Alotech__Enabled"] = "true",
+            ["Vendors__Alotech__BaseUrl"] = simulator.BaseUrl.AbsoluteUri,
+            ["Vendors__Alotech__AppToken"] = simulator.State.Options.AppToken,
+        };
+        string[] range = ["--from", "2026-11-21T10:00:00Z", "--to", "2026-11-21T11:00:00Z"];
+        var first = await CdrProcess.RunAsync(env, ["pull", "--vendor", "alotech", .. range]);
+        Assert.True(first.ExitCode == 0, first.Stdout + first.Stderr);
+        // Another run takes the vendor's lease, as a concurrent or killed run would hold it.
+        var checkpoints = CdrFunctions.Pipeline.Storage.CdrStorage.FromConnectionString(storage).Checkpoints;
+        var row = (await checkpoints.GetEntityAsync<Azure.Data.Tables.TableEntity>("checkpoint", "alotech")).Value;
+        row["LeaseOwner"] = "another-run";
+        row["LeaseUntil"] = DateTimeOffset.UtcNow.AddMinutes(5);
+        await checkpoints.UpdateEntityAsync(row, row.ETag, Azure.Data.Tables.TableUpdateMode.Merge);
+        var requests = simulator.Requests.Count;
+
+        var held = await CdrProcess.RunAsync(env, ["pull", "--vendor", "alotech", .. range]);
+
+        Assert.True(held.ExitCode == 1, held.Stdout + held.Stderr);
+        Assert.Contains("LeaseHeld", held.Stdout, StringComparison.Ordinal);
+        Assert.Contains("another run holds the run lease until", held.Stderr, StringComparison.Ordinal);
+        Assert.Contains("nothing was pulled", held.Stderr, StringComparison.Ordinal);
+        Assert.Equal(requests, simulator.Requests.Count);
+    }
+
+    [Fact]
     public async Task Pull_normalize_lookup_and_calls_work_from_the_command_line()
     {
         var storage = await AzuriteFixture.NewStorageAsync();

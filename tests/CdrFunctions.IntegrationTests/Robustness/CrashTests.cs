@@ -50,9 +50,10 @@ public class CrashTests
 
         // The killed run still holds the vendor's run lease (it could not release it): the next run says so.
         var held = await CdrProcess.RunAsync(env, ["pull", "--vendor", "alotech", .. range]);
-        Assert.True(held.ExitCode == 0, held.Stdout + held.Stderr);
+        Assert.True(held.ExitCode == 1, held.Stdout + held.Stderr);
         Assert.Contains("LeaseHeld", held.Stdout, StringComparison.Ordinal);
         Assert.Contains("holds the run lease until", held.Stdout, StringComparison.Ordinal);
+        Assert.Contains("holds the run lease until", held.Stderr, StringComparison.Ordinal);
         Assert.Equal(landed, (await RawBlobsAsync(cdr)).Count);
 
         // The lease lapses after PullRunner.LeaseDuration (10 minutes); its expiry is moved instead of waiting.
