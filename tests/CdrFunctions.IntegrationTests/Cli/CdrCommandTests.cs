@@ -1,8 +1,10 @@
 using System.Text.Json;
+using Azure.Data.Tables;
+using CdrFunctions.Pipeline.Storage;
 using CdrFunctions.Simulators.Alotech;
 using CdrFunctions.Simulators.Azurite;
-using CdrFunctions.Tests.Integration;
 using CdrFunctions.Simulators.DeepCall;
+using CdrFunctions.Tests.Integration;
 
 namespace CdrFunctions.Tests.Cli;
 
@@ -102,22 +104,16 @@ public class CdrCommandTests
     {
         var storage = await AzuriteFixture.NewStorageAsync();
         await using var simulator = await AlotechSimulator.StartAsync(new AlotechSimulatorOptions());
-        var env = new Dictionary<string, string>
-        {
-            ["CdrStorage"] = storage,
-            ["Vendors__Alotech__Enabled"] = "true",
-            ["Vendors__Alotech__BaseUrl"] = simulator.BaseUrl.AbsoluteUri,
-            ["Vendors__Alotech__AppToken"] = simulator.State.Options.AppToken,
-        };
+        var env = AlotechEnvironment(storage, simulator);
         string[] range = ["--from", "2026-11-21T10:00:00Z", "--to", "2026-11-21T11:00:00Z"];
         var first = await CdrProcess.RunAsync(env, ["pull", "--vendor", "alotech", .. range]);
         Assert.True(first.ExitCode == 0, first.Stdout + first.Stderr);
         // Another run takes the vendor's lease, as a concurrent or killed run would hold it.
-        var checkpoints = CdrFunctions.Pipeline.Storage.CdrStorage.FromConnectionString(storage).Checkpoints;
-        var row = (await checkpoints.GetEntityAsync<Azure.Data.Tables.TableEntity>("checkpoint", "alotech")).Value;
+        var checkpoints = CdrStorage.FromConnectionString(storage).Checkpoints;
+        var row = (await checkpoints.GetEntityAsync<TableEntity>("checkpoint", "alotech")).Value;
         row["LeaseOwner"] = "another-run";
         row["LeaseUntil"] = DateTimeOffset.UtcNow.AddMinutes(5);
-        await checkpoints.UpdateEntityAsync(row, row.ETag, Azure.Data.Tables.TableUpdateMode.Merge);
+        await checkpoints.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Merge);
         var requests = simulator.Requests.Count;
 
         var held = await CdrProcess.RunAsync(env, ["pull", "--vendor", "alotech", .. range]);
@@ -134,13 +130,7 @@ public class CdrCommandTests
     {
         var storage = await AzuriteFixture.NewStorageAsync();
         await using var simulator = await AlotechSimulator.StartAsync(new AlotechSimulatorOptions());
-        var env = new Dictionary<string, string>
-        {
-            ["CdrStorage"] = storage,
-            ["Vendors__Alotech__Enabled"] = "true",
-            ["Vendors__Alotech__BaseUrl"] = simulator.BaseUrl.AbsoluteUri,
-            ["Vendors__Alotech__AppToken"] = simulator.State.Options.AppToken,
-        };
+        var env = AlotechEnvironment(storage, simulator);
         string[] range = ["--from", "2026-11-21T10:00:00Z", "--to", "2026-11-21T12:00:00Z"];
         var pull = await CdrProcess.RunAsync(env, ["pull", "--vendor", "alotech", .. range]);
         Assert.True(pull.ExitCode == 0, pull.Stdout + pull.Stderr);
@@ -235,4 +225,13 @@ public class CdrCommandTests
         Assert.Equal(0, again.ExitCode);
         Assert.Single(simulator.Requests);
     }
+
+    /// <summary>The environment a <c>cdr</c> process needs for Alotech on this storage and simulator.</summary>
+    private static Dictionary<string, string> AlotechEnvironment(string storage, AlotechSimulator simulator) => new()
+    {
+        ["CdrStorage"] = storage,
+        ["Vendors__Alotech__Enabled"] = "true",
+        ["Vendors__Alotech__BaseUrl"] = simulator.BaseUrl.AbsoluteUri,
+        ["Vendors__Alotech__AppToken"] = simulator.State.Options.AppToken,
+    };
 }
