@@ -20,7 +20,7 @@ namespace CdrFunctions.Pipeline.Normalize;
 /// </summary>
 public sealed class Normalizer(
     CdrStorage storage, VendorCatalog vendors, RawFileReader reader, CallClaims claims, CallRowResolver rows,
-    CuratedWriter curated, QuarantineWriter quarantine, BlobStatusStore status, ILogger<Normalizer> logger)
+    CuratedWriter curated, CuratedVersions versions, QuarantineWriter quarantine, BlobStatusStore status, ILogger<Normalizer> logger)
 {
     public Task<NormalizeResult> NormalizeAsync(string rawBlobName, CancellationToken cancellationToken) =>
         NormalizeAsync(rawBlobName, completeOwners: true, cancellationToken);
@@ -57,13 +57,15 @@ public sealed class Normalizer(
 
         var fallbackStart = window?.Start ?? name.WindowStart;
         var callClaims = file.Calls.Values.Select(c => new CallClaim(c, c.StartUtc ?? fallbackStart, source.Key)).ToList();
+        // Read before the owners are resolved: the curated upload checks that nobody changed them since.
+        var seen = await versions.ReadAsync(rawBlobName, cancellationToken).ConfigureAwait(false);
         var previous = await claims.ReadManifestAsync(rawBlobName, cancellationToken).ConfigureAwait(false);
         await claims.ReplaceAsync(vendor.Name, rawBlobName, source.Key, callClaims, [.. file.Strays.Values], previous, cancellationToken).ConfigureAwait(false);
 
         var affected = file.Calls.Keys.Concat(previous.Claims.Keys).Distinct(StringComparer.Ordinal).ToList();
         var outcomes = await rows.ResolveAllAsync(vendor.Name, affected, cancellationToken).ConfigureAwait(false);
         var owned = outcomes.Where(o => o.NewOwner == rawBlobName && o.Winner is not null).Select(o => o.Winner!).ToList();
-        await curated.WriteAsync(name, owned, cancellationToken).ConfigureAwait(false);
+        await curated.WriteOwnAsync(name, owned, seen, cancellationToken).ConfigureAwait(false);
         foreach (var other in BlobsThatGainedOrLost(outcomes, rawBlobName))
         {
             await curated.RewriteAsync(other, cancellationToken).ConfigureAwait(false);
