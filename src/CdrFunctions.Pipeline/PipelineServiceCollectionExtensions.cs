@@ -31,6 +31,7 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<CallClaims>();
         services.TryAddSingleton<RawFileReader>();
         services.TryAddSingleton<CallRowResolver>();
+        services.TryAddSingleton<CuratedVersions>();
         services.TryAddSingleton<CuratedWriter>();
         services.TryAddSingleton<QuarantineWriter>();
         services.TryAddSingleton<Normalizer>();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs.Models;
 using CdrFunctions.Pipeline.Landing;
@@ -7,23 +8,70 @@ using CdrFunctions.Pipeline.Storage;
 
 namespace CdrFunctions.Pipeline.Normalize;
 
-/// <summary>Writes a raw blob's curated CSV and Parquet files from the calls it owns, ordered by start then id.</summary>
-public sealed class CuratedWriter(CdrStorage storage, CallClaims claims)
+/// <summary>
+/// Writes a raw blob's curated CSV and Parquet files from the calls it owns, ordered by start then id. Every
+/// upload is checked against the blob's <see cref="CuratedVersions"/>: when a concurrent normalization changed the
+/// blob's owners after the snapshot the files were written from, they are written again from the table.
+/// </summary>
+public sealed class CuratedWriter(CdrStorage storage, CallClaims claims, CuratedVersions versions)
 {
-    public async Task WriteAsync(RawBlobName name, IReadOnlyCollection<CallClaim> owned, CancellationToken cancellationToken)
+    /// <summary>Enough for any real contention; past it the normalization fails and is retried as a whole.</summary>
+    private const int RewriteAttempts = 8;
+
+    /// <summary>
+    /// Writes the files of the blob a normalization just resolved: <paramref name="owned"/> is its snapshot, taken
+    /// after it read <paramref name="seen"/>. The version is moved on (so concurrent writers of these files from an
+    /// older snapshot write again), and the files are rewritten from the table if someone else moved it too.
+    /// </summary>
+    public async Task WriteOwnAsync(RawBlobName name, IReadOnlyCollection<CallClaim> owned, ETag? seen, CancellationToken cancellationToken)
     {
-        var records = owned.OrderBy(c => c.KeyStart).ThenBy(c => c.Record.CallId, StringComparer.Ordinal).Select(c => c.Record).ToList();
-        await UploadAsync(name.CuratedParquetName, CuratedParquet.ContentType, s => CuratedParquet.WriteAsync(records, s, cancellationToken), cancellationToken).ConfigureAwait(false);
-        await UploadAsync(name.CuratedName, "text/csv; charset=utf-8", s => CuratedCsv.WriteAsync(records, s, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var mine = await versions.TryTouchAsync(name.Name, seen, cancellationToken).ConfigureAwait(false);
+        if (mine is not null)
+        {
+            await WriteAsync(name, owned, cancellationToken).ConfigureAwait(false);
+            if (await versions.ReadAsync(name.Name, cancellationToken).ConfigureAwait(false) == mine)
+            {
+                return;
+            }
+        }
+        await RewriteFromTableAsync(name.Name, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Rewrites another blob's curated files from the rows it still owns (after a call moved to or from it).</summary>
+    /// <summary>
+    /// Rewrites another blob's curated files from the rows it owns, after this normalization moved a call to or
+    /// from it; again while a concurrent normalization changes its owners during the rewrite.
+    /// </summary>
     public async Task RewriteAsync(string blob, CancellationToken cancellationToken)
+    {
+        await versions.TouchAsync(blob, cancellationToken).ConfigureAwait(false);
+        await RewriteFromTableAsync(blob, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RewriteFromTableAsync(string blob, CancellationToken cancellationToken)
     {
         if (!RawBlobName.TryParse(blob, out var name))
         {
             return;
         }
+        for (var attempt = 1; ; attempt++)
+        {
+            var before = await versions.ReadAsync(blob, cancellationToken).ConfigureAwait(false);
+            await WriteAsync(name, await OwnedRowsAsync(name, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            if (await versions.ReadAsync(blob, cancellationToken).ConfigureAwait(false) == before)
+            {
+                return;
+            }
+            if (attempt == RewriteAttempts)
+            {
+                throw new InvalidOperationException($"The owners of {blob}'s calls kept changing while its curated files were written ({attempt} attempts); normalize it again.");
+            }
+        }
+    }
+
+    /// <summary>The calls whose by-id row names <paramref name="name"/> as the owner (among those it claims).</summary>
+    private async Task<List<CallClaim>> OwnedRowsAsync(RawBlobName name, CancellationToken cancellationToken)
+    {
+        var blob = name.Name;
         var ids = await claims.ClaimedIdsAsync(blob, cancellationToken).ConfigureAwait(false);
         var owned = new ConcurrentBag<CallClaim>();
         await Parallel.ForEachAsync(
@@ -40,7 +88,14 @@ public sealed class CuratedWriter(CdrStorage storage, CallClaims claims)
                     owned.Add(new CallClaim(record, keyStart, row.Value.GetString(CallRowResolver.OwnerKeyColumn) ?? ""));
                 }
             }).ConfigureAwait(false);
-        await WriteAsync(name, [.. owned], cancellationToken).ConfigureAwait(false);
+        return [.. owned];
+    }
+
+    private async Task WriteAsync(RawBlobName name, IReadOnlyCollection<CallClaim> owned, CancellationToken cancellationToken)
+    {
+        var records = owned.OrderBy(c => c.KeyStart).ThenBy(c => c.Record.CallId, StringComparer.Ordinal).Select(c => c.Record).ToList();
+        await UploadAsync(name.CuratedParquetName, CuratedParquet.ContentType, s => CuratedParquet.WriteAsync(records, s, cancellationToken), cancellationToken).ConfigureAwait(false);
+        await UploadAsync(name.CuratedName, "text/csv; charset=utf-8", s => CuratedCsv.WriteAsync(records, s, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task UploadAsync(string curatedName, string contentType, Func<Stream, Task> write, CancellationToken cancellationToken)

@@ -20,7 +20,7 @@ namespace CdrFunctions.Pipeline.Normalize;
 /// </summary>
 public sealed class Normalizer(
     CdrStorage storage, VendorCatalog vendors, RawFileReader reader, CallClaims claims, CallRowResolver rows,
-    CuratedWriter curated, QuarantineWriter quarantine, BlobStatusStore status, ILogger<Normalizer> logger)
+    CuratedWriter curated, CuratedVersions versions, QuarantineWriter quarantine, BlobStatusStore status, ILogger<Normalizer> logger)
 {
     public Task<NormalizeResult> NormalizeAsync(string rawBlobName, CancellationToken cancellationToken) =>
         NormalizeAsync(rawBlobName, completeOwners: true, cancellationToken);
@@ -43,6 +43,8 @@ public sealed class Normalizer(
         }
         var (file, source, window) = (read.File, read.Source, read.Window);
         var callClaims = file.Calls.Values.Select(read.ClaimOf).ToList();
+        // Read before the owners are resolved: the curated upload checks that nobody changed them since.
+        var seen = await versions.ReadAsync(rawBlobName, cancellationToken).ConfigureAwait(false);
         var previous = await claims.ReadManifestAsync(rawBlobName, cancellationToken).ConfigureAwait(false);
         await claims.ReplaceAsync(vendor.Name, rawBlobName, source.Key, callClaims, [.. file.Strays.Values], previous, cancellationToken).ConfigureAwait(false);
 
@@ -50,7 +52,7 @@ public sealed class Normalizer(
         var own = new OwnClaims(rawBlobName, source.Key, callClaims.ToDictionary(c => c.Record.CallId, StringComparer.Ordinal), previous.Claims.Keys.ToHashSet(StringComparer.Ordinal));
         var outcomes = await rows.ResolveAllAsync(vendor.Name, affected, own, cancellationToken).ConfigureAwait(false);
         var owned = outcomes.Where(o => o.NewOwner == rawBlobName && o.Winner is not null).Select(o => o.Winner!).ToList();
-        await curated.WriteAsync(name, owned, cancellationToken).ConfigureAwait(false);
+        await curated.WriteOwnAsync(name, owned, seen, cancellationToken).ConfigureAwait(false);
         foreach (var other in BlobsThatGainedOrLost(outcomes, rawBlobName))
         {
             await curated.RewriteAsync(other, cancellationToken).ConfigureAwait(false);

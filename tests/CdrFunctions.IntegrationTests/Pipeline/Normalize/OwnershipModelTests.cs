@@ -44,13 +44,13 @@ public class OwnershipModelTests
     public async Task A_call_the_vendor_moves_to_another_window_keeps_its_by_id_row_whatever_the_order()
     {
         // The reproduction: 11:00 had X; the vendor now reports X in 10:00; 10:00 is normalized, then 11:00 (X gone).
-        await using var world = await World.StartAsync(seed: 101);
+        await using var world = await OwnershipWorld.StartAsync();
         var day = new DateTimeOffset(2026, 11, 23, 0, 0, 0, TimeSpan.Zero);
         var w10 = new TimeWindow(day.AddHours(10), day.AddHours(11));
         var w11 = new TimeWindow(day.AddHours(11), day.AddHours(12));
-        var first = await world.LandWindowAsync(w11, [new Call("X", w11.Start.AddMinutes(5), "a")], pulledAt: day.AddHours(13));
+        var first = await world.LandWindowAsync(w11, [new WorldCall("X", w11.Start.AddMinutes(5), "a")], pulledAt: day.AddHours(13));
         await world.NormalizeAsync(first);
-        var moved = await world.LandWindowAsync(w10, [new Call("X", w10.Start.AddMinutes(50), "a")], pulledAt: day.AddHours(14));
+        var moved = await world.LandWindowAsync(w10, [new WorldCall("X", w10.Start.AddMinutes(50), "a")], pulledAt: day.AddHours(14));
         var emptied = await world.LandWindowAsync(w11, [], pulledAt: day.AddHours(14));
         await world.NormalizeAsync(moved);
         await world.NormalizeAsync(emptied);
@@ -66,11 +66,11 @@ public class OwnershipModelTests
     [Fact]
     public async Task A_push_for_a_pulled_call_neither_overwrites_it_nor_counts_it_twice()
     {
-        await using var world = await World.StartAsync(seed: 102);
+        await using var world = await OwnershipWorld.StartAsync();
         var day = new DateTimeOffset(2026, 11, 24, 0, 0, 0, TimeSpan.Zero);
         var w8 = new TimeWindow(day.AddHours(8), day.AddHours(9));
-        var pulled = await world.LandWindowAsync(w8, [new Call("P", w8.Start.AddMinutes(1), "pulled-agent")], pulledAt: day.AddHours(10));
-        var push = await world.LandDocumentAsync("push-P", new Call("P", w8.Start.AddMinutes(1), "pushed-agent"), day, pulledAt: day.AddHours(9));
+        var pulled = await world.LandWindowAsync(w8, [new WorldCall("P", w8.Start.AddMinutes(1), "pulled-agent")], pulledAt: day.AddHours(10));
+        var push = await world.LandDocumentAsync("push-P", new WorldCall("P", w8.Start.AddMinutes(1), "pushed-agent"), day, pulledAt: day.AddHours(9));
         await world.NormalizeAsync(pulled);
         await world.NormalizeAsync(push);
 
@@ -82,7 +82,7 @@ public class OwnershipModelTests
 
     private static async Task RunSeedAsync(int seed)
     {
-        await using var world = await World.StartAsync(seed);
+        await using var world = await OwnershipWorld.StartAsync();
         var random = new Random(seed);
         var day = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero).AddDays(seed);
         TimeWindow[] windows = [new(day.AddHours(9), day.AddHours(10)), new(day.AddHours(10), day.AddHours(11)), new(day.AddHours(11), day.AddHours(12))];
@@ -107,17 +107,17 @@ public class OwnershipModelTests
                         home[id] = random.Next(windows.Length);
                         offset[id] = random.Next(1, 59);
                     }
-                    var calls = new List<Call>();
+                    var calls = new List<WorldCall>();
                     foreach (var id in ids)
                     {
                         if (home[id] == w && random.Next(5) != 0)
                         {
-                            calls.Add(new Call(id, windows[w].Start.AddMinutes(offset[id]), Agent(random)));
+                            calls.Add(new WorldCall(id, windows[w].Start.AddMinutes(offset[id]), Agent(random)));
                         }
                         else if (home[id] != w && Math.Abs(home[id] - w) == 1 && random.Next(8) == 0)
                         {
                             // A stray: the vendor returns a neighbour's call in this window's answer.
-                            calls.Add(new Call(id, windows[home[id]].Start.AddMinutes(offset[id]), Agent(random)));
+                            calls.Add(new WorldCall(id, windows[home[id]].Start.AddMinutes(offset[id]), Agent(random)));
                         }
                     }
                     var blob = await world.LandWindowAsync(windows[w], calls, pulledAt);
@@ -129,7 +129,7 @@ public class OwnershipModelTests
                 {
                     var id = ids[random.Next(ids.Length)];
                     var stem = (random.Next(2) == 0 ? "push-" : "live-") + id;
-                    var blob = await world.LandDocumentAsync(stem, new Call(id, windows[home[id]].Start.AddMinutes(offset[id]), Agent(random)), day, pulledAt);
+                    var blob = await world.LandDocumentAsync(stem, new WorldCall(id, windows[home[id]].Start.AddMinutes(offset[id]), Agent(random)), day, pulledAt);
                     log.Append(CultureInfo.InvariantCulture, $"doc {blob}; ");
                     pending.Add(blob);
                     break;
@@ -151,7 +151,7 @@ public class OwnershipModelTests
             await world.NormalizeAsync(blob);
         }
 
-        await using var clean = await World.StartAsync(seed);
+        await using var clean = await OwnershipWorld.StartAsync();
         var finals = await world.RawBlobsAsync();
         foreach (var name in finals.Keys.OrderBy(_ => random.Next()))
         {
@@ -185,131 +185,6 @@ public class OwnershipModelTests
         foreach (var key in actual.Keys)
         {
             Assert.True(expected.ContainsKey(key), $"{what}: {key} exists only after the random order: {actual[key]}; {context}");
-        }
-    }
-
-    private sealed record Call(string Id, DateTimeOffset Start, string Agent);
-
-    /// <summary>One storage account with the production service graph (Alotech registered, nothing pulled).</summary>
-    private sealed class World : IAsyncDisposable
-    {
-        private static readonly TimeZoneInfo Istanbul = TimeZoneInfo.FindSystemTimeZoneById("Europe/Istanbul");
-        private readonly ServiceProvider _services;
-
-        private World(ServiceProvider services) => _services = services;
-
-        private CdrStorage Storage => _services.GetRequiredService<CdrStorage>();
-
-        public static async Task<World> StartAsync(int seed)
-        {
-            _ = seed;
-            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["CdrStorage"] = await AzuriteFixture.NewStorageAsync(),
-                ["Vendors:Alotech:TimeZone"] = "Europe/Istanbul",
-            }).Build();
-            var services = new ServiceCollection();
-            services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
-            services.AddCdrFunctions(configuration);
-            return new World(services.BuildServiceProvider());
-        }
-
-        public ValueTask DisposeAsync() => _services.DisposeAsync();
-
-        public async Task NormalizeAsync(string blob) =>
-            await _services.GetRequiredService<Normalizer>().NormalizeAsync(blob, CancellationToken.None);
-
-        public Task<string> LandWindowAsync(TimeWindow window, IReadOnlyList<Call> calls, DateTimeOffset pulledAt) =>
-            UploadAsync(RawBlobName.ForWindow("alotech", window, "json").Name, "[" + Page(calls) + "]", window, calls.Count, pulledAt);
-
-        public Task<string> LandDocumentAsync(string stem, Call call, DateTimeOffset day, DateTimeOffset pulledAt) =>
-            UploadAsync(new RawBlobName("alotech", day, stem, "json").Name, Page([call]), null, 1, pulledAt);
-
-        private async Task<string> UploadAsync(string name, string json, TimeWindow? window, int records, DateTimeOffset pulledAt)
-        {
-            await Storage.EnsureCreatedAsync(CancellationToken.None);
-            var bytes = Encoding.UTF8.GetBytes(json);
-            var metadata = new RawBlobMetadata("alotech", window, records, Convert.ToHexStringLower(SHA256.HashData(bytes)), pulledAt).ToDictionary();
-            await Storage.Raw.GetBlobClient(name).UploadAsync(new BinaryData(bytes), new BlobUploadOptions { Metadata = metadata });
-            return name;
-        }
-
-        private static string Page(IEnumerable<Call> calls)
-        {
-            var list = new JsonArray();
-            foreach (var c in calls)
-            {
-                var local = TimeZoneInfo.ConvertTime(c.Start, Istanbul);
-                list.Add(new JsonObject
-                {
-                    ["key"] = c.Id,
-                    ["calldate"] = local.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
-                    ["hangupdate"] = local.AddSeconds(90).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
-                    ["answered"] = true,
-                    ["inbound"] = true,
-                    ["callerid"] = "0532123456" + (c.Id.Length % 10).ToString(CultureInfo.InvariantCulture),
-                    ["called_num"] = "02125551234",
-                    ["agent"] = c.Agent,
-                });
-            }
-            return new JsonObject { ["CallList"] = list }.ToJsonString();
-        }
-
-        public async Task<Dictionary<string, (BinaryData Content, IDictionary<string, string> Metadata)>> RawBlobsAsync()
-        {
-            var blobs = new Dictionary<string, (BinaryData, IDictionary<string, string>)>(StringComparer.Ordinal);
-            await foreach (var item in Storage.Raw.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata }))
-            {
-                var content = (await Storage.Raw.GetBlobClient(item.Name).DownloadContentAsync()).Value.Content;
-                blobs[item.Name] = (content, item.Metadata);
-            }
-            return blobs;
-        }
-
-        public async Task CopyRawAsync(string name, (BinaryData Content, IDictionary<string, string> Metadata) blob)
-        {
-            await Storage.EnsureCreatedAsync(CancellationToken.None);
-            await Storage.Raw.GetBlobClient(name).UploadAsync(blob.Content, new BlobUploadOptions { Metadata = blob.Metadata });
-        }
-
-        public async Task<TableEntity?> ByIdAsync(string callId)
-        {
-            var (pk, rk) = TableKeys.ById("alotech", callId);
-            var row = await Storage.Calls.GetEntityIfExistsAsync<TableEntity>(pk, rk);
-            return row.HasValue ? row.Value : null;
-        }
-
-        public async Task<Dictionary<string, string>> TableAsync()
-        {
-            var rows = new Dictionary<string, string>(StringComparer.Ordinal);
-            await foreach (var e in Storage.Calls.QueryAsync<TableEntity>())
-            {
-                rows[$"{e.PartitionKey} / {e.RowKey}"] = string.Join("; ", e.Keys
-                    .Where(k => k is not ("Timestamp" or "odata.etag" or "PartitionKey" or "RowKey"))
-                    .Order(StringComparer.Ordinal)
-                    .Select(k => $"{k}={Convert.ToString(e[k], CultureInfo.InvariantCulture)}"));
-            }
-            return rows;
-        }
-
-        // The CSVs; the Parquet files are written from the same rows.
-        public async Task<Dictionary<string, string>> CuratedAsync() =>
-            (await ContainerAsync(Storage.Curated)).Where(kv => kv.Key.EndsWith(".csv", StringComparison.Ordinal)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
-
-        public Task<Dictionary<string, string>> QuarantineAsync() => ContainerAsync(Storage.Quarantine);
-
-        private static async Task<Dictionary<string, string>> ContainerAsync(Azure.Storage.Blobs.BlobContainerClient container)
-        {
-            var blobs = new Dictionary<string, string>(StringComparer.Ordinal);
-            if (!await container.ExistsAsync())
-            {
-                return blobs;
-            }
-            await foreach (var item in container.GetBlobsAsync())
-            {
-                blobs[item.Name] = (await container.GetBlobClient(item.Name).DownloadContentAsync()).Value.Content.ToString();
-            }
-            return blobs;
         }
     }
 }
