@@ -8,14 +8,21 @@ internal sealed record Step(Measurement Measurement, Func<CancellationToken, Tas
 internal static class Runner
 {
     /// <summary>
-    /// One warm-up, then <paramref name="runs"/> rounds; each round runs every step once, in alternating order,
-    /// so drift (a busier Azurite, a bigger heap) hits all steps alike.
+    /// Warm-up rounds of the CPU steps: the connector's code starts as quick tier-0 JIT code and is recompiled
+    /// optimized only after it has run a while (as it has in a long-running host), while the baselines run mostly
+    /// precompiled framework code; after one round the parsers were still measured at tier 0 (2-6x slower).
     /// </summary>
-    public static async Task RunAsync(string label, int runs, IReadOnlyList<Step> steps, CancellationToken cancellationToken)
+    public const int CpuWarmups = 3;
+
+    /// <summary>
+    /// <paramref name="warmups"/> warm-up rounds (one by default), then <paramref name="runs"/> rounds; each round runs
+    /// every step once, in alternating order, so drift (a busier Azurite, a bigger heap) hits all steps alike.
+    /// </summary>
+    public static async Task RunAsync(string label, int runs, IReadOnlyList<Step> steps, CancellationToken cancellationToken, int warmups = 1)
     {
-        for (var run = 0; run <= runs; run++)
+        for (var run = 1 - warmups; run <= runs; run++)
         {
-            Log(run == 0 ? $"{label}: warm-up" : $"{label}: run {run}/{runs}");
+            Log(run <= 0 ? $"{label}: warm-up {run + warmups}/{warmups}" : $"{label}: run {run}/{runs}");
             foreach (var step in run % 2 == 0 ? steps : steps.Reverse())
             {
                 if (step.Prepare is { } prepare)

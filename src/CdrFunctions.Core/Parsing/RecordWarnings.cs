@@ -11,6 +11,8 @@ public sealed class RecordWarnings
 {
     public const string ExtrasKey = "_warnings";
 
+    private static readonly JsonEncodedText EncodedKey = Utf8ExtrasWriter.Name(ExtrasKey);
+
     private readonly List<string> _items = [];
 
     public int Count => _items.Count;
@@ -34,5 +36,14 @@ public sealed class RecordWarnings
             extras.WriteStringValue(w);
         }
         extras.WriteEndArray();
+    }
+
+    /// <summary>As <see cref="WriteTo(Utf8JsonWriter)"/>, for parsers that write extras with <see cref="Utf8ExtrasWriter"/>.</summary>
+    public void WriteTo(Utf8ExtrasWriter extras)
+    {
+        if (_items.Count > 0)
+        {
+            extras.WriteStrings(EncodedKey, _items);
+        }
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -50,15 +49,25 @@ public sealed class EngageVoiceParser(VendorClock clock, PhoneNumberNormalizer p
     /// <summary>Distinct report times kept per file; a report's times repeat minute by minute.</summary>
     private const int MaxCachedTimes = 4096;
 
-    private readonly ArrayBufferWriter<byte> _extrasBuffer = new(1024);
+    /// <summary>Longest field decoded on the stack (a time, a count); longer ones are decoded to a string.</summary>
+    private const int MaxStackChars = 64;
+
+    private static readonly Layout DefaultLayout = new(Columns);
+
+    private readonly Utf8ExtrasWriter _extras = new();
     private readonly RecordWarnings _warnings = new();
 
     // Report times have minute resolution, so a window's rows share a few hundred texts; parsing one with
-    // six culture-aware formats cost more than the rest of its row.
+    // six culture-aware formats cost more than the rest of its row. Rows come in time order: each time column
+    // remembers its last text too.
     private readonly Dictionary<string, DateTime?> _times = new(StringComparer.Ordinal);
-    private Utf8JsonWriter? _extras;
+    private readonly LastTime _lastEnqueue = new();
+    private readonly LastTime _lastDequeue = new();
+    private readonly RecentStrings _profiles = new();
+    private readonly RecentStrings _dialled = new();
+    private readonly RecentStrings _results = new();
 
-    public void Dispose() => _extras?.Dispose();
+    public void Dispose() => _extras.Dispose();
 
     /// <summary>Never throws for bad data: each record is mapped in its own guard, and the file in one.</summary>
     public IAsyncEnumerable<ParseResult> ParseAsync(Stream raw, RawFileInfo file, CancellationToken cancellationToken) =>
@@ -67,25 +76,19 @@ public sealed class EngageVoiceParser(VendorClock clock, PhoneNumberNormalizer p
     private async IAsyncEnumerable<ParseResult> ParseFileAsync(Stream raw, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var csv = CsvReader.Create(raw, ReaderOptions, leaveOpen: true);
-        string[]? names = null;
+        var layout = DefaultLayout;
         var first = true;
         while (await csv.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var fields = new string[csv.FieldCount];
-            bool[]? badText = null;
-            for (var i = 0; i < fields.Length; i++)
-            {
-                fields[i] = csv.GetString(i) ?? "";
-                if (!Utf8.IsValid(csv.GetRawSpan(i)))
-                {
-                    // The reader put U+FFFD in place of the bad bytes; the record says so (or is quarantined, for its id).
-                    (badText ??= new bool[fields.Length])[i] = true;
-                }
-            }
-            var position = $"line {csv.LineNumber}";
+            var firstRecord = first;
             if (first)
             {
                 first = false;
+                var fields = new string[csv.FieldCount];
+                for (var i = 0; i < fields.Length; i++)
+                {
+                    fields[i] = csv.GetString(i) ?? "";
+                }
                 fields[0] = fields[0].TrimStart('\uFEFF');
                 var start = fields[0].TrimStart();
                 if (start.StartsWith('<') || start.StartsWith('{') || start.StartsWith('['))
@@ -95,16 +98,27 @@ public sealed class EngageVoiceParser(VendorClock clock, PhoneNumberNormalizer p
                 }
                 if (Array.Exists(fields, f => f.Trim().Equals("uii", StringComparison.OrdinalIgnoreCase)))
                 {
-                    names = fields.Select(HeaderName).ToArray();
+                    layout = new Layout(fields.Select(HeaderName).ToArray());
                     continue;
                 }
             }
-            // The record's text is only made for a quarantine entry: the reader still stands on the record then.
-            yield return ParseGuard.Record(
-                (Parser: this, Fields: fields, Names: names, Position: position, Csv: csv, BadText: badText),
-                s => s.Parser.MapRecord(s.Fields, s.Names, s.Position, s.Csv, s.BadText), position, s => Raw(s.Csv));
+            yield return Map(csv, layout, firstRecord);
         }
     }
+
+    private ParseResult Map(CsvReader csv, Layout layout, bool firstRecord)
+    {
+        try
+        {
+            return MapRecord(csv, layout, firstRecord);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return ParseGuard.Failed(e, Position(csv), Raw(csv));
+        }
+    }
+
+    private static string Position(CsvReader csv) => $"line {csv.LineNumber}";
 
     private static string Raw(CsvReader csv) => Quarantined.Cap(Encoding.UTF8.GetString(csv.RawRecord));
 
@@ -115,55 +129,75 @@ public sealed class EngageVoiceParser(VendorClock clock, PhoneNumberNormalizer p
         return n == "smedia_market" ? "media_market" : n;
     }
 
-    private ParseResult MapRecord(string[] fields, string[]? header, string position, CsvReader csv, bool[]? badText)
+    /// <summary>
+    /// Maps the record the reader stands on from its fields' UTF-8 bytes, with the semantics of reading each
+    /// field as a trimmed string: a field with invalid UTF-8 is read as its string (U+FFFD in place of the bad
+    /// bytes) and the record says so, or is quarantined when it is the call id.
+    /// </summary>
+    private ParseResult MapRecord(CsvReader csv, Layout layout, bool firstRecord)
     {
-        var names = header ?? (IReadOnlyList<string>)Columns;
-        if (fields.Length < names.Count)
+        var columns = layout.Columns;
+        var count = csv.FieldCount;
+        if (count < columns.Length)
         {
-            return Bad(position, $"the record has {fields.Length} columns, expected {names.Count} (a cut-off line?)", Raw(csv));
+            return Bad(csv, $"the record has {count} columns, expected {columns.Length} (a cut-off line?)");
         }
-        for (var i = names.Count; i < fields.Length; i++)
+        for (var i = columns.Length; i < count; i++)
         {
-            if (fields[i].Trim().Length > 0)
+            if (!Utf8Text.Trim(csv.GetSpan(i)).IsEmpty)
             {
-                return Bad(position, $"the record has {fields.Length} columns, expected {names.Count}, and column {i + 1} is not empty", Raw(csv));
+                return Bad(csv, $"the record has {count} columns, expected {columns.Length}, and column {i + 1} is not empty");
             }
         }
 
+        // Fields are cut at ASCII separators, so a valid record has only valid fields: one check for the usual case.
+        var validRecord = Utf8.IsValid(csv.RawRecord);
         var f = new Fields();
         _warnings.Clear();
-        _extrasBuffer.ResetWrittenCount();
-        var extras = _extras ??= new Utf8JsonWriter(_extrasBuffer, CallExtras.WriterOptions);
-        extras.Reset(_extrasBuffer);
-        extras.WriteStartObject();
-        for (var i = 0; i < names.Count; i++)
+        _extras.Start();
+        for (var i = 0; i < columns.Length; i++)
         {
-            if (badText?[i] == true)
+            var column = columns[i];
+            ReadOnlySpan<byte> value;
+            if (validRecord || Utf8.IsValid(csv.GetRawSpan(i)))
             {
-                if (names[i] == "uii")
+                value = csv.GetSpan(i);
+                if (firstRecord && i == 0)
                 {
-                    return Bad(position, "column 'uii' (the call id) holds invalid UTF-8", Raw(csv));
+                    while (value.StartsWith("\uFEFF"u8))
+                    {
+                        value = value[3..];
+                    }
                 }
-                _warnings.Repaired(names[i]);
+                value = Utf8Text.Trim(value);
             }
-            var error = Read(names[i], fields[i].Trim(), ref f, extras);
+            else
+            {
+                // The reader puts U+FFFD in place of the bad bytes; the record says so (or is quarantined, for its id).
+                if (column.Kind == Kind.Uii)
+                {
+                    return Bad(csv, "column 'uii' (the call id) holds invalid UTF-8");
+                }
+                _warnings.Repaired(column.Name);
+                var text = csv.GetString(i) ?? "";
+                value = Encoding.UTF8.GetBytes((firstRecord && i == 0 ? text.TrimStart('\uFEFF') : text).Trim());
+            }
+            var error = Read(column, value, ref f);
             if (error is not null)
             {
-                return Bad(position, error, Raw(csv));
+                return Bad(csv, error);
             }
         }
-        _warnings.WriteTo(extras);
-        extras.WriteEndObject();
-        extras.Flush();
 
         if (string.IsNullOrEmpty(f.Uii))
         {
-            return Bad(position, "column 'uii' (the call id) is empty", Raw(csv));
+            return Bad(csv, "column 'uii' (the call id) is empty");
         }
         if (f.Enqueue is null)
         {
-            return Bad(position, "column 'enqueue_time' is empty", Raw(csv));
+            return Bad(csv, "column 'enqueue_time' is empty");
         }
+        _warnings.WriteTo(_extras);
         var connected = f.CallResult?.Equals("CONNECTED", StringComparison.OrdinalIgnoreCase) == true;
         return ParseResult.Ok(new CallRecord
         {
@@ -181,7 +215,7 @@ public sealed class EngageVoiceParser(VendorClock clock, PhoneNumberNormalizer p
             Outcome = Outcome(f.CallResult),
             Queue = f.ProfileName,
             RecordingUrl = f.RecordingUrl,
-            Extras = CallExtras.FromWrittenUtf8(_extrasBuffer.WrittenSpan),
+            Extras = _extras.ToExtras(),
         });
     }
 
@@ -204,98 +238,104 @@ public sealed class EngageVoiceParser(VendorClock clock, PhoneNumberNormalizer p
         };
     }
 
-    private string? Read(string name, string value, ref Fields f, Utf8JsonWriter extras)
+    /// <summary>One trimmed field into the record's fields and extras; an error text when the record cannot be a call.</summary>
+    private string? Read(Column column, ReadOnlySpan<byte> value, ref Fields f)
     {
-        switch (name)
+        switch (column.Kind)
         {
-            case "uii":
+            case Kind.Uii:
                 // The leading ' is Excel's text guard, not part of the id.
-                f.Uii = value.TrimStart('\'').Trim();
+                f.Uii = Utf8Text.Decode(Utf8Text.Trim(value.TrimStart((byte)'\'')));
                 return null;
-            case "enqueue_time":
-                Extra(extras, name, value);
-                return Time(name, value, out f.Enqueue);
-            case "dequeue_time":
-                Extra(extras, name, value);
-                return Time(name, value, out f.Dequeue, _warnings);
-            case "queue_time":
-                return Seconds(name, value, out f.QueueTime);
-            case "inbound_duration":
-                return Seconds(name, value, out f.InboundDuration);
-            case "connected_duration":
-                return Seconds(name, value, out f.ConnectedDuration);
-            case "profile_name":
-                f.ProfileName = NullIfEmpty(value);
+            case Kind.EnqueueTime:
+                Extra(column, value);
+                return Time(column, value, _lastEnqueue, out f.Enqueue);
+            case Kind.DequeueTime:
+                Extra(column, value);
+                return Time(column, value, _lastDequeue, out f.Dequeue, _warnings);
+            case Kind.QueueTime:
+                return Seconds(column, value, out f.QueueTime);
+            case Kind.InboundDuration:
+                return Seconds(column, value, out f.InboundDuration);
+            case Kind.ConnectedDuration:
+                return Seconds(column, value, out f.ConnectedDuration);
+            case Kind.ProfileName:
+                f.ProfileName = value.IsEmpty ? null : _profiles.Get(value);
                 return null;
-            case "recording_url":
-                f.RecordingUrl = NullIfEmpty(value);
+            case Kind.RecordingUrl:
+                f.RecordingUrl = value.IsEmpty ? null : Utf8Text.Decode(value);
                 return null;
-            case "ani":
-                f.Ani = NullIfEmpty(value);
-                Extra(extras, name, value);
+            case Kind.Ani:
+                f.Ani = value.IsEmpty ? null : Utf8Text.Decode(value);
+                Extra(column, value);
                 return null;
-            case "dnis":
-                f.Dnis = NullIfEmpty(value);
-                Extra(extras, name, value);
+            case Kind.Dnis:
+                f.Dnis = value.IsEmpty ? null : _dialled.Get(value);
+                Extra(column, value);
                 return null;
-            case "call_result":
-                f.CallResult = NullIfEmpty(value);
-                Extra(extras, name, value);
+            case Kind.CallResult:
+                f.CallResult = value.IsEmpty ? null : _results.Get(value);
+                Extra(column, value);
                 return null;
-            case "attempt_1_disp" or "attempt_2_disp":
-                Extra(extras, name, value);
-                Disposition(extras, name, value);
+            case Kind.Disposition:
+                Extra(column, value);
+                Disposition(column, value);
                 return null;
             default:
-                Extra(extras, name, value);
+                Extra(column, value);
                 return null;
         }
     }
 
-    private static void Extra(Utf8JsonWriter extras, string name, string value)
+    private void Extra(Column column, ReadOnlySpan<byte> value)
     {
         // Empty columns are the norm in this report (media_*, the second attempt): leaving them out keeps rows small.
-        if (value.Length > 0 && name.Length > 0)
+        if (value.Length > 0 && column.Encoded is { } name)
         {
-            extras.WriteString(name, value);
+            _extras.WriteString(name, value);
         }
     }
 
     /// <summary><c>ANSWER(5)</c> → <c>{name}_code: "ANSWER"</c>, <c>{name}_value: 5</c>; anything else stays only as given.</summary>
-    private static void Disposition(Utf8JsonWriter extras, string name, string value)
+    private void Disposition(Column column, ReadOnlySpan<byte> value)
     {
-        var open = value.IndexOf('(');
-        if (open <= 0 || !value.EndsWith(')'))
+        var open = value.IndexOf((byte)'(');
+        if (open <= 0 || value[^1] != (byte)')')
         {
             return;
         }
-        extras.WriteString(name + "_code", value[..open].Trim());
-        var inner = value.AsSpan(open + 1, value.Length - open - 2).Trim();
-        if (long.TryParse(inner, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n))
+        _extras.WriteString(column.CodeName, Utf8Text.Trim(value[..open]));
+        var inner = Utf8Text.Trim(value[(open + 1)..^1]);
+        if (TryParseLong(inner, NumberStyles.AllowLeadingSign, out var n))
         {
-            extras.WriteNumber(name + "_value", n);
+            _extras.WriteNumber(column.ValueName, n);
         }
         else
         {
-            extras.WriteString(name + "_value", inner);
+            _extras.WriteString(column.ValueName, inner);
         }
     }
 
     /// <summary>A report time; out of 2000–2099 it is an error, or unknown with a warning when <paramref name="warnings"/> is given.</summary>
-    private string? Time(string name, string value, out DateTimeOffset? utc, RecordWarnings? warnings = null)
+    private string? Time(Column column, ReadOnlySpan<byte> value, LastTime last, out DateTimeOffset? utc, RecordWarnings? warnings = null)
     {
         utc = null;
         if (value.Length == 0)
         {
             return null;
         }
-        if (ParseTime(value) is not { } local)
+        if (!value.SequenceEqual(last.Text))
         {
-            return $"column '{name}' is \"{Clip(value)}\", expected a time like 4/20/20 6:12 AM";
+            last.Remember(value, ToUtc(value));
         }
-        if (!CallTimes.TryToUtc(clock, local, out var converted))
+        var time = last.Time;
+        if (time.Local is not { } local)
         {
-            var range = CallTimes.OutOfRange(name, local)!;
+            return $"column '{column.Name}' is \"{Clip(Utf8Text.Decode(value))}\", expected a time like 4/20/20 6:12 AM";
+        }
+        if (time.Utc is not { } converted)
+        {
+            var range = CallTimes.OutOfRange(column.Name, local)!;
             if (warnings is null)
             {
                 return range;
@@ -307,33 +347,103 @@ public sealed class EngageVoiceParser(VendorClock clock, PhoneNumberNormalizer p
         return null;
     }
 
-    private DateTime? ParseTime(string value)
+    private ReportTime ToUtc(ReadOnlySpan<byte> value)
     {
-        if (!_times.TryGetValue(value, out var local))
+        if (ParseTime(value) is not { } local)
         {
-            local = DateTime.TryParseExact(value, TimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.AllowInnerWhite, out var parsed) ? parsed : null;
+            return default;
+        }
+        return new ReportTime(local, CallTimes.TryToUtc(clock, local, out var utc) ? utc : null);
+    }
+
+    private DateTime? ParseTime(ReadOnlySpan<byte> value)
+    {
+        Span<char> buffer = stackalloc char[MaxStackChars];
+        ReadOnlySpan<char> text = value.Length <= MaxStackChars ? buffer[..Encoding.UTF8.GetChars(value, buffer)] : Utf8Text.Decode(value);
+        var cached = _times.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (!cached.TryGetValue(text, out var local))
+        {
+            local = ParseReportTime(text);
             if (_times.Count >= MaxCachedTimes)
             {
                 _times.Clear();
             }
-            _times[value] = local;
+            cached[text] = local;
         }
         return local;
     }
 
+    /// <summary>A report time in any of <see cref="TimeFormats"/>, as <see cref="DateTime.TryParseExact(string, string[], IFormatProvider, DateTimeStyles, out DateTime)"/> reads it.</summary>
+    internal static DateTime? ParseReportTime(ReadOnlySpan<char> text)
+    {
+        // The culture-aware parse costs microseconds a text; the report's own shape is read by hand and kept only
+        // when the first format writes that time back as exactly this text, which the framework's parse (trying
+        // that format first) would then read as this time too.
+        if (TryParseUsualTime(text, out var usual))
+        {
+            return usual;
+        }
+        return DateTime.TryParseExact(text, TimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.AllowInnerWhite, out var parsed) ? parsed : null;
+    }
+
+    /// <summary><c>M/d/yy h:mm tt</c>, two-digit years as the invariant calendar reads them.</summary>
+    private static bool TryParseUsualTime(ReadOnlySpan<char> text, out DateTime local)
+    {
+        local = default;
+        var at = 0;
+        if (!Digits(text, ref at, out var month) || !Next(text, ref at, '/')
+            || !Digits(text, ref at, out var day) || !Next(text, ref at, '/')
+            || !Digits(text, ref at, out var year) || !Next(text, ref at, ' ')
+            || !Digits(text, ref at, out var hour) || !Next(text, ref at, ':')
+            || !Digits(text, ref at, out var minute) || !Next(text, ref at, ' ')
+            || text.Length - at != 2 || text[at + 1] != 'M' || text[at] is not ('A' or 'P'))
+        {
+            return false;
+        }
+        year = CultureInfo.InvariantCulture.Calendar.ToFourDigitYear(year);
+        if (month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour is < 1 or > 12 || minute > 59)
+        {
+            return false;
+        }
+        local = new DateTime(year, month, day, (hour % 12) + (text[at] == 'P' ? 12 : 0), minute, 0, DateTimeKind.Unspecified);
+        Span<char> written = stackalloc char[24];
+        return local.TryFormat(written, out var length, TimeFormats[0], CultureInfo.InvariantCulture) && written[..length].SequenceEqual(text);
+
+        static bool Digits(ReadOnlySpan<char> text, ref int at, out int value)
+        {
+            value = 0;
+            var start = at;
+            while (at < text.Length && at - start < 2 && char.IsAsciiDigit(text[at]))
+            {
+                value = (value * 10) + (text[at++] - '0');
+            }
+            return at > start;
+        }
+
+        static bool Next(ReadOnlySpan<char> text, ref int at, char expected)
+        {
+            if (at < text.Length && text[at] == expected)
+            {
+                at++;
+                return true;
+            }
+            return false;
+        }
+    }
+
     /// <summary>Whole seconds; an implausible duration (over 31 days) is unknown with a warning, so no date arithmetic overflows.</summary>
-    private string? Seconds(string name, string value, out int? seconds)
+    private string? Seconds(Column column, ReadOnlySpan<byte> value, out int? seconds)
     {
         seconds = null;
         if (value.Length == 0)
         {
             return null;
         }
-        if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var s))
+        if (!TryParseLong(value, NumberStyles.None, out var s))
         {
-            return $"column '{name}' is \"{Clip(value)}\", expected whole seconds";
+            return $"column '{column.Name}' is \"{Clip(Utf8Text.Decode(value))}\", expected whole seconds";
         }
-        if (CallTimes.DurationOutOfRange(name, s) is { } range)
+        if (CallTimes.DurationOutOfRange(column.Name, s) is { } range)
         {
             _warnings.Add(range + "; left unknown");
             return null;
@@ -342,12 +452,82 @@ public sealed class EngageVoiceParser(VendorClock clock, PhoneNumberNormalizer p
         return null;
     }
 
-    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+    /// <summary><see cref="long.TryParse(string, NumberStyles, IFormatProvider, out long)"/> of the field's text.</summary>
+    private static bool TryParseLong(ReadOnlySpan<byte> value, NumberStyles style, out long n)
+    {
+        Span<char> buffer = stackalloc char[MaxStackChars];
+        ReadOnlySpan<char> text = value.Length <= MaxStackChars ? buffer[..Encoding.UTF8.GetChars(value, buffer)] : Utf8Text.Decode(value);
+        return long.TryParse(text, style, CultureInfo.InvariantCulture, out n);
+    }
 
     private static string Clip(string s) => s.Length <= 40 ? s : string.Concat(s.AsSpan(0, 40), "…");
 
-    private static ParseResult Bad(string position, string reason, string raw) =>
-        ParseResult.Bad(new Quarantined(position, reason, raw));
+    private static ParseResult Bad(CsvReader csv, string reason) =>
+        ParseResult.Bad(new Quarantined(Position(csv), reason, Raw(csv)));
+
+    private enum Kind { Other, Uii, EnqueueTime, DequeueTime, QueueTime, InboundDuration, ConnectedDuration, ProfileName, RecordingUrl, Ani, Dnis, CallResult, Disposition }
+
+    /// <summary>A column of the file's header (or of the seed's order), with its JSON names encoded once.</summary>
+    private sealed class Column(string name)
+    {
+        public string Name { get; } = name;
+
+        public Kind Kind { get; } = name switch
+        {
+            "uii" => Kind.Uii,
+            "enqueue_time" => Kind.EnqueueTime,
+            "dequeue_time" => Kind.DequeueTime,
+            "queue_time" => Kind.QueueTime,
+            "inbound_duration" => Kind.InboundDuration,
+            "connected_duration" => Kind.ConnectedDuration,
+            "profile_name" => Kind.ProfileName,
+            "recording_url" => Kind.RecordingUrl,
+            "ani" => Kind.Ani,
+            "dnis" => Kind.Dnis,
+            "call_result" => Kind.CallResult,
+            "attempt_1_disp" or "attempt_2_disp" => Kind.Disposition,
+            _ => Kind.Other,
+        };
+
+        /// <summary>The name in extras; none for an unnamed column (its values are not kept).</summary>
+        public JsonEncodedText? Encoded { get; } = name.Length > 0 ? Utf8ExtrasWriter.Name(name) : null;
+
+        public JsonEncodedText CodeName { get; } = Utf8ExtrasWriter.Name(name + "_code");
+
+        public JsonEncodedText ValueName { get; } = Utf8ExtrasWriter.Name(name + "_value");
+    }
+
+    private sealed class Layout(IReadOnlyList<string> names)
+    {
+        public Column[] Columns { get; } = [.. names.Select(n => new Column(n))];
+    }
+
+    private readonly record struct ReportTime(DateTime? Local, DateTimeOffset? Utc);
+
+    /// <summary>The last text of one time column and what it meant.</summary>
+    private sealed class LastTime
+    {
+        private readonly byte[] _text = new byte[MaxStackChars];
+        private int _length = -1;
+
+        public ReadOnlySpan<byte> Text => _length < 0 ? default : _text.AsSpan(0, _length);
+
+        public ReportTime Time { get; private set; }
+
+        public void Remember(ReadOnlySpan<byte> text, ReportTime time)
+        {
+            Time = time;
+            if (text.Length <= _text.Length)
+            {
+                text.CopyTo(_text);
+                _length = text.Length;
+            }
+            else
+            {
+                _length = -1;
+            }
+        }
+    }
 
     private struct Fields
     {

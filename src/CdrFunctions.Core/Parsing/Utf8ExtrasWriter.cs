@@ -1,0 +1,142 @@
+using System.Buffers;
+using System.Text.Json;
+using CdrFunctions.Pipeline.Model;
+
+namespace CdrFunctions.Pipeline.Parsing;
+
+/// <summary>
+/// Writes a record's extras object byte for byte as a <see cref="Utf8JsonWriter"/> with
+/// <see cref="CallExtras.WriterOptions"/> does, without its per-call checks: names are encoded once (per file),
+/// and a value in which nothing needs escaping (printable ASCII without quote or backslash, nearly every vendor
+/// value) is copied as it is; any other value is escaped by the same encoder. Reused per record; one per parser.
+/// </summary>
+public sealed class Utf8ExtrasWriter : IDisposable
+{
+    // What UnsafeRelaxedJsonEscaping writes as it is among ASCII: every printable character but '"' and '\'.
+    private static readonly SearchValues<byte> Verbatim = SearchValues.Create(
+        [.. Enumerable.Range(0x20, 0x7F - 0x20).Where(b => b is not ('"' or '\\')).Select(b => (byte)b)]);
+
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(1024);
+    private int _length;
+    private bool _first = true;
+
+    /// <summary>The encoded form of a property name, to keep and pass to the writes.</summary>
+    public static JsonEncodedText Name(string name) => JsonEncodedText.Encode(name, CallExtras.WriterOptions.Encoder);
+
+    /// <summary>Starts a new object, dropping what was written for the previous record.</summary>
+    public void Start()
+    {
+        _length = 0;
+        _first = true;
+        Append((byte)'{');
+    }
+
+    /// <summary>Writes <c>"name":"value"</c>; <paramref name="utf8Value"/> must be valid UTF-8.</summary>
+    public void WriteString(JsonEncodedText name, ReadOnlySpan<byte> utf8Value)
+    {
+        WriteName(name);
+        Append((byte)'"');
+        if (utf8Value.IndexOfAnyExcept(Verbatim) < 0)
+        {
+            Append(utf8Value);
+        }
+        else
+        {
+            Append(JsonEncodedText.Encode(utf8Value, CallExtras.WriterOptions.Encoder).EncodedUtf8Bytes);
+        }
+        Append((byte)'"');
+    }
+
+    /// <summary>Writes <c>"name":value</c>.</summary>
+    public void WriteNumber(JsonEncodedText name, long value)
+    {
+        WriteName(name);
+        int written;
+        while (!value.TryFormat(_buffer.AsSpan(_length), out written, default, System.Globalization.CultureInfo.InvariantCulture))
+        {
+            Grow(32);
+        }
+        _length += written;
+    }
+
+    /// <summary>Writes <c>"name":["item",...]</c>.</summary>
+    public void WriteStrings(JsonEncodedText name, IEnumerable<string> items)
+    {
+        WriteName(name);
+        Append((byte)'[');
+        var first = true;
+        foreach (var item in items)
+        {
+            if (!first)
+            {
+                Append((byte)',');
+            }
+            first = false;
+            Append((byte)'"');
+            Append(JsonEncodedText.Encode(item, CallExtras.WriterOptions.Encoder).EncodedUtf8Bytes);
+            Append((byte)'"');
+        }
+        Append((byte)']');
+    }
+
+    /// <summary>Closes the object and returns it as extras.</summary>
+    public CallExtras ToExtras()
+    {
+        Append((byte)'}');
+        return CallExtras.FromWrittenUtf8(_buffer.AsSpan(0, _length));
+    }
+
+    public void Dispose()
+    {
+        var buffer = _buffer;
+        _buffer = [];
+        _length = 0;
+        if (buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private void WriteName(JsonEncodedText name)
+    {
+        if (!_first)
+        {
+            Append((byte)',');
+        }
+        _first = false;
+        Append((byte)'"');
+        Append(name.EncodedUtf8Bytes);
+        Append((byte)'"');
+        Append((byte)':');
+    }
+
+    private void Append(byte b)
+    {
+        if (_length == _buffer.Length)
+        {
+            Grow(1);
+        }
+        _buffer[_length++] = b;
+    }
+
+    private void Append(ReadOnlySpan<byte> bytes)
+    {
+        if (_buffer.Length - _length < bytes.Length)
+        {
+            Grow(bytes.Length);
+        }
+        bytes.CopyTo(_buffer.AsSpan(_length));
+        _length += bytes.Length;
+    }
+
+    private void Grow(int needed)
+    {
+        var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _length + needed));
+        _buffer.AsSpan(0, _length).CopyTo(larger);
+        if (_buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+        }
+        _buffer = larger;
+    }
+}
