@@ -32,6 +32,7 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<RawFileReader>();
         services.TryAddSingleton<CallRowResolver>();
         services.TryAddSingleton<CuratedVersions>();
+        services.TryAddSingleton<NormalizationMarks>();
         services.TryAddSingleton<CuratedWriter>();
         services.TryAddSingleton<QuarantineWriter>();
         services.TryAddSingleton<Normalizer>();

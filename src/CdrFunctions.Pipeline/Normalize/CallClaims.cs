@@ -161,10 +161,12 @@ public sealed class CallClaims(CdrStorage storage)
 
     /// <summary>
     /// Replaces <paramref name="blob"/>'s claims and strays with the given ones. The new manifest goes first, then the
-    /// claim rows, then the rows of the previous normalization that no longer apply, the previous manifest last: a
-    /// crash anywhere leaves extra claims that the next normalization's manifest still lists, never missing or unlisted ones.
+    /// claim rows, then the rows of the previous normalization that no longer apply: a crash anywhere leaves extra
+    /// claims that the next normalization's manifest still lists, never missing or unlisted ones. The previous
+    /// manifest's rows are returned, not deleted: the calls only they list (calls this blob dropped) are still to be
+    /// resolved, and a normalization that dies before that must find them again (<see cref="ForgetAsync"/>).
     /// </summary>
-    public async Task ReplaceAsync(
+    public async Task<IReadOnlyList<(string PartitionKey, string RowKey)>> ReplaceAsync(
         string vendor, string blob, string claimKey, IReadOnlyCollection<CallClaim> claims, IReadOnlyCollection<StrayCall> strays,
         Manifest previous, CancellationToken cancellationToken)
     {
@@ -209,8 +211,12 @@ public sealed class CallClaims(CdrStorage storage)
             }
         }
         await writer.DeleteAsync(stale, cancellationToken).ConfigureAwait(false);
-        await writer.DeleteAsync(previous.ClaimRows.Select(rk => (IndexPartition(blob), rk)), cancellationToken).ConfigureAwait(false);
+        return [.. previous.ClaimRows.Select(rk => (IndexPartition(blob), rk))];
     }
+
+    /// <summary>Deletes the previous manifest rows <see cref="ReplaceAsync"/> returned, once the calls they list are resolved.</summary>
+    public async Task ForgetAsync(IReadOnlyList<(string PartitionKey, string RowKey)> previousManifest, CancellationToken cancellationToken) =>
+        await new TableBatchWriter(Table).DeleteAsync(previousManifest, cancellationToken).ConfigureAwait(false);
 
     /// <summary>The claims on a call (see <see cref="CallSource.Key"/>).</summary>
     public async Task<Claimants> ClaimantsAsync(string vendor, string callId, CancellationToken cancellationToken) =>
@@ -229,14 +235,8 @@ public sealed class CallClaims(CdrStorage storage)
         }
         foreach (var chunk in callIds.Chunk(ClaimRangesPerQuery))
         {
-            var ranges = chunk.Select(id =>
-            {
-                var prefix = TableKeys.Escape(id) + "~";
-                return "(" + TableClient.CreateQueryFilter($"RowKey ge {prefix} and RowKey lt {prefix + "\uffff"}") + ")";
-            });
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {ClaimPartition(vendor, chunk[0])}") + " and (" + string.Join(" or ", ranges) + ")";
             // Rows written before claims were slimmed hold the whole record; their blob is the record's RawBlob.
-            await foreach (var e in Table.QueryAsync<TableEntity>(filter, select: ["CallId", ClaimKeyColumn, BlobColumn, "RawBlob"], cancellationToken: cancellationToken).ConfigureAwait(false))
+            await foreach (var e in Table.QueryAsync<TableEntity>(ClaimsOf(vendor, chunk), select: ["CallId", ClaimKeyColumn, BlobColumn, "RawBlob"], cancellationToken: cancellationToken).ConfigureAwait(false))
             {
                 // A long id's hashed key may share a prefix with another id: the stored id decides.
                 if (e.GetString("CallId") is not { } callId || !found.TryGetValue(callId, out var current))
@@ -249,6 +249,34 @@ public sealed class CallClaims(CdrStorage storage)
             }
         }
         return found;
+    }
+
+    /// <summary>The raw blobs that claim any of <paramref name="callIds"/> (calls of any buckets).</summary>
+    public async Task<HashSet<string>> ClaimingBlobsAsync(string vendor, IEnumerable<string> callIds, CancellationToken cancellationToken)
+    {
+        var blobs = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var chunk in callIds.Distinct(StringComparer.Ordinal).GroupBy(TableKeys.Bucket, StringComparer.Ordinal).SelectMany(g => g.Chunk(ClaimRangesPerQuery)))
+        {
+            await foreach (var e in Table.QueryAsync<TableEntity>(ClaimsOf(vendor, chunk), select: [BlobColumn, "RawBlob"], cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                if ((e.GetString(BlobColumn) ?? e.GetString("RawBlob")) is { Length: > 0 } blob)
+                {
+                    blobs.Add(blob);
+                }
+            }
+        }
+        return blobs;
+    }
+
+    /// <summary>The claim rows of up to seven calls of one bucket: a table filter takes at most 15 comparisons.</summary>
+    private static string ClaimsOf(string vendor, IReadOnlyList<string> callIds)
+    {
+        var ranges = callIds.Select(id =>
+        {
+            var prefix = TableKeys.Escape(id) + "~";
+            return "(" + TableClient.CreateQueryFilter($"RowKey ge {prefix} and RowKey lt {prefix + "\uffff"}") + ")";
+        });
+        return TableClient.CreateQueryFilter($"PartitionKey eq {ClaimPartition(vendor, callIds[0])}") + " and (" + string.Join(" or ", ranges) + ")";
     }
 
     /// <summary>Ids of the calls <paramref name="blob"/> claims (from its manifest).</summary>

@@ -20,7 +20,7 @@ namespace CdrFunctions.Pipeline.Normalize;
 /// </summary>
 public sealed class Normalizer(
     CdrStorage storage, VendorCatalog vendors, RawFileReader reader, CallClaims claims, CallRowResolver rows,
-    CuratedWriter curated, CuratedVersions versions, QuarantineWriter quarantine, BlobStatusStore status, ILogger<Normalizer> logger)
+    CuratedWriter curated, CuratedVersions versions, NormalizationMarks marks, QuarantineWriter quarantine, BlobStatusStore status, ILogger<Normalizer> logger)
 {
     public Task<NormalizeResult> NormalizeAsync(string rawBlobName, CancellationToken cancellationToken) =>
         NormalizeAsync(rawBlobName, completeOwners: true, cancellationToken);
@@ -42,21 +42,25 @@ public sealed class Normalizer(
             return new NormalizeResult { RawBlob = rawBlobName, Vendor = vendor.Name, FileError = "the raw blob does not exist" };
         }
         var (file, source, window) = (read.File, read.Source, read.Window);
+        var run = await marks.BeginAsync(rawBlobName, cancellationToken).ConfigureAwait(false);
         var callClaims = file.Calls.Values.Select(read.ClaimOf).ToList();
         // Read before the owners are resolved: the curated upload checks that nobody changed them since.
         var seen = await versions.ReadAsync(rawBlobName, cancellationToken).ConfigureAwait(false);
         var previous = await claims.ReadManifestAsync(rawBlobName, cancellationToken).ConfigureAwait(false);
-        await claims.ReplaceAsync(vendor.Name, rawBlobName, source.Key, callClaims, [.. file.Strays.Values], previous, cancellationToken).ConfigureAwait(false);
+        var previousManifest = await claims.ReplaceAsync(vendor.Name, rawBlobName, source.Key, callClaims, [.. file.Strays.Values], previous, cancellationToken).ConfigureAwait(false);
 
         var affected = file.Calls.Keys.Concat(previous.Claims.Keys).Distinct(StringComparer.Ordinal).ToList();
         var own = new OwnClaims(rawBlobName, source.Key, callClaims.ToDictionary(c => c.Record.CallId, StringComparer.Ordinal), previous.Claims.Keys.ToHashSet(StringComparer.Ordinal));
         var outcomes = await rows.ResolveAllAsync(vendor.Name, affected, own, cancellationToken).ConfigureAwait(false);
         var owned = outcomes.Where(o => o.NewOwner == rawBlobName && o.Winner is not null).Select(o => o.Winner!).ToList();
         await curated.WriteOwnAsync(name, owned, seen, cancellationToken).ConfigureAwait(false);
-        foreach (var other in BlobsThatGainedOrLost(outcomes, rawBlobName))
+        foreach (var other in await BlobsToRewriteAsync(vendor.Name, run, outcomes, affected, cancellationToken).ConfigureAwait(false))
         {
             await curated.RewriteAsync(other, cancellationToken).ConfigureAwait(false);
         }
+        // Only now: until the calls it dropped are resolved and the files of their new owners rewritten, a run that
+        // dies finds them in the previous manifest again.
+        await claims.ForgetAsync(previousManifest, cancellationToken).ConfigureAwait(false);
 
         var quarantineBlob = await quarantine.WriteAsync(name.QuarantineName, rawBlobName, file.Quarantined, cancellationToken).ConfigureAwait(false);
         var unconfirmed = await ReportStraysAsync(rawBlobName, cancellationToken).ConfigureAwait(false);
@@ -79,6 +83,7 @@ public sealed class Normalizer(
             FileError = file.FileError,
         };
         await status.RecordAsync(summary, cancellationToken).ConfigureAwait(false);
+        await marks.EndAsync(run, cancellationToken).ConfigureAwait(false);
         logger.LogInformation("Normalized {Summary}", summary.Summary);
         if (completeOwners)
         {
@@ -93,10 +98,26 @@ public sealed class Normalizer(
         return summary;
     }
 
-    private static IEnumerable<string> BlobsThatGainedOrLost(IEnumerable<CallRowOutcome> outcomes, string rawBlobName) =>
-        outcomes.Where(o => o.OldOwner != o.NewOwner)
-            .SelectMany(o => new[] { o.OldOwner, o.NewOwner })
-            .Where(b => b is not null && b != rawBlobName).Select(b => b!).Distinct(StringComparer.Ordinal);
+    /// <summary>
+    /// The other blobs whose curated files this normalization must rewrite: those that gained or lost a call now,
+    /// and, after an earlier normalization of this blob died before it finished, every blob that claims one of its
+    /// calls (the dead run may have moved calls to or from them without rewriting their files).
+    /// </summary>
+    private async Task<IEnumerable<string>> BlobsToRewriteAsync(
+        string vendorName, NormalizationMarks.Run run, IEnumerable<CallRowOutcome> outcomes, IEnumerable<string> affected, CancellationToken cancellationToken)
+    {
+        var blobs = outcomes.Where(o => o.OldOwner != o.NewOwner).SelectMany(o => new[] { o.OldOwner, o.NewOwner })
+            .Where(b => b is not null).Select(b => b!).ToHashSet(StringComparer.Ordinal);
+        if (run.Unfinished.Count > 0)
+        {
+            var claimants = await claims.ClaimingBlobsAsync(vendorName, affected, cancellationToken).ConfigureAwait(false);
+            logger.LogWarning("{Blob}: an earlier normalization did not finish; rewriting the curated files of the {Count} blob(s) that claim its calls",
+                run.Blob, claimants.Count(b => b != run.Blob));
+            blobs.UnionWith(claimants);
+        }
+        blobs.Remove(run.Blob);
+        return blobs.Order(StringComparer.Ordinal);
+    }
 
     /// <summary>
     /// Reports this blob's unconfirmed strays, and again those of every blob whose strays point at this one (its

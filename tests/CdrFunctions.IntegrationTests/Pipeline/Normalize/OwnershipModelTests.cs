@@ -163,9 +163,9 @@ public class OwnershipModelTests
         }
 
         var context = $"seed {seed}: {log}";
-        AssertSame(await clean.TableAsync(), await world.TableAsync(), "table", context);
-        AssertSame(await clean.CuratedAsync(), await world.CuratedAsync(), "curated", context);
-        AssertSame(await clean.QuarantineAsync(), await world.QuarantineAsync(), "quarantine", context);
+        OwnershipWorld.AssertSame(await clean.TableAsync(), await world.TableAsync(), "table", context);
+        OwnershipWorld.AssertSame(await clean.CuratedAsync(), await world.CuratedAsync(), "curated", context);
+        OwnershipWorld.AssertSame(await clean.QuarantineAsync(), await world.QuarantineAsync(), "quarantine", context);
 
         // And the promise itself: a call is in the curated output at most once.
         var curatedIds = (await world.CuratedAsync()).Values.SelectMany(c => c.Split('\n').Skip(1)).Where(l => l.Length > 0)
@@ -175,16 +175,4 @@ public class OwnershipModelTests
 
     private static string Agent(Random random) => "agent" + random.Next(3).ToString(CultureInfo.InvariantCulture);
 
-    private static void AssertSame(IReadOnlyDictionary<string, string> expected, IReadOnlyDictionary<string, string> actual, string what, string context)
-    {
-        foreach (var (key, value) in expected)
-        {
-            Assert.True(actual.TryGetValue(key, out var got), $"{what}: {key} is missing after the random order; {context}");
-            Assert.True(value == got, $"{what}: {key} differs\nclean: {value}\nrandom: {got}\n{context}");
-        }
-        foreach (var key in actual.Keys)
-        {
-            Assert.True(expected.ContainsKey(key), $"{what}: {key} exists only after the random order: {actual[key]}; {context}");
-        }
-    }
 }

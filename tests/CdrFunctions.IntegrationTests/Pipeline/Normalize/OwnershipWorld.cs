@@ -113,11 +113,64 @@ internal sealed class OwnershipWorld : IAsyncDisposable
         return row.HasValue ? row.Value : null;
     }
 
-    public async Task<Dictionary<string, string>> TableAsync()
+    /// <summary>Empties every container and table, so one storage account serves several runs of a test.</summary>
+    public async Task ResetAsync()
+    {
+        await Storage.EnsureCreatedAsync(CancellationToken.None);
+        foreach (var container in new[] { Storage.Raw, Storage.Curated, Storage.Quarantine })
+        {
+            await foreach (var item in container.GetBlobsAsync())
+            {
+                await container.DeleteBlobAsync(item.Name);
+            }
+        }
+        foreach (var table in new[] { Storage.Calls, Storage.Claims, Storage.Checkpoints, Storage.Receipts, Storage.BlobStatus })
+        {
+            await foreach (var e in table.QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey"]))
+            {
+                await table.DeleteEntityAsync(e.PartitionKey, e.RowKey);
+            }
+        }
+    }
+
+    public Task<Dictionary<string, string>> TableAsync() => RowsAsync(Storage.Calls, _ => true);
+
+    /// <summary>
+    /// Which blobs claim which calls (claims, manifests, stray pointers), without the bookkeeping of runs in flight.
+    /// A manifest's packed rows are named by a random generation: they show as the claimed ids and keys they hold.
+    /// </summary>
+    public async Task<Dictionary<string, string>> ClaimsAsync()
+    {
+        var rows = await RowsAsync(Storage.Claims, pk => !pk.StartsWith("v|", StringComparison.Ordinal) && !pk.StartsWith("n|", StringComparison.Ordinal));
+        var manifests = new SortedDictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+        await foreach (var e in Storage.Claims.QueryAsync<TableEntity>(e => e.RowKey.CompareTo("m|") >= 0 && e.RowKey.CompareTo("m}") < 0))
+        {
+            rows.Remove($"{e.PartitionKey} / {e.RowKey}");
+            if (!manifests.TryGetValue(e.PartitionKey, out var ids))
+            {
+                manifests[e.PartitionKey] = ids = new SortedSet<string>(StringComparer.Ordinal);
+            }
+            foreach (var id in System.Text.Json.JsonSerializer.Deserialize<string[]>(e.GetString("Ids") ?? "[]") ?? [])
+            {
+                ids.Add($"{id}~{e.GetString("ClaimKey")}");
+            }
+        }
+        foreach (var (partition, ids) in manifests)
+        {
+            rows[$"{partition} / manifest"] = string.Join(" ", ids);
+        }
+        return rows;
+    }
+
+    private static async Task<Dictionary<string, string>> RowsAsync(TableClient table, Func<string, bool> partitions)
     {
         var rows = new Dictionary<string, string>(StringComparer.Ordinal);
-        await foreach (var e in Storage.Calls.QueryAsync<TableEntity>())
+        await foreach (var e in table.QueryAsync<TableEntity>())
         {
+            if (!partitions(e.PartitionKey))
+            {
+                continue;
+            }
             rows[$"{e.PartitionKey} / {e.RowKey}"] = string.Join("; ", e.Keys
                 .Where(k => k is not ("Timestamp" or "odata.etag" or "PartitionKey" or "RowKey"))
                 .Order(StringComparer.Ordinal)
@@ -144,5 +197,19 @@ internal sealed class OwnershipWorld : IAsyncDisposable
             blobs[item.Name] = (await container.GetBlobClient(item.Name).DownloadContentAsync()).Value.Content.ToString();
         }
         return blobs;
+    }
+
+    /// <summary>Asserts two states (table rows, files) are the same, naming the first difference.</summary>
+    public static void AssertSame(IReadOnlyDictionary<string, string> expected, IReadOnlyDictionary<string, string> actual, string what, string context)
+    {
+        foreach (var (key, value) in expected)
+        {
+            Assert.True(actual.TryGetValue(key, out var got), $"{what}: {key} is missing from the state under test; {context}");
+            Assert.True(value == got, $"{what}: {key} differs\nclean: {value}\nunder test: {got}\n{context}");
+        }
+        foreach (var key in actual.Keys)
+        {
+            Assert.True(expected.ContainsKey(key), $"{what}: {key} exists only in the state under test: {actual[key]}; {context}");
+        }
     }
 }
