@@ -56,6 +56,12 @@ public sealed class CallRowResolver(CdrStorage storage, CallClaims claims, Vendo
     /// <summary>Column of every row: the start its keys were built from (the window start when the call has none).</summary>
     public const string KeyStartColumn = "KeyStart";
 
+    /// <summary>
+    /// Calls decided and written together: their plans, every row they write, are held until the wave is written, so
+    /// a large window holds the rows of one wave, not of the whole window. A wave of buckets keeps the batches full.
+    /// </summary>
+    internal const int CallsPerWave = 6_400;
+
     public async Task<List<CallRowOutcome>> ResolveAllAsync(string vendor, IReadOnlyList<string> callIds, OwnClaims own, CancellationToken cancellationToken)
     {
         var records = new WinnerRecords(own, this);
@@ -63,8 +69,38 @@ public sealed class CallRowResolver(CdrStorage storage, CallClaims claims, Vendo
             .GroupBy(TableKeys.Bucket, StringComparer.Ordinal)
             .SelectMany(g => g.Chunk(TableBatchWriter.MaxBatchEntities))
             .ToList();
-        var decided = new ConcurrentBag<Plan>();
         var outcomes = new ConcurrentBag<CallRowOutcome>();
+        foreach (var wave in Waves(groups))
+        {
+            await ResolveWaveAsync(vendor, wave, records, outcomes, cancellationToken).ConfigureAwait(false);
+        }
+        return [.. outcomes];
+    }
+
+    internal static IEnumerable<List<string[]>> Waves(IReadOnlyList<string[]> groups)
+    {
+        var wave = new List<string[]>();
+        var calls = 0;
+        foreach (var group in groups)
+        {
+            if (calls > 0 && calls + group.Length > CallsPerWave)
+            {
+                yield return wave;
+                wave = [];
+                calls = 0;
+            }
+            wave.Add(group);
+            calls += group.Length;
+        }
+        if (wave.Count > 0)
+        {
+            yield return wave;
+        }
+    }
+
+    private async Task ResolveWaveAsync(string vendor, List<string[]> groups, WinnerRecords records, ConcurrentBag<CallRowOutcome> outcomes, CancellationToken cancellationToken)
+    {
+        var decided = new ConcurrentBag<Plan>();
         await Parallel.ForEachAsync(
             groups,
             new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
@@ -83,7 +119,7 @@ public sealed class CallRowResolver(CdrStorage storage, CallClaims claims, Vendo
                 }
             }).ConfigureAwait(false);
 
-        // The by-id rows are written: the other rows of those calls follow, batched per partition across the file.
+        // The by-id rows are written: the other rows of those calls follow, batched per partition across the wave.
         var writer = new TableBatchWriter(storage.Calls, Parallelism);
         await writer.UpsertAsync(decided.SelectMany(p => p.Others), cancellationToken).ConfigureAwait(false);
         await Parallel.ForEachAsync(
@@ -94,7 +130,6 @@ public sealed class CallRowResolver(CdrStorage storage, CallClaims claims, Vendo
                 var removed = plan.Stale.Count == 0 ? 0 : await new TableBatchWriter(storage.Calls, maxParallelism: 1).DeleteAsync(plan.Stale, ct).ConfigureAwait(false);
                 outcomes.Add(new CallRowOutcome(plan.CallId, plan.OldOwner, plan.Winner?.Record.RawBlob, plan.Winner, removed + plan.ByIdRemoved));
             }).ConfigureAwait(false);
-        return [.. outcomes];
     }
 
     /// <summary>
