@@ -66,10 +66,11 @@ internal sealed class AzuriteBench : IAsyncDisposable
         }, cancellationToken);
     }
 
-    /// <summary>Untimed: an empty calls table and no curated CSV, so each run is the window's first normalization.</summary>
+    /// <summary>Untimed: empty calls and claims tables and no curated CSV, so each run is the window's first normalization.</summary>
     public async Task ResetNormalizedAsync(CancellationToken cancellationToken)
     {
         await RecreateAsync(_storage.Calls, cancellationToken);
+        await RecreateAsync(_storage.Claims, cancellationToken);
         await _storage.Curated.GetBlobClient(CuratedName).DeleteIfExistsAsync(cancellationToken: cancellationToken);
     }
 

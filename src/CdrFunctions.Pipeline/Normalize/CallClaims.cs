@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using CdrFunctions.Pipeline.Model;
@@ -11,20 +13,32 @@ public sealed record CallClaim(CallRecord Record, DateTimeOffset KeyStart, strin
 /// <summary>A call a blob holds although it starts outside the blob's window, and the window blob that owns it.</summary>
 public sealed record StrayCall(CallRecord Record, DateTimeOffset Start, string OwnerBlob);
 
+/// <summary>A claim as the claims table holds it: which blob, under which claim key (<see cref="CallSource.Key"/>).</summary>
+public sealed record ClaimRef(string Blob, string ClaimKey);
+
+/// <summary>The claims on one call: the best one (null when no blob holds the call) and how many there are.</summary>
+public sealed record Claimants(ClaimRef? Best, int Count);
+
 /// <summary>
 /// The <c>CdrClaims</c> table: which raw blobs hold which calls, so every normalization can find a call's
 /// owner however the blobs were normalized before. Three kinds of rows:
 /// <list type="bullet">
-/// <item><c>c|{vendor}|{bucket}</c> / <c>{callId}~{claim key}</c>: the call as one blob has it (whole record).</item>
-/// <item><c>b|{blob key}</c> / <c>c|{callId}</c> and <c>s|{callId}</c>: a blob's claims and strays (its manifest).</item>
+/// <item><c>c|{vendor}|{bucket}</c> / <c>{callId}~{claim key}</c>: one blob's claim on a call (the blob and its claim
+/// key; the record itself stays in the raw blob, see <see cref="CallRowResolver"/>).</item>
+/// <item><c>b|{blob key}</c> / <c>m|{generation}|{n}</c> and <c>s|{callId}</c>: a blob's manifest, the ids it claimed at a
+/// normalization (packed, many per row) and its strays.</item>
 /// <item><c>s|{owner blob key}</c> / <c>{blob key}|{callId}</c>: strays pointing at the window that owns them.</item>
 /// </list>
 /// </summary>
 public sealed class CallClaims(CdrStorage storage)
 {
     private const string ClaimKeyColumn = "ClaimKey";
-    private const string KeyStartColumn = "KeyStart";
+    private const string BlobColumn = "Blob";
+    private const string IdsColumn = "Ids";
     private const int ClaimRangesPerQuery = 7;
+
+    /// <summary>A string column holds at most 32K UTF-16 characters; a manifest row packs ids as a JSON array below that.</summary>
+    internal const int MaxIdsChars = 30_000;
 
     private TableClient Table => storage.Claims;
 
@@ -36,27 +50,89 @@ public sealed class CallClaims(CdrStorage storage)
 
     private static string StrayPartition(string ownerBlob) => $"s|{CallSource.BlobKey(ownerBlob)}";
 
-    /// <summary>What a blob claimed and strayed at its last normalization.</summary>
-    public sealed record Manifest(Dictionary<string, string> Claims, Dictionary<string, string> Strays);
+    /// <summary>
+    /// What a blob claimed and strayed at its last normalization: the claim keys of each claimed id (more than one
+    /// only after a crashed or concurrent normalization), its strays' owners, and the manifest rows holding the claims.
+    /// </summary>
+    public sealed record Manifest(Dictionary<string, HashSet<string>> Claims, Dictionary<string, string> Strays, List<string> ClaimRows);
 
     public async Task<Manifest> ReadManifestAsync(string blob, CancellationToken cancellationToken)
     {
-        var claims = new Dictionary<string, string>(StringComparer.Ordinal);
+        var claims = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         var strays = new Dictionary<string, string>(StringComparer.Ordinal);
+        var rows = new List<string>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {IndexPartition(blob)}");
-        await foreach (var e in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var e in Table.QueryAsync<TableEntity>(filter, select: ["RowKey", "CallId", ClaimKeyColumn, IdsColumn, "Owner"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            var callId = e.GetString("CallId") ?? "";
-            if (e.RowKey.StartsWith("c|", StringComparison.Ordinal))
+            if (e.RowKey.StartsWith("s|", StringComparison.Ordinal))
             {
-                claims[callId] = e.GetString(ClaimKeyColumn) ?? "";
+                strays[e.GetString("CallId") ?? ""] = e.GetString("Owner") ?? "";
+                continue;
+            }
+            var key = e.GetString(ClaimKeyColumn) ?? "";
+            if (e.RowKey.StartsWith("m|", StringComparison.Ordinal))
+            {
+                foreach (var id in JsonSerializer.Deserialize<string[]>(e.GetString(IdsColumn) ?? "[]") ?? [])
+                {
+                    AddClaim(claims, id, key);
+                }
+            }
+            else if (e.RowKey.StartsWith("c|", StringComparison.Ordinal))
+            {
+                // One row per call: the manifest as written before ids were packed.
+                AddClaim(claims, e.GetString("CallId") ?? "", key);
             }
             else
             {
-                strays[callId] = e.GetString("Owner") ?? "";
+                continue;
             }
+            rows.Add(e.RowKey);
         }
-        return new Manifest(claims, strays);
+        return new Manifest(claims, strays, rows);
+    }
+
+    private static void AddClaim(Dictionary<string, HashSet<string>> claims, string callId, string claimKey)
+    {
+        if (!claims.TryGetValue(callId, out var keys))
+        {
+            claims[callId] = keys = new HashSet<string>(StringComparer.Ordinal);
+        }
+        keys.Add(claimKey);
+    }
+
+    /// <summary>
+    /// Manifest rows of one normalization: its claimed ids as JSON arrays of at most <see cref="MaxIdsChars"/>
+    /// characters, under a generation of their own so that the previous generation stays until its claims are gone.
+    /// </summary>
+    internal static IEnumerable<TableEntity> ManifestRows(string blob, string claimKey, IEnumerable<string> callIds)
+    {
+        var generation = Guid.NewGuid().ToString("N");
+        var n = 0;
+        var ids = new List<string>();
+        var chars = 2;
+        foreach (var id in callIds)
+        {
+            var size = JsonSerializer.Serialize(id).Length + 1;
+            if (ids.Count > 0 && chars + size > MaxIdsChars)
+            {
+                yield return Row(ids, n++);
+                ids.Clear();
+                chars = 2;
+            }
+            ids.Add(id);
+            chars += size;
+        }
+        if (ids.Count > 0)
+        {
+            yield return Row(ids, n);
+        }
+
+        TableEntity Row(List<string> packed, int index) =>
+            new(IndexPartition(blob), string.Create(CultureInfo.InvariantCulture, $"m|{generation}|{index:D6}"))
+            {
+                [ClaimKeyColumn] = claimKey,
+                [IdsColumn] = JsonSerializer.Serialize(packed),
+            };
     }
 
     /// <summary>Stray entries of <paramref name="blob"/> with the records they hold, for its outside-window report.</summary>
@@ -84,26 +160,16 @@ public sealed class CallClaims(CdrStorage storage)
     }
 
     /// <summary>
-    /// Replaces <paramref name="blob"/>'s claims and strays with the given ones: new rows first, then the rows of
-    /// the previous normalization that no longer apply, so a crash in between leaves extra claims, never missing ones.
+    /// Replaces <paramref name="blob"/>'s claims and strays with the given ones. The new manifest goes first, then the
+    /// claim rows, then the rows of the previous normalization that no longer apply, the previous manifest last: a
+    /// crash anywhere leaves extra claims that the next normalization's manifest still lists, never missing or unlisted ones.
     /// </summary>
     public async Task ReplaceAsync(
         string vendor, string blob, string claimKey, IReadOnlyCollection<CallClaim> claims, IReadOnlyCollection<StrayCall> strays,
         Manifest previous, CancellationToken cancellationToken)
     {
         var writer = new TableBatchWriter(Table);
-        var claimRows = claims.Select(c =>
-        {
-            var e = CallEntityMapper.ToEntity(c.Record, ClaimPartition(vendor, c.Record.CallId), ClaimRow(c.Record.CallId, claimKey));
-            e[ClaimKeyColumn] = claimKey;
-            e[KeyStartColumn] = c.KeyStart;
-            return e;
-        });
-        var indexRows = claims.Select(c => new TableEntity(IndexPartition(blob), "c|" + TableKeys.Escape(c.Record.CallId))
-        {
-            ["CallId"] = c.Record.CallId,
-            [ClaimKeyColumn] = claimKey,
-        }).Concat(strays.Select(s => new TableEntity(IndexPartition(blob), "s|" + TableKeys.Escape(s.Record.CallId))
+        var manifest = ManifestRows(blob, claimKey, claims.Select(c => c.Record.CallId)).Concat(strays.Select(s => new TableEntity(IndexPartition(blob), "s|" + TableKeys.Escape(s.Record.CallId))
         {
             ["CallId"] = s.Record.CallId,
             ["Owner"] = s.OwnerBlob,
@@ -115,21 +181,21 @@ public sealed class CallClaims(CdrStorage storage)
             ["Blob"] = blob,
             ["CallId"] = s.Record.CallId,
         });
-        await writer.UpsertAsync(claimRows.Concat(indexRows).Concat(pointers), cancellationToken).ConfigureAwait(false);
+        await writer.UpsertAsync(manifest.Concat(pointers), cancellationToken).ConfigureAwait(false);
+        var claimRows = claims.Select(c => new TableEntity(ClaimPartition(vendor, c.Record.CallId), ClaimRow(c.Record.CallId, claimKey))
+        {
+            ["CallId"] = c.Record.CallId,
+            [ClaimKeyColumn] = claimKey,
+            [BlobColumn] = blob,
+        });
+        await writer.UpsertAsync(claimRows, cancellationToken).ConfigureAwait(false);
 
         var current = claims.Select(c => c.Record.CallId).ToHashSet(StringComparer.Ordinal);
         var currentStrays = strays.ToDictionary(s => s.Record.CallId, s => s.OwnerBlob, StringComparer.Ordinal);
         var stale = new List<(string PartitionKey, string RowKey)>();
-        foreach (var (callId, oldKey) in previous.Claims)
+        foreach (var (callId, oldKeys) in previous.Claims)
         {
-            if (oldKey != claimKey || !current.Contains(callId))
-            {
-                stale.Add((ClaimPartition(vendor, callId), ClaimRow(callId, oldKey)));
-            }
-            if (!current.Contains(callId))
-            {
-                stale.Add((IndexPartition(blob), "c|" + TableKeys.Escape(callId)));
-            }
+            stale.AddRange(oldKeys.Where(k => k != claimKey || !current.Contains(callId)).Select(k => (ClaimPartition(vendor, callId), ClaimRow(callId, k))));
         }
         foreach (var (callId, owner) in previous.Strays)
         {
@@ -143,22 +209,23 @@ public sealed class CallClaims(CdrStorage storage)
             }
         }
         await writer.DeleteAsync(stale, cancellationToken).ConfigureAwait(false);
+        await writer.DeleteAsync(previous.ClaimRows.Select(rk => (IndexPartition(blob), rk)), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The best claim on a call (see <see cref="CallSource.Key"/>), or null when no blob holds it.</summary>
-    public async Task<CallClaim?> WinnerAsync(string vendor, string callId, CancellationToken cancellationToken) =>
-        (await WinnersAsync(vendor, [callId], cancellationToken).ConfigureAwait(false))[callId];
+    /// <summary>The claims on a call (see <see cref="CallSource.Key"/>).</summary>
+    public async Task<Claimants> ClaimantsAsync(string vendor, string callId, CancellationToken cancellationToken) =>
+        (await ClaimantsAsync(vendor, [callId], cancellationToken).ConfigureAwait(false))[callId];
 
     /// <summary>
-    /// The best claim on each of <paramref name="callIds"/> (calls of one bucket, so of one partition), null for a
-    /// call no blob holds. Seven calls per query: a table filter takes at most 15 comparisons.
+    /// The claims on each of <paramref name="callIds"/> (calls of one bucket, so of one partition): the best and how
+    /// many. Seven calls per query: a table filter takes at most 15 comparisons.
     /// </summary>
-    public async Task<Dictionary<string, CallClaim?>> WinnersAsync(string vendor, IReadOnlyList<string> callIds, CancellationToken cancellationToken)
+    public async Task<Dictionary<string, Claimants>> ClaimantsAsync(string vendor, IReadOnlyList<string> callIds, CancellationToken cancellationToken)
     {
-        var best = new Dictionary<string, CallClaim?>(StringComparer.Ordinal);
+        var found = new Dictionary<string, Claimants>(StringComparer.Ordinal);
         foreach (var id in callIds)
         {
-            best[id] = null;
+            found[id] = new Claimants(null, 0);
         }
         foreach (var chunk in callIds.Chunk(ClaimRangesPerQuery))
         {
@@ -168,27 +235,25 @@ public sealed class CallClaims(CdrStorage storage)
                 return "(" + TableClient.CreateQueryFilter($"RowKey ge {prefix} and RowKey lt {prefix + "\uffff"}") + ")";
             });
             var filter = TableClient.CreateQueryFilter($"PartitionKey eq {ClaimPartition(vendor, chunk[0])}") + " and (" + string.Join(" or ", ranges) + ")";
-            await foreach (var e in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+            // Rows written before claims were slimmed hold the whole record; their blob is the record's RawBlob.
+            await foreach (var e in Table.QueryAsync<TableEntity>(filter, select: ["CallId", ClaimKeyColumn, BlobColumn, "RawBlob"], cancellationToken: cancellationToken).ConfigureAwait(false))
             {
                 // A long id's hashed key may share a prefix with another id: the stored id decides.
-                if (e.GetString("CallId") is not { } callId || !best.TryGetValue(callId, out var current))
+                if (e.GetString("CallId") is not { } callId || !found.TryGetValue(callId, out var current))
                 {
                     continue;
                 }
-                var key = e.GetString(ClaimKeyColumn) ?? "";
-                if (current is null || string.CompareOrdinal(key, current.ClaimKey) < 0)
-                {
-                    var start = e.GetDateTimeOffset(KeyStartColumn)?.ToUniversalTime() ?? default;
-                    best[callId] = new CallClaim(CallEntityMapper.FromEntity(e), start, key);
-                }
+                var claim = new ClaimRef(e.GetString(BlobColumn) ?? e.GetString("RawBlob") ?? "", e.GetString(ClaimKeyColumn) ?? "");
+                var better = current.Best is null || string.CompareOrdinal(claim.ClaimKey, current.Best.ClaimKey) < 0;
+                found[callId] = new Claimants(better ? claim : current.Best, current.Count + 1);
             }
         }
-        return best;
+        return found;
     }
 
     /// <summary>Ids of the calls <paramref name="blob"/> claims (from its manifest).</summary>
     public async Task<HashSet<string>> ClaimedIdsAsync(string blob, CancellationToken cancellationToken) =>
-        (await ReadManifestAsync(blob, cancellationToken).ConfigureAwait(false)).Claims.Keys.ToHashSet(StringComparer.Ordinal);
+        [.. (await ReadManifestAsync(blob, cancellationToken).ConfigureAwait(false)).Claims.Keys];
 
     internal static bool IsConflict(RequestFailedException e) => e.Status is 409 or 412;
 }

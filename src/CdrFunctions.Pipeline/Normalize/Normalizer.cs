@@ -36,34 +36,21 @@ public sealed class Normalizer(
             return await QuarantineUnrecognizedAsync(rawBlobName, reason, cancellationToken).ConfigureAwait(false);
         }
 
-        BlobDownloadStreamingResult download;
-        try
-        {
-            download = (await storage.Raw.GetBlobClient(rawBlobName).DownloadStreamingAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
+        if (await reader.ReadBlobAsync(vendor, name, cancellationToken).ConfigureAwait(false) is not { } read)
         {
             logger.LogWarning("Raw blob {Blob} vanished before it was normalized", rawBlobName);
             return new NormalizeResult { RawBlob = rawBlobName, Vendor = vendor.Name, FileError = "the raw blob does not exist" };
         }
-
-        var window = RawBlobMetadata.WindowOf(download.Details.Metadata);
-        var source = CallSource.For(name, window, RawBlobMetadata.PulledAtOf(download.Details.Metadata) ?? download.Details.LastModified);
-        ParsedRawFile file;
-        await using (var content = download.Content)
-        {
-            file = await reader.ReadAsync(vendor, name, content, window, cancellationToken).ConfigureAwait(false);
-        }
-
-        var fallbackStart = window?.Start ?? name.WindowStart;
-        var callClaims = file.Calls.Values.Select(c => new CallClaim(c, c.StartUtc ?? fallbackStart, source.Key)).ToList();
+        var (file, source, window) = (read.File, read.Source, read.Window);
+        var callClaims = file.Calls.Values.Select(read.ClaimOf).ToList();
         // Read before the owners are resolved: the curated upload checks that nobody changed them since.
         var seen = await versions.ReadAsync(rawBlobName, cancellationToken).ConfigureAwait(false);
         var previous = await claims.ReadManifestAsync(rawBlobName, cancellationToken).ConfigureAwait(false);
         await claims.ReplaceAsync(vendor.Name, rawBlobName, source.Key, callClaims, [.. file.Strays.Values], previous, cancellationToken).ConfigureAwait(false);
 
         var affected = file.Calls.Keys.Concat(previous.Claims.Keys).Distinct(StringComparer.Ordinal).ToList();
-        var outcomes = await rows.ResolveAllAsync(vendor.Name, affected, cancellationToken).ConfigureAwait(false);
+        var own = new OwnClaims(rawBlobName, source.Key, callClaims.ToDictionary(c => c.Record.CallId, StringComparer.Ordinal), previous.Claims.Keys.ToHashSet(StringComparer.Ordinal));
+        var outcomes = await rows.ResolveAllAsync(vendor.Name, affected, own, cancellationToken).ConfigureAwait(false);
         var owned = outcomes.Where(o => o.NewOwner == rawBlobName && o.Winner is not null).Select(o => o.Winner!).ToList();
         await curated.WriteOwnAsync(name, owned, seen, cancellationToken).ConfigureAwait(false);
         foreach (var other in BlobsThatGainedOrLost(outcomes, rawBlobName))

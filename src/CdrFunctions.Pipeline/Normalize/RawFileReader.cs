@@ -1,4 +1,5 @@
 using Azure;
+using Azure.Storage.Blobs.Models;
 using CdrFunctions.Pipeline.Landing;
 using CdrFunctions.Pipeline.Model;
 using CdrFunctions.Pipeline.Storage;
@@ -14,6 +15,25 @@ namespace CdrFunctions.Pipeline.Normalize;
 /// </summary>
 public sealed class RawFileReader(CdrStorage storage)
 {
+    /// <summary>Downloads and reads a raw blob with its metadata; null when it does not exist.</summary>
+    public async Task<ClaimedFile?> ReadBlobAsync(ICdrVendor vendor, RawBlobName name, CancellationToken cancellationToken)
+    {
+        BlobDownloadStreamingResult download;
+        try
+        {
+            download = (await storage.Raw.GetBlobClient(name.Name).DownloadStreamingAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+        var window = RawBlobMetadata.WindowOf(download.Details.Metadata);
+        var source = CallSource.For(name, window, RawBlobMetadata.PulledAtOf(download.Details.Metadata) ?? download.Details.LastModified);
+        await using var content = download.Content;
+        var file = await ReadAsync(vendor, name, content, window, cancellationToken).ConfigureAwait(false);
+        return new ClaimedFile(file, source, window, window?.Start ?? name.WindowStart);
+    }
+
     public async Task<ParsedRawFile> ReadAsync(ICdrVendor vendor, RawBlobName name, Stream content, TimeWindow? window, CancellationToken cancellationToken)
     {
         var parsedFile = new ParsedRawFile();

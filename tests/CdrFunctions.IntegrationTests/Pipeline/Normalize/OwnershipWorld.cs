@@ -27,7 +27,7 @@ internal sealed class OwnershipWorld : IAsyncDisposable
 
     private OwnershipWorld(ServiceProvider services) => _services = services;
 
-    private CdrStorage Storage => _services.GetRequiredService<CdrStorage>();
+    public CdrStorage Storage => _services.GetRequiredService<CdrStorage>();
 
     /// <summary>A new world; <paramref name="storage"/> builds its storage from the connection string, to watch or hold requests.</summary>
     public static async Task<OwnershipWorld> StartAsync(Func<string, CdrStorage>? storage = null)
