@@ -47,7 +47,8 @@ public sealed class PullRunner(
 
         var schedule = vendor.Schedule;
         var now = time.GetUtcNow();
-        var (leased, held) = await AcquireLeaseAsync(vendor, scheduled: true, cancellationToken).ConfigureAwait(false);
+        var warnings = new List<string>();
+        var (leased, held) = await AcquireLeaseAsync(vendor, scheduled: true, warnings, cancellationToken).ConfigureAwait(false);
         if (leased is null)
         {
             return held!;
@@ -56,7 +57,6 @@ public sealed class PullRunner(
         var plan = PullPlanner.Plan(schedule, leased.Watermark, now);
 
         var retriesBefore = retries.Count(vendor.Name);
-        var warnings = new List<string>();
         var lease = new LeaseHolder(leased, warnings);
         var (results, error, limited) = await LandWindowsAsync(vendor, plan, lease, async landed =>
         {
@@ -111,14 +111,14 @@ public sealed class PullRunner(
             var reason = $"vendor {vendor.Name} is not configured: {InactiveReason(vendor)}";
             return new PullRunResult { Vendor = vendor.Name, Status = PullRunStatus.Skipped, Warnings = [reason], Error = reason };
         }
-        var (leased, held) = await AcquireLeaseAsync(vendor, scheduled: false, cancellationToken).ConfigureAwait(false);
+        var warnings = new List<string>();
+        var (leased, held) = await AcquireLeaseAsync(vendor, scheduled: false, warnings, cancellationToken).ConfigureAwait(false);
         if (leased is null)
         {
             return held!;
         }
         var plan = new WindowGrid(vendor.Schedule.WindowSize).Cover(from.ToUniversalTime(), to.ToUniversalTime()).Select(w => (w, false)).ToList();
         var retriesBefore = retries.Count(vendor.Name);
-        var warnings = new List<string>();
         var lease = new LeaseHolder(leased, warnings);
         var (results, error, limited) = await LandWindowsAsync(vendor, plan, lease, null, progress, cancellationToken).ConfigureAwait(false);
         var result = new PullRunResult
@@ -141,17 +141,25 @@ public sealed class PullRunner(
 
     /// <summary>
     /// Takes the vendor's run lease on its checkpoint row (a scheduled run creates the checkpoint if needed; a
-    /// backfill only a lease row without a watermark); the result to return when another run holds it.
+    /// backfill only a lease row without a watermark); the result to return when another run holds it. A lease
+    /// whose holder was a process on this machine that is gone (killed, crashed) is taken over, with a warning.
     /// </summary>
-    private async Task<(Checkpoint? Leased, PullRunResult? Held)> AcquireLeaseAsync(ICdrVendor vendor, bool scheduled, CancellationToken cancellationToken)
+    private async Task<(Checkpoint? Leased, PullRunResult? Held)> AcquireLeaseAsync(
+        ICdrVendor vendor, bool scheduled, List<string> warnings, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var owner = Guid.NewGuid().ToString("N");
+        var owner = RunLeaseOwner.ForThisProcess().ToString();
         var checkpoint = scheduled
             ? await checkpoints.GetOrCreateAsync(vendor.Name, PullPlanner.InitialWatermark(vendor.Schedule, now), cancellationToken).ConfigureAwait(false)
             : await checkpoints.GetOrCreateLeaseRowAsync(vendor.Name, cancellationToken).ConfigureAwait(false);
         var held = new PullRunResult { Vendor = vendor.Name, Status = PullRunStatus.LeaseHeld, CheckpointBefore = checkpoint.HasWatermark ? checkpoint.Watermark : null };
-        if (checkpoint.IsLeasedByOther(owner, now))
+        if (checkpoint.IsLeasedByOther(owner, now) && RunLeaseOwner.TryParse(checkpoint.LeaseOwner) is { } gone && gone.IsGoneFromThisMachine())
+        {
+            logger.LogWarning("Vendor {Vendor}: the run holding the lease (process {ProcessId} on this machine) is gone; taking the lease over", vendor.Name, gone.ProcessId);
+            warnings.Add(string.Create(CultureInfo.InvariantCulture,
+                $"took over the run lease of a run that stopped without releasing it (process {gone.ProcessId} on this machine is gone; the lease ran until {checkpoint.LeaseUntil:yyyy-MM-ddTHH:mm:ssZ})"));
+        }
+        else if (checkpoint.IsLeasedByOther(owner, now))
         {
             logger.LogInformation("Vendor {Vendor}: another run holds the lease until {Until:O}; skipping", vendor.Name, checkpoint.LeaseUntil);
             // Said in the result too: a run that died without releasing the lease (killed, crashed) holds it until then.
