@@ -40,7 +40,11 @@ internal sealed class AzuriteBench : IAsyncDisposable
         _records = records;
     }
 
-    public static async Task<AzuriteBench> StartAsync(byte[] raw, int records, CancellationToken cancellationToken)
+    public static Task<AzuriteBench> StartAsync(byte[] raw, int records, CancellationToken cancellationToken) =>
+        StartAsync(new MemoryStream(raw, writable: false), Convert.ToHexStringLower(SHA256.HashData(raw)), records, cancellationToken);
+
+    /// <summary>Starts Azurite and lands the window read from <paramref name="raw"/> (its SHA-256 given, as the lander knows it).</summary>
+    public static async Task<AzuriteBench> StartAsync(Stream raw, string sha256, int records, CancellationToken cancellationToken)
     {
         var azurite = await AzuriteProcess.StartAsync(ct: cancellationToken);
         var config = new ConfigurationBuilder()
@@ -50,16 +54,16 @@ internal sealed class AzuriteBench : IAsyncDisposable
         services.AddLogging();
         services.AddCdrFunctions(config);
         var bench = new AzuriteBench(azurite, services.BuildServiceProvider(), records);
-        await bench.LandAsync(raw, cancellationToken);
+        await bench.LandAsync(raw, sha256, cancellationToken);
         return bench;
     }
 
     /// <summary>Uploads the window as the lander does: a block blob with its metadata (no window, so no call is dropped as outside it).</summary>
-    private async Task LandAsync(byte[] raw, CancellationToken cancellationToken)
+    private async Task LandAsync(Stream raw, string sha256, CancellationToken cancellationToken)
     {
         await _storage.EnsureCreatedAsync(cancellationToken);
-        var metadata = new RawBlobMetadata(AlotechVendor.VendorName, null, _records, Convert.ToHexStringLower(SHA256.HashData(raw)), DateTimeOffset.UtcNow);
-        await _storage.Raw.GetBlobClient(CpuPipeline.BlobName).UploadAsync(BinaryData.FromBytes(raw), new BlobUploadOptions
+        var metadata = new RawBlobMetadata(AlotechVendor.VendorName, null, _records, sha256, DateTimeOffset.UtcNow);
+        await _storage.Raw.GetBlobClient(CpuPipeline.BlobName).UploadAsync(raw, new BlobUploadOptions
         {
             HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
             Metadata = metadata.ToDictionary(),

@@ -3,19 +3,21 @@ using System.Globalization;
 namespace CdrFunctions.Bench;
 
 /// <summary>
-/// Command line: <c>[--quick] [--cpu-only | --e2e-only] [--json FILE] [--records N] [--e2e-records N] [--runs N]</c>. <c>--quick</c> takes
+/// Command line: <c>[--quick] [--cpu-only | --e2e-only | --memory-only] [--json FILE] [--records N] [--e2e-records N] [--runs N]</c>. <c>--quick</c> takes
 /// smaller inputs and fewer runs so every figure is measured in a few minutes on 2 cores; explicit sizes win.
 /// <c>--cpu-only</c> measures the parsers and the normalizer's CPU only (no Azurite, lookups, backfill or memory), and
-/// <c>--e2e-only</c> only the end-to-end normalization into Azurite against batch upserts, for iterating on either.
+/// <c>--e2e-only</c> only the end-to-end normalization into Azurite against batch upserts, <c>--memory-only</c> only the
+/// peak working sets, for iterating on one.
 /// </summary>
 internal sealed record BenchOptions(int Records, int E2eRecords, int Runs)
 {
-    public const string Usage = "Usage: [--quick] [--cpu-only | --e2e-only] [--json FILE] [--records N] [--e2e-records N] [--runs N]";
+    public const string Usage = "Usage: [--quick] [--cpu-only | --e2e-only | --memory-only] [--json FILE] [--records N] [--e2e-records N] [--runs N]";
 
     public bool Quick { get; init; }
     public string? JsonFile { get; init; }
     public bool CpuOnly { get; init; }
     public bool E2eOnly { get; init; }
+    public bool MemoryOnly { get; init; }
 
     /// <summary>Calls of the DeepCall window and rows of the Engage Voice report parsed.</summary>
     public int VendorRecords => Quick ? 10_000 : 40_000;
@@ -26,8 +28,11 @@ internal sealed record BenchOptions(int Records, int E2eRecords, int Runs)
     /// <summary>Hours (one window each) of the rate-limited backfill.</summary>
     public int BackfillHours => Quick ? 12 : 48;
 
-    /// <summary>The window sizes whose peak working set is measured, each in its own process.</summary>
+    /// <summary>The window sizes whose peak working set is measured with the CPU model, each in its own process.</summary>
     public IReadOnlyList<int> MemoryRecords { get; } = [100_000, 300_000];
+
+    /// <summary>The window sizes the real normalizer's peak working set is measured at, into Azurite, each in its own process.</summary>
+    public IReadOnlyList<int> NormalizerMemoryRecords => Quick ? [5_000, 15_000] : [10_000, 30_000];
 
     public static BenchOptions Parse(string[] args)
     {
@@ -44,6 +49,9 @@ internal sealed record BenchOptions(int Records, int E2eRecords, int Runs)
                     continue;
                 case "--e2e-only":
                     options = options with { E2eOnly = true };
+                    continue;
+                case "--memory-only":
+                    options = options with { MemoryOnly = true };
                     continue;
                 case "--json":
                     options = options with { JsonFile = i + 1 < args.Length ? args[++i] : throw new ArgumentException("'--json' needs a file name after it.") };

@@ -1,19 +1,29 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text.Json;
 
 namespace CdrFunctions.Bench;
 
 /// <summary>
 /// Peak working set of normalizing one raw window of N records, each size in a fresh process (a peak only
-/// grows): the parent writes the window to a temporary file, the child normalizes it from a file stream, as
-/// from the blob's download stream, and reports its peak.
+/// grows): the parent writes the window to a temporary file, the child normalizes it and reports its peak. Two
+/// children: the CPU model (<see cref="CpuPipeline"/>, the window read from a file stream, nothing stored), and the
+/// real <see cref="Pipeline.Normalize.Normalizer"/> wired as the app wires it, on a private Azurite holding the window
+/// landed from the file (Azurite runs in its own process, so its memory is not counted).
 /// </summary>
 internal static class MemoryBench
 {
     public const string ChildFlag = "--memory-child";
 
-    public static async Task<double> MeasureAsync(int records, CancellationToken cancellationToken)
+    /// <summary>Which child: the CPU model or the real normalizer into Azurite.</summary>
+    public enum Child
+    {
+        CpuModel,
+        Normalizer,
+    }
+
+    public static async Task<double> MeasureAsync(Child child, int records, CancellationToken cancellationToken)
     {
         var file = Path.Combine(Path.GetTempPath(), $"cdr-bench-{Environment.ProcessId}-{records}.json");
         try
@@ -25,16 +35,16 @@ internal static class MemoryBench
             {
                 start.ArgumentList.Add(typeof(MemoryBench).Assembly.Location);
             }
-            foreach (var arg in new[] { ChildFlag, file, records.ToString(CultureInfo.InvariantCulture) })
+            foreach (var arg in new[] { ChildFlag, child.ToString(), file, records.ToString(CultureInfo.InvariantCulture) })
             {
                 start.ArgumentList.Add(arg);
             }
-            using var child = Process.Start(start) ?? throw new InvalidOperationException("Could not start the memory child process.");
-            var output = await child.StandardOutput.ReadToEndAsync(cancellationToken);
-            await child.WaitForExitAsync(cancellationToken);
-            if (child.ExitCode != 0)
+            using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the memory child process.");
+            var output = await process.StandardOutput.ReadToEndAsync(cancellationToken);
+            await process.WaitForExitAsync(cancellationToken);
+            if (process.ExitCode != 0)
             {
-                throw new InvalidOperationException($"The memory child for {records:N0} records exited with {child.ExitCode}: {output}");
+                throw new InvalidOperationException($"The {child} memory child for {records:N0} records exited with {process.ExitCode}: {output}");
             }
             return JsonDocument.Parse(output).RootElement.GetProperty("peakWorkingSetMb").GetDouble();
         }
@@ -45,10 +55,13 @@ internal static class MemoryBench
     }
 
     /// <summary>The child: normalize the file, then print the process's peak working set.</summary>
-    public static async Task<int> RunChildAsync(string file, int records, CancellationToken cancellationToken)
+    public static async Task<int> RunChildAsync(string child, string file, int records, CancellationToken cancellationToken)
     {
-        await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: true);
-        var normalized = await CpuPipeline.NormalizeStreamAsync(stream, cancellationToken);
+        var normalized = Enum.Parse<Child>(child) switch
+        {
+            Child.CpuModel => await NormalizeCpuModelAsync(file, cancellationToken),
+            _ => await NormalizeIntoAzuriteAsync(file, records, cancellationToken),
+        };
         if (normalized != records)
         {
             await Console.Error.WriteLineAsync($"Expected {records:N0} records, normalized {normalized:N0}.");
@@ -59,4 +72,25 @@ internal static class MemoryBench
         Console.WriteLine(JsonSerializer.Serialize(new { records, peakWorkingSetMb = self.PeakWorkingSet64 / 1024.0 / 1024.0 }));
         return 0;
     }
+
+    private static async Task<int> NormalizeCpuModelAsync(string file, CancellationToken cancellationToken)
+    {
+        await using var stream = OpenRead(file);
+        return await CpuPipeline.NormalizeStreamAsync(stream, cancellationToken);
+    }
+
+    private static async Task<int> NormalizeIntoAzuriteAsync(string file, int records, CancellationToken cancellationToken)
+    {
+        string sha256;
+        await using (var hashing = OpenRead(file))
+        {
+            sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(hashing, cancellationToken));
+        }
+        await using var raw = OpenRead(file);
+        await using var bench = await AzuriteBench.StartAsync(raw, sha256, records, cancellationToken);
+        await bench.NormalizeAsync(cancellationToken);
+        return records;
+    }
+
+    private static FileStream OpenRead(string file) => new(file, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: true);
 }

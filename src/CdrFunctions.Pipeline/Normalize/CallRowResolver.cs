@@ -26,11 +26,17 @@ public sealed record OwnClaims(string Blob, string ClaimKey, IReadOnlyDictionary
 /// <remarks>
 /// <para>Calls are decided a by-id bucket at a time: their by-id rows and claims are read with a few filtered queries,
 /// and the by-id writes of a bucket go as one entity-group transaction (each action still conditional on the ETag
-/// read, or an insert). A transaction that meets a concurrent change fails whole; its calls are then decided one
-/// by one. The other rows of every call follow as batch upserts across the whole file, as the baseline writes
-/// them. A call this blob claims for the first time is not read by id: when its only claim is this blob's, an
-/// insert of its by-id row is exactly the write a read finding no row would lead to, and one that finds a row
-/// fails the transaction, which is then decided one by one.</para>
+/// read, or an insert). A transaction that meets a concurrent change fails whole; its calls are then read and
+/// decided again, and one by one if that fails too. The other rows of every call follow as batch upserts across the whole file, as the baseline writes
+/// them.</para>
+/// <para>A call the blob claims for the first time is neither read by id nor looked up in the claims: its by-id row is
+/// inserted. The insert fails when a row exists, as it does once any normalization has decided the call (a call
+/// with a claim has a by-id row unless its claimant's normalization is still to finish); the transaction is then
+/// read and decided again. A normalization deciding the call at the same moment reads the by-id row before the
+/// claims, so it either sees this insert and then this claim, or its own conditional write fails on the insert and
+/// it decides again: one of the two always decides with both claims. A claimant whose normalization has not run
+/// yet (its blob just landed, or the run crashed and is retried) is not seen; that normalization decides the call
+/// when it runs, as it decides every call its blob holds or held.</para>
 /// <para>A claim row holds no record. The winner's record comes from this blob's own parse when it wins, from the
 /// by-id row when that row already shows the winning claim, and otherwise from the winner's raw blob, read again
 /// (once per blob and resolution) when it is still the landing that made the claim. When it is not, that blob was
@@ -50,6 +56,12 @@ public sealed class CallRowResolver(CdrStorage storage, CallClaims claims, Vendo
     /// <summary>Column of every row: the start its keys were built from (the window start when the call has none).</summary>
     public const string KeyStartColumn = "KeyStart";
 
+    /// <summary>
+    /// Calls decided and written together: their plans, every row they write, are held until the wave is written, so
+    /// a large window holds the rows of one wave, not of the whole window. A wave of buckets keeps the batches full.
+    /// </summary>
+    internal const int CallsPerWave = 6_400;
+
     public async Task<List<CallRowOutcome>> ResolveAllAsync(string vendor, IReadOnlyList<string> callIds, OwnClaims own, CancellationToken cancellationToken)
     {
         var records = new WinnerRecords(own, this);
@@ -57,8 +69,38 @@ public sealed class CallRowResolver(CdrStorage storage, CallClaims claims, Vendo
             .GroupBy(TableKeys.Bucket, StringComparer.Ordinal)
             .SelectMany(g => g.Chunk(TableBatchWriter.MaxBatchEntities))
             .ToList();
-        var decided = new ConcurrentBag<Plan>();
         var outcomes = new ConcurrentBag<CallRowOutcome>();
+        foreach (var wave in Waves(groups))
+        {
+            await ResolveWaveAsync(vendor, wave, records, outcomes, cancellationToken).ConfigureAwait(false);
+        }
+        return [.. outcomes];
+    }
+
+    internal static IEnumerable<List<string[]>> Waves(IReadOnlyList<string[]> groups)
+    {
+        var wave = new List<string[]>();
+        var calls = 0;
+        foreach (var group in groups)
+        {
+            if (calls > 0 && calls + group.Length > CallsPerWave)
+            {
+                yield return wave;
+                wave = [];
+                calls = 0;
+            }
+            wave.Add(group);
+            calls += group.Length;
+        }
+        if (wave.Count > 0)
+        {
+            yield return wave;
+        }
+    }
+
+    private async Task ResolveWaveAsync(string vendor, List<string[]> groups, WinnerRecords records, ConcurrentBag<CallRowOutcome> outcomes, CancellationToken cancellationToken)
+    {
+        var decided = new ConcurrentBag<Plan>();
         await Parallel.ForEachAsync(
             groups,
             new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
@@ -77,7 +119,7 @@ public sealed class CallRowResolver(CdrStorage storage, CallClaims claims, Vendo
                 }
             }).ConfigureAwait(false);
 
-        // The by-id rows are written: the other rows of those calls follow, batched per partition across the file.
+        // The by-id rows are written: the other rows of those calls follow, batched per partition across the wave.
         var writer = new TableBatchWriter(storage.Calls, Parallelism);
         await writer.UpsertAsync(decided.SelectMany(p => p.Others), cancellationToken).ConfigureAwait(false);
         await Parallel.ForEachAsync(
@@ -88,7 +130,6 @@ public sealed class CallRowResolver(CdrStorage storage, CallClaims claims, Vendo
                 var removed = plan.Stale.Count == 0 ? 0 : await new TableBatchWriter(storage.Calls, maxParallelism: 1).DeleteAsync(plan.Stale, ct).ConfigureAwait(false);
                 outcomes.Add(new CallRowOutcome(plan.CallId, plan.OldOwner, plan.Winner?.Record.RawBlob, plan.Winner, removed + plan.ByIdRemoved));
             }).ConfigureAwait(false);
-        return [.. outcomes];
     }
 
     /// <summary>
@@ -103,25 +144,23 @@ public sealed class CallRowResolver(CdrStorage storage, CallClaims claims, Vendo
     /// <summary>Decides and writes the by-id rows of calls of one bucket; the plans say what remains to write.</summary>
     private async Task<List<Plan>> DecideBucketAsync(string vendor, IReadOnlyList<string> callIds, WinnerRecords records, CancellationToken cancellationToken)
     {
-        var firstClaims = callIds.Where(id => records.Own.Calls.ContainsKey(id) && !records.Own.PreviouslyClaimed.Contains(id)).ToHashSet(StringComparer.Ordinal);
-        var rows = await ReadByIdAsync(vendor, [.. callIds.Where(id => !firstClaims.Contains(id))], cancellationToken).ConfigureAwait(false);
-        var claimants = await claims.ClaimantsAsync(vendor, callIds, cancellationToken).ConfigureAwait(false);
+        var plans = callIds.Where(records.IsFirstClaim).Select(id => PlanFor(vendor, id, records.Own.Calls[id], current: null)).ToList();
+        plans.AddRange(await PlanAsync(vendor, [.. callIds.Where(id => !records.IsFirstClaim(id))], records, cancellationToken).ConfigureAwait(false));
+        var result = new List<Plan>(plans.Count);
+        await WriteByIdAsync(vendor, plans, records, decideAgain: true, result, cancellationToken).ConfigureAwait(false);
+        return result;
+    }
 
-        // A first claim that meets other claims most likely has a by-id row: read it, then its claims again, in that order.
-        var contested = firstClaims.Where(id => !IsOnlyClaim(claimants[id], records.Own)).ToList();
-        if (contested.Count > 0)
-        {
-            foreach (var (id, row) in await ReadByIdAsync(vendor, contested, cancellationToken).ConfigureAwait(false))
-            {
-                rows[id] = row;
-            }
-            foreach (var (id, again) in await claims.ClaimantsAsync(vendor, contested, cancellationToken).ConfigureAwait(false))
-            {
-                claimants[id] = again;
-            }
-        }
-
+    /// <summary>Reads the by-id rows, then the claims, of calls of one bucket, and plans each call.</summary>
+    private async Task<List<Plan>> PlanAsync(string vendor, IReadOnlyList<string> callIds, WinnerRecords records, CancellationToken cancellationToken)
+    {
         var plans = new List<Plan>(callIds.Count);
+        if (callIds.Count == 0)
+        {
+            return plans;
+        }
+        var rows = await ReadByIdAsync(vendor, callIds, cancellationToken).ConfigureAwait(false);
+        var claimants = await claims.ClaimantsAsync(vendor, callIds, cancellationToken).ConfigureAwait(false);
         foreach (var id in callIds)
         {
             var current = rows.GetValueOrDefault(id);
@@ -129,31 +168,41 @@ public sealed class CallRowResolver(CdrStorage storage, CallClaims claims, Vendo
                 ? PlanFor(vendor, id, winner.Claim, current)
                 : Deferred(id, current));
         }
+        return plans;
+    }
 
-        var result = new List<Plan>(plans.Count);
+    /// <summary>
+    /// Writes the by-id actions of the plans a transaction at a time. A transaction that fails wrote nothing: its calls
+    /// are read and planned again and written once more, then, failing again, decided one by one.
+    /// </summary>
+    private async Task WriteByIdAsync(string vendor, List<Plan> plans, WinnerRecords records, bool decideAgain, List<Plan> result, CancellationToken cancellationToken)
+    {
+        result.AddRange(plans.Where(p => p.ById is null));
         foreach (var batch in TableBatchWriter.Split(plans.Where(p => p.ById is not null).ToList(), p => (TableEntity)p.ById!.Entity))
         {
             try
             {
                 await storage.Calls.SubmitTransactionAsync(batch.Select(p => p.ById!), cancellationToken).ConfigureAwait(false);
                 result.AddRange(batch);
+                continue;
             }
             catch (RequestFailedException e) when (CallClaims.IsConflict(e) || e.Status == 404)
             {
-                // Another normalization changed one of these rows since they were read (or a first claim met a row): none was written; decide each again.
-                logger.LogDebug("A by-id row of {Vendor} changed concurrently; deciding {Count} calls one by one", vendor, batch.Count);
-                foreach (var plan in batch)
-                {
-                    result.Add(plan with { Outcome = await ResolveAsync(vendor, plan.CallId, records, cancellationToken).ConfigureAwait(false) });
-                }
+                // Another normalization changed one of these rows since they were read, or a first claim met a row.
+                logger.LogDebug("A by-id row of {Vendor} changed concurrently; deciding {Count} calls again", vendor, batch.Count);
+            }
+            if (decideAgain)
+            {
+                var again = await PlanAsync(vendor, [.. batch.Select(p => p.CallId)], records, cancellationToken).ConfigureAwait(false);
+                await WriteByIdAsync(vendor, again, records, decideAgain: false, result, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+            foreach (var plan in batch)
+            {
+                result.Add(plan with { Outcome = await ResolveAsync(vendor, plan.CallId, records, cancellationToken).ConfigureAwait(false) });
             }
         }
-        result.AddRange(plans.Where(p => p.ById is null));
-        return result;
     }
-
-    private static bool IsOnlyClaim(Claimants claimants, OwnClaims own) =>
-        claimants.Count == 1 && claimants.Best is { } best && best.Blob == own.Blob && best.ClaimKey == own.ClaimKey;
 
     /// <summary>The winner's record is not to be had now: the rows stay as they are, for the winner's own normalization.</summary>
     private static Plan Deferred(string callId, TableEntity? current)
@@ -296,6 +345,9 @@ public sealed class CallRowResolver(CdrStorage storage, CallClaims claims, Vendo
         private readonly ConcurrentDictionary<string, Lazy<Task<ClaimedFile?>>> _others = new(StringComparer.Ordinal);
 
         public OwnClaims Own => own;
+
+        /// <summary>Whether the blob claims the call now and did not at its previous normalization.</summary>
+        public bool IsFirstClaim(string callId) => own.Calls.ContainsKey(callId) && !own.PreviouslyClaimed.Contains(callId);
 
         public async Task<Winner> WinnerAsync(string vendor, string callId, Claimants claimants, TableEntity? current, CancellationToken cancellationToken)
         {

@@ -52,6 +52,26 @@ public class ClaimRowsTests
     }
 
     [Fact]
+    public async Task Two_blobs_claiming_a_call_for_the_first_time_at_the_same_moment_end_with_the_better_one_owning_it()
+    {
+        await using var world = await OwnershipWorld.StartAsync();
+        for (var hour = 0; hour < 6; hour++)
+        {
+            // Both insert the by-id row without reading it: one insert fails and that call is decided again with both claims.
+            var window = new TimeWindow(Day.AddHours(hour), Day.AddHours(hour + 1));
+            var call = new WorldCall($"T{hour}", window.Start.AddMinutes(5), "pulled-agent");
+            var pulled = await world.LandWindowAsync(window, [call], pulledAt: Day.AddHours(20));
+            var push = await world.LandDocumentAsync($"push-{call.Id}", call with { Agent = "pushed-agent" }, Day, pulledAt: Day.AddHours(21));
+            await Task.WhenAll(hour % 2 == 0 ? [world.NormalizeAsync(pulled), world.NormalizeAsync(push)] : new[] { world.NormalizeAsync(push), world.NormalizeAsync(pulled) });
+
+            var row = await world.ByIdAsync(call.Id);
+            Assert.Equal(pulled, row!.GetString("RawBlob"));
+            Assert.Equal("pulled-agent", row.GetString("AgentName"));
+        }
+        await AssertLikeCleanRunAsync(world);
+    }
+
+    [Fact]
     public async Task A_call_its_window_drops_goes_back_to_the_push_with_the_record_read_from_the_push_blob()
     {
         await using var world = await OwnershipWorld.StartAsync();
