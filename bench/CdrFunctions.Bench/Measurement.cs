@@ -8,21 +8,33 @@ internal sealed record Step(Measurement Measurement, Func<CancellationToken, Tas
 internal static class Runner
 {
     /// <summary>
-    /// Warm-up rounds of the CPU steps: the connector's code starts as quick tier-0 JIT code and is recompiled
-    /// optimized only after it has run a while (as it has in a long-running host), while the baselines run mostly
-    /// precompiled framework code; after one round the parsers were still measured at tier 0 (2-6x slower).
+    /// Warm-up of the CPU steps: at least three rounds and <see cref="CpuWarmupTime"/>. The connector's code starts
+    /// as quick tier-0 JIT code and is recompiled optimized only after it has run a while (as it has in a
+    /// long-running host), while the baselines run mostly precompiled framework code; after one round the Engage
+    /// Voice parser was measured at tier 0 (332 ms a run against 54 ms with tiering off), and on the loaded build
+    /// machine it took about 1.7 s of running before its runs settled.
     /// </summary>
     public const int CpuWarmups = 3;
 
+    public static readonly TimeSpan CpuWarmupTime = TimeSpan.FromSeconds(5);
+
     /// <summary>
-    /// <paramref name="warmups"/> warm-up rounds (one by default), then <paramref name="runs"/> rounds; each round runs
-    /// every step once, in alternating order, so drift (a busier Azurite, a bigger heap) hits all steps alike.
+    /// <paramref name="warmups"/> warm-up rounds (one by default; more while <paramref name="warmupTime"/> has not
+    /// passed), then <paramref name="runs"/> rounds; each round runs every step once, in alternating order, so drift
+    /// (a busier Azurite, a bigger heap) hits all steps alike.
     /// </summary>
-    public static async Task RunAsync(string label, int runs, IReadOnlyList<Step> steps, CancellationToken cancellationToken, int warmups = 1)
+    public static async Task RunAsync(
+        string label, int runs, IReadOnlyList<Step> steps, CancellationToken cancellationToken, int warmups = 1, TimeSpan warmupTime = default)
     {
+        var warmupStarted = Stopwatch.StartNew();
         for (var run = 1 - warmups; run <= runs; run++)
         {
-            Log(run <= 0 ? $"{label}: warm-up {run + warmups}/{warmups}" : $"{label}: run {run}/{runs}");
+            if (run == 1 && warmupStarted.Elapsed < warmupTime)
+            {
+                // Another warm-up round: run 0 again.
+                run = 0;
+            }
+            Log(run <= 0 ? $"{label}: warm-up ({warmupStarted.Elapsed.TotalSeconds:N1} s)" : $"{label}: run {run}/{runs}");
             foreach (var step in run % 2 == 0 ? steps : steps.Reverse())
             {
                 if (step.Prepare is { } prepare)

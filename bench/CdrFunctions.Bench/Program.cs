@@ -68,7 +68,7 @@ async Task CpuAsync()
         new(readJson, _ => Expect(CpuPipeline.ReadJson(raw), n)),
         new(parse, async token => await Expect(await CpuPipeline.ParseAsync(raw, token), n)),
         new(normalize, async token => await Expect((await CpuPipeline.NormalizeAsync(raw, token)).Records, n)),
-    ], ct, Runner.CpuWarmups);
+    ], ct, Runner.CpuWarmups, Runner.CpuWarmupTime);
     report.Add(readJson, parse, normalize);
     report.Ratio("alotech_parse_vs_baseline", "Alotech parse vs JsonDocument.Parse + read every property", parse.Ratio!.Value, 1.0);
     report.Ratio("normalize_cpu_vs_baseline", "parse + normalizer CPU vs the same baseline", normalize.Ratio!.Value, 0.4);
@@ -89,7 +89,7 @@ async Task CpuAsync()
         new(parseDeepCall, async token => await Expect(await VendorParsing.ParseDeepCallAsync(deepCall, token), v)),
         new(readCsv, async token => await Expect(await VendorParsing.ReadEngageVoiceCsvAsync(engageVoice, token), v)),
         new(parseCsv, async token => await Expect(await VendorParsing.ParseEngageVoiceAsync(engageVoice, token), v)),
-    ], ct, Runner.CpuWarmups);
+    ], ct, Runner.CpuWarmups, Runner.CpuWarmupTime);
     report.Add(readDeepCall, parseDeepCall, readCsv, parseCsv);
     report.Ratio("deepcall_parse_vs_baseline", "DeepCall parse vs JsonDocument read of the same file", parseDeepCall.Ratio!.Value, 0.5);
     report.Ratio("engagevoice_parse_vs_baseline", "Engage Voice parse vs a bare CsvHelper read", parseCsv.Ratio!.Value, 0.5);

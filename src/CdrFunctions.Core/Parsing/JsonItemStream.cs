@@ -14,6 +14,12 @@ public sealed class JsonItemStream(Stream input) : IDisposable
 {
     private const int InitialBuffer = 64 * 1024;
 
+    /// <summary>Largest item <see cref="MapItemAsync"/> waits for before it lets the validating pass find the end.</summary>
+    private const int MaxScannedItem = 8 * 1024 * 1024;
+
+    private static readonly SearchValues<byte> Structure = SearchValues.Create("\"{}[]"u8);
+    private static readonly SearchValues<byte> StringEnd = SearchValues.Create("\"\\"u8);
+
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(InitialBuffer);
     private int _start;
     private int _end;
@@ -63,6 +69,159 @@ public sealed class JsonItemStream(Stream input) : IDisposable
         }
         await ExpectEndAsync(cancellationToken).ConfigureAwait(false);
         return null;
+    }
+
+    /// <summary>
+    /// Maps the next item of the root array with <paramref name="map"/> in the same pass that validates it and
+    /// finds its end, where <see cref="ReadItemAsync"/> tokenizes it once to find its end and the caller again to
+    /// read it. <paramref name="map"/> gets a reader standing on the item's first token, over a span that holds the
+    /// whole item, and must leave it on the item's last token; it may run more than once for an item (its results
+    /// are the last run's). False after the array's <c>]</c>. The outcome is <see cref="ReadItemAsync"/>'s: an item
+    /// that is not read whole and cleanly this way (a syntax error, a mapper that stops early, an item too large to
+    /// wait for) is found by the validating pass instead, and mapped from its bytes, or its error thrown.
+    /// </summary>
+    public async ValueTask<bool> MapItemAsync(ItemMapper map, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            switch (TryMapItem(map))
+            {
+                case MapOutcome.Mapped:
+                    return true;
+                case MapOutcome.EndOfArray:
+                    await ExpectEndAsync(cancellationToken).ConfigureAwait(false);
+                    return false;
+                case MapOutcome.NeedMore:
+                    await FillAsync(cancellationToken).ConfigureAwait(false);
+                    break;
+                default:
+                    if (await ReadItemAsync(cancellationToken).ConfigureAwait(false) is not { } item)
+                    {
+                        return false;
+                    }
+                    MapBytes(map, item.Span);
+                    return true;
+            }
+        }
+    }
+
+    /// <summary>Maps an item from its own bytes (the validating pass found it).</summary>
+    private static void MapBytes(ItemMapper map, ReadOnlySpan<byte> item)
+    {
+        var reader = new Utf8JsonReader(item);
+        reader.Read();
+        map(ref reader, item);
+    }
+
+    private enum MapOutcome { Mapped, EndOfArray, NeedMore, Validate }
+
+    private MapOutcome TryMapItem(ItemMapper map)
+    {
+        var span = _buffer.AsSpan(_start, _end - _start);
+        var reader = new Utf8JsonReader(span, _eof, _state);
+        try
+        {
+            if (!reader.Read())
+            {
+                ThrowIfEndedEarly();
+                return MapOutcome.NeedMore;
+            }
+        }
+        catch (JsonException)
+        {
+            return MapOutcome.Validate;
+        }
+        if (reader.TokenType == JsonTokenType.EndArray && _started)
+        {
+            Consume(ref reader);
+            return MapOutcome.EndOfArray;
+        }
+        if (reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
+        {
+            return MapOutcome.Validate;
+        }
+        var tokenStart = (int)reader.TokenStartIndex;
+        if (StructureLength(span[tokenStart..]) is not { } length)
+        {
+            return _eof || span.Length > MaxScannedItem ? MapOutcome.Validate : MapOutcome.NeedMore;
+        }
+        // The item's own reader ends where the item does (so it can skip values: a final block), and goes on from
+        // the file's state, so what it validates, and where, is what the file's reader would.
+        var itemEnd = tokenStart + length;
+        var item = new Utf8JsonReader(span[..itemEnd], isFinalBlock: true, _state);
+        var depth = reader.CurrentDepth;
+        try
+        {
+            item.Read();
+            map(ref item, span[..itemEnd]);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            // A syntax error (or a mapper that met one): the validating pass throws it as ReadItemAsync does.
+            return MapOutcome.Validate;
+        }
+        if (item.BytesConsumed != itemEnd || item.CurrentDepth != depth
+            || item.TokenType is not (JsonTokenType.EndObject or JsonTokenType.EndArray))
+        {
+            return MapOutcome.Validate;
+        }
+        Consume(ref item);
+        return MapOutcome.Mapped;
+    }
+
+    /// <summary>
+    /// The length of the object or array <paramref name="value"/> starts with, by its brackets outside strings;
+    /// null when it does not end within the span. Exact for valid JSON; the reader validates what it maps.
+    /// </summary>
+    private static int? StructureLength(ReadOnlySpan<byte> value)
+    {
+        var depth = 0;
+        var at = 0;
+        while (true)
+        {
+            var next = value[at..].IndexOfAny(Structure);
+            if (next < 0)
+            {
+                return null;
+            }
+            at += next;
+            switch (value[at])
+            {
+                case (byte)'"':
+                    at++;
+                    while (true)
+                    {
+                        var end = value[at..].IndexOfAny(StringEnd);
+                        if (end < 0)
+                        {
+                            return null;
+                        }
+                        at += end;
+                        if (value[at] == (byte)'"')
+                        {
+                            break;
+                        }
+                        // A backslash escapes the next byte.
+                        at += 2;
+                        if (at >= value.Length)
+                        {
+                            return null;
+                        }
+                    }
+                    break;
+                case (byte)'{' or (byte)'[':
+                    depth++;
+                    break;
+                default:
+                    depth--;
+                    if (depth == 0)
+                    {
+                        return at + 1;
+                    }
+                    break;
+            }
+            at++;
+        }
     }
 
     private bool TryOpen()
@@ -174,3 +333,6 @@ public sealed class JsonItemStream(Stream input) : IDisposable
         _buffer = [];
     }
 }
+
+/// <summary>Maps one item: <paramref name="reader"/> stands on its first token; <paramref name="source"/> is the reader's input.</summary>
+public delegate void ItemMapper(ref Utf8JsonReader reader, ReadOnlySpan<byte> source);

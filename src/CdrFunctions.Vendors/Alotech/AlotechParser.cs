@@ -23,6 +23,8 @@ public sealed class AlotechParser(VendorClock clock, PhoneNumberNormalizer phone
     private readonly RecordWarnings _warnings = new();
     private readonly List<ParseResult> _results = new(100);
     private Utf8JsonWriter? _extras;
+    private ItemMapper? _readPage;
+    private int _pageNumber;
 
     public void Dispose() => _extras?.Dispose();
 
@@ -79,9 +81,20 @@ public sealed class AlotechParser(VendorClock clock, PhoneNumberNormalizer phone
         for (var index = 1; ; index++)
         {
             ReadOnlyMemory<byte>? item = null;
+            var more = false;
             try
             {
-                item = await items.ReadItemAsync(cancellationToken).ConfigureAwait(false);
+                if (pages == true)
+                {
+                    // A landed window's pages are mapped in the pass that finds their end.
+                    _pageNumber = index;
+                    more = await items.MapItemAsync(_readPage ??= ReadPage, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    item = await items.ReadItemAsync(cancellationToken).ConfigureAwait(false);
+                    more = item is not null;
+                }
             }
             catch (JsonException e)
             {
@@ -92,19 +105,22 @@ public sealed class AlotechParser(VendorClock clock, PhoneNumberNormalizer phone
                 yield return FileError(error);
                 yield break;
             }
-            if (item is not { } bytes)
+            if (!more)
             {
                 yield break;
             }
-            pages ??= HasCallList(bytes.Span);
-            if (pages.Value)
+            if (item is { } bytes)
             {
-                ReadPage(bytes.Span, index);
-            }
-            else
-            {
-                // A bare array of CDRs, as a user may save one.
-                ReadRecord(bytes.Span, $"record {index}");
+                pages ??= HasCallList(bytes.Span);
+                if (pages.Value)
+                {
+                    ReadPage(bytes.Span, index);
+                }
+                else
+                {
+                    // A bare array of CDRs, as a user may save one.
+                    ReadRecord(bytes.Span, $"record {index}");
+                }
             }
             foreach (var result in _results)
             {
@@ -112,6 +128,9 @@ public sealed class AlotechParser(VendorClock clock, PhoneNumberNormalizer phone
             }
         }
     }
+
+    /// <summary>The page <see cref="MapItemAsync"/> maps: <see cref="ReadPage(ref Utf8JsonReader, ReadOnlySpan{byte}, int)"/> of <see cref="_pageNumber"/>.</summary>
+    private void ReadPage(ref Utf8JsonReader reader, ReadOnlySpan<byte> source) => ReadPage(ref reader, source, _pageNumber);
 
     /// <summary>An object with a <c>CallList</c> property (of any type); names with bad text match nothing.</summary>
     private static bool HasCallList(ReadOnlySpan<byte> item)
@@ -139,10 +158,29 @@ public sealed class AlotechParser(VendorClock clock, PhoneNumberNormalizer phone
     /// </summary>
     private void ReadPage(ReadOnlySpan<byte> page, int pageNumber)
     {
-        _results.Clear();
         var reader = new Utf8JsonReader(page);
+        if (reader.Read())
+        {
+            ReadPage(ref reader, page, pageNumber);
+        }
+        else
+        {
+            _results.Clear();
+            _results.Add(NoCallList(page, pageNumber));
+        }
+    }
+
+    /// <summary>As <see cref="ReadPage(ReadOnlySpan{byte}, int)"/> for a reader standing on the page's first token; it ends on the page's last.</summary>
+    private void ReadPage(ref Utf8JsonReader reader, ReadOnlySpan<byte> source, int pageNumber)
+    {
+        _results.Clear();
+        var pageStart = (int)reader.TokenStartIndex;
         var list = false;
-        if (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+        }
+        else
         {
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
@@ -162,16 +200,19 @@ public sealed class AlotechParser(VendorClock clock, PhoneNumberNormalizer phone
                 }
                 for (var i = 1; reader.Read() && reader.TokenType != JsonTokenType.EndArray; i++)
                 {
-                    _results.Add(MapRecord(ref reader, page, $"page {pageNumber}, record {i}"));
+                    _results.Add(MapRecord(ref reader, source, $"page {pageNumber}, record {i}"));
                 }
             }
         }
         if (!list)
         {
             _results.Clear();
-            _results.Add(ParseResult.Bad(new Quarantined($"page {pageNumber}", "the page has no CallList array (an error response?)", Quarantined.Cap(Encoding.UTF8.GetString(page)))));
+            _results.Add(NoCallList(source[pageStart..(int)reader.BytesConsumed], pageNumber));
         }
     }
+
+    private static ParseResult NoCallList(ReadOnlySpan<byte> page, int pageNumber) =>
+        ParseResult.Bad(new Quarantined($"page {pageNumber}", "the page has no CallList array (an error response?)", Quarantined.Cap(Encoding.UTF8.GetString(page))));
 
     /// <summary>Maps one record of a bare array into <see cref="_results"/>.</summary>
     private void ReadRecord(ReadOnlySpan<byte> record, string position)

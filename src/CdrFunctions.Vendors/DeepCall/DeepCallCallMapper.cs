@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using CdrFunctions.Pipeline.Model;
 using CdrFunctions.Pipeline.Parsing;
@@ -163,29 +164,45 @@ internal sealed class DeepCallCallMapper(DeepCallOptions options) : DeepCallReco
             {
                 Warnings.Repaired("api");
             }
-            JsonDocument? inner = null;
-            try
+            // Copied token by token as the document of the text would write itself: a JsonDocument per call
+            // (its rented metadata) was a fifth of the parse.
+            var utf8 = Encoding.UTF8.GetBytes(text);
+            if (IsOneJsonValue(utf8))
             {
-                inner = JsonDocument.Parse(text);
-            }
-            catch (Exception e) when (e is JsonException or ArgumentException)
-            {
-                // Not JSON after all: kept as the vendor sent it.
-            }
-            if (inner is not null)
-            {
-                using (inner)
+                var inner = new Utf8JsonReader(utf8);
+                inner.Read();
+                extras.WritePropertyName("api");
+                if (Utf8Values.CopyValue(ref inner, extras))
                 {
-                    extras.WritePropertyName("api");
-                    WriteRepairing(inner.RootElement, extras);
+                    Warnings.Repaired("api");
                 }
                 return;
             }
+            // Not JSON after all: kept as the vendor sent it.
             extras.WriteString("api", text);
             return;
         }
         extras.WritePropertyName("api");
         WriteRepairing(v, extras);
+    }
+
+    /// <summary>Whether <see cref="JsonDocument.Parse(ReadOnlyMemory{byte}, JsonDocumentOptions)"/> reads <paramref name="utf8"/> (one value, default options).</summary>
+    private static bool IsOneJsonValue(ReadOnlySpan<byte> utf8)
+    {
+        var reader = new Utf8JsonReader(utf8);
+        try
+        {
+            if (!reader.Read())
+            {
+                return false;
+            }
+            reader.Skip();
+            return !reader.Read();
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Writes a value whose text may hold bad bytes or lone surrogates (a <c>\\ud800</c> inside the inner JSON).</summary>

@@ -24,6 +24,10 @@ internal abstract class DeepCallRecordMapper<TFields>(DeepCallOptions options)
 
     protected RecordWarnings Warnings { get; } = new();
 
+    // One extras buffer and writer for the mapper's records, reset per record.
+    private readonly ArrayBufferWriter<byte> _extrasBuffer = new(1024);
+    private Utf8JsonWriter? _extras;
+
     /// <summary>Never throws for bad data: an exception quarantines the record, with the exception as the reason.</summary>
     public ParseResult Map(JsonElement rec, string position) =>
         ParseGuard.Record((Mapper: this, Rec: rec, Position: position), s => s.Mapper.MapUnguarded(s.Rec, s.Position), position, s => SafeJson.RawText(s.Rec));
@@ -59,25 +63,25 @@ internal abstract class DeepCallRecordMapper<TFields>(DeepCallOptions options)
         }
         var fields = new TFields();
         Warnings.Clear();
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var extras = new Utf8JsonWriter(buffer, CallExtras.WriterOptions))
+        _extrasBuffer.ResetWrittenCount();
+        var extras = _extras ??= new Utf8JsonWriter(_extrasBuffer, CallExtras.WriterOptions);
+        extras.Reset(_extrasBuffer);
+        extras.WriteStartObject();
+        foreach (var p in rec.EnumerateObject())
         {
-            extras.WriteStartObject();
-            foreach (var p in rec.EnumerateObject())
+            var name = SafeJson.Name(p, out var badName);
+            if (badName)
             {
-                var name = SafeJson.Name(p, out var badName);
-                if (badName)
-                {
-                    Extra(p, name, extras);
-                }
-                else if (Read(p, name, ref fields, extras) is { } error)
-                {
-                    return Bad(position, error, rec);
-                }
+                Extra(p, name, extras);
             }
-            Warnings.WriteTo(extras);
-            extras.WriteEndObject();
+            else if (Read(p, name, ref fields, extras) is { } error)
+            {
+                return Bad(position, error, rec);
+            }
         }
-        return Build(fields, CallExtras.FromWrittenUtf8(buffer.WrittenSpan), position, rec);
+        Warnings.WriteTo(extras);
+        extras.WriteEndObject();
+        extras.Flush();
+        return Build(fields, CallExtras.FromWrittenUtf8(_extrasBuffer.WrittenSpan), position, rec);
     }
 }
