@@ -16,9 +16,6 @@ public sealed record StrayCall(CallRecord Record, DateTimeOffset Start, string O
 /// <summary>A claim as the claims table holds it: which blob, under which claim key (<see cref="CallSource.Key"/>).</summary>
 public sealed record ClaimRef(string Blob, string ClaimKey);
 
-/// <summary>The claims on one call: the best one (null when no blob holds the call) and how many there are.</summary>
-public sealed record Claimants(ClaimRef? Best, int Count);
-
 /// <summary>
 /// The <c>CdrClaims</c> table: which raw blobs hold which calls, so every normalization can find a call's
 /// owner however the blobs were normalized before. Three kinds of rows:
@@ -218,20 +215,20 @@ public sealed class CallClaims(CdrStorage storage)
     public async Task ForgetAsync(IReadOnlyList<(string PartitionKey, string RowKey)> previousManifest, CancellationToken cancellationToken) =>
         await new TableBatchWriter(Table).DeleteAsync(previousManifest, cancellationToken).ConfigureAwait(false);
 
-    /// <summary>The claims on a call (see <see cref="CallSource.Key"/>).</summary>
-    public async Task<Claimants> ClaimantsAsync(string vendor, string callId, CancellationToken cancellationToken) =>
-        (await ClaimantsAsync(vendor, [callId], cancellationToken).ConfigureAwait(false))[callId];
+    /// <summary>The best claim on a call (see <see cref="CallSource.Key"/>), or null when no blob holds it.</summary>
+    public async Task<ClaimRef?> BestClaimAsync(string vendor, string callId, CancellationToken cancellationToken) =>
+        (await BestClaimsAsync(vendor, [callId], cancellationToken).ConfigureAwait(false))[callId];
 
     /// <summary>
-    /// The claims on each of <paramref name="callIds"/> (calls of one bucket, so of one partition): the best and how
-    /// many. Seven calls per query: a table filter takes at most 15 comparisons.
+    /// The best claim on each of <paramref name="callIds"/> (calls of one bucket, so of one partition), null for a
+    /// call no blob holds. Seven calls per query: a table filter takes at most 15 comparisons.
     /// </summary>
-    public async Task<Dictionary<string, Claimants>> ClaimantsAsync(string vendor, IReadOnlyList<string> callIds, CancellationToken cancellationToken)
+    public async Task<Dictionary<string, ClaimRef?>> BestClaimsAsync(string vendor, IReadOnlyList<string> callIds, CancellationToken cancellationToken)
     {
-        var found = new Dictionary<string, Claimants>(StringComparer.Ordinal);
+        var found = new Dictionary<string, ClaimRef?>(StringComparer.Ordinal);
         foreach (var id in callIds)
         {
-            found[id] = new Claimants(null, 0);
+            found[id] = null;
         }
         foreach (var chunk in callIds.Chunk(ClaimRangesPerQuery))
         {
@@ -244,8 +241,10 @@ public sealed class CallClaims(CdrStorage storage)
                     continue;
                 }
                 var claim = new ClaimRef(e.GetString(BlobColumn) ?? e.GetString("RawBlob") ?? "", e.GetString(ClaimKeyColumn) ?? "");
-                var better = current.Best is null || string.CompareOrdinal(claim.ClaimKey, current.Best.ClaimKey) < 0;
-                found[callId] = new Claimants(better ? claim : current.Best, current.Count + 1);
+                if (current is null || string.CompareOrdinal(claim.ClaimKey, current.ClaimKey) < 0)
+                {
+                    found[callId] = claim;
+                }
             }
         }
         return found;

@@ -18,7 +18,7 @@ public sealed record CallRowOutcome(string CallId, string? OldOwner, string? New
 public sealed record OwnClaims(string Blob, string ClaimKey, IReadOnlyDictionary<string, CallClaim> Calls, IReadOnlySet<string> PreviouslyClaimed);
 
 /// <summary>
-/// Makes each call's table rows show its best claim (<see cref="CallClaims.ClaimantsAsync(string, IReadOnlyList{string}, CancellationToken)"/>),
+/// Makes each call's table rows show its best claim (<see cref="CallClaims.BestClaimsAsync(string, IReadOnlyList{string}, CancellationToken)"/>),
 /// or removes them when no blob holds the call any more. The by-id row is read before the claims and written or
 /// deleted only with the ETag it was read with (an insert when there was none), so a concurrent normalization that
 /// changed the claims or the owner in between makes one of the two decide again.
@@ -160,11 +160,11 @@ public sealed class CallRowResolver(CdrStorage storage, CallClaims claims, Vendo
             return plans;
         }
         var rows = await ReadByIdAsync(vendor, callIds, cancellationToken).ConfigureAwait(false);
-        var claimants = await claims.ClaimantsAsync(vendor, callIds, cancellationToken).ConfigureAwait(false);
+        var best = await claims.BestClaimsAsync(vendor, callIds, cancellationToken).ConfigureAwait(false);
         foreach (var id in callIds)
         {
             var current = rows.GetValueOrDefault(id);
-            plans.Add(await records.WinnerAsync(vendor, id, claimants[id], current, cancellationToken).ConfigureAwait(false) is { Known: true } winner
+            plans.Add(await records.WinnerAsync(vendor, id, best[id], current, cancellationToken).ConfigureAwait(false) is { Known: true } winner
                 ? PlanFor(vendor, id, winner.Claim, current)
                 : Deferred(id, current));
         }
@@ -262,10 +262,10 @@ public sealed class CallRowResolver(CdrStorage storage, CallClaims claims, Vendo
         {
             var read = await storage.Calls.GetEntityIfExistsAsync<TableEntity>(pk, rk, cancellationToken: cancellationToken).ConfigureAwait(false);
             var current = read.HasValue ? read.Value : null;
-            var claimants = await claims.ClaimantsAsync(vendor, callId, cancellationToken).ConfigureAwait(false);
+            var best = await claims.BestClaimAsync(vendor, callId, cancellationToken).ConfigureAwait(false);
             var oldOwner = current?.GetString("RawBlob");
             var oldKeys = current is null ? [] : OldKeys(current);
-            if (await records.WinnerAsync(vendor, callId, claimants, current, cancellationToken).ConfigureAwait(false) is not { Known: true, Claim: var winner })
+            if (await records.WinnerAsync(vendor, callId, best, current, cancellationToken).ConfigureAwait(false) is not { Known: true, Claim: var winner })
             {
                 return Deferred(callId, current).Outcome!;
             }
@@ -349,9 +349,9 @@ public sealed class CallRowResolver(CdrStorage storage, CallClaims claims, Vendo
         /// <summary>Whether the blob claims the call now and did not at its previous normalization.</summary>
         public bool IsFirstClaim(string callId) => own.Calls.ContainsKey(callId) && !own.PreviouslyClaimed.Contains(callId);
 
-        public async Task<Winner> WinnerAsync(string vendor, string callId, Claimants claimants, TableEntity? current, CancellationToken cancellationToken)
+        public async Task<Winner> WinnerAsync(string vendor, string callId, ClaimRef? best, TableEntity? current, CancellationToken cancellationToken)
         {
-            if (claimants.Best is not { } best)
+            if (best is null)
             {
                 return new Winner(true, null);
             }
