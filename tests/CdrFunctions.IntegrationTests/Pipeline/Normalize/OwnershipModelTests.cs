@@ -1,18 +1,7 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json.Nodes;
-using Azure.Data.Tables;
-using Azure.Storage.Blobs.Models;
-using CdrFunctions.Pipeline.Landing;
-using CdrFunctions.Pipeline.Normalize;
-using CdrFunctions.Pipeline.Storage;
 using CdrFunctions.Pipeline.Time;
 using CdrFunctions.Tests.Integration;
-using CdrFunctions.Vendors;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace CdrFunctions.Tests.Pipeline.Normalize;
 
