@@ -83,9 +83,7 @@ public sealed class CuratedWriter(CdrStorage storage, CallClaims claims, Curated
                 var row = await storage.Calls.GetEntityIfExistsAsync<TableEntity>(pk, rk, cancellationToken: ct).ConfigureAwait(false);
                 if (row.HasValue && row.Value!.GetString("RawBlob") == blob)
                 {
-                    var record = CallEntityMapper.FromEntity(row.Value);
-                    var keyStart = row.Value.GetDateTimeOffset(CallRowResolver.KeyStartColumn)?.ToUniversalTime() ?? record.StartUtc ?? name.WindowStart;
-                    owned.Add(new CallClaim(record, keyStart, row.Value.GetString(CallRowResolver.OwnerKeyColumn) ?? ""));
+                    owned.Add(CallRowResolver.ShownClaim(row.Value, name.WindowStart));
                 }
             }).ConfigureAwait(false);
         return [.. owned];
