@@ -73,6 +73,10 @@ public sealed class EngageVoiceParser(VendorClock clock, PhoneNumberNormalizer p
     // Whether the record being mapped is all printable ASCII without quote or backslash (see MapRecord).
     private bool _plainRecord;
 
+    // The last call_result and its outcome (Outcome(null) is Unknown, the default).
+    private string? _lastResult;
+    private CallOutcome _lastOutcome;
+
     public void Dispose() => _extras.Dispose();
 
     /// <summary>Never throws for bad data: each record is mapped in its own guard, and the file in one.</summary>
@@ -221,11 +225,22 @@ public sealed class EngageVoiceParser(VendorClock clock, PhoneNumberNormalizer p
             QueueSeconds = f.QueueTime,
             TalkSeconds = f.ConnectedDuration ?? (connected ? null : 0),
             TotalSeconds = f.InboundDuration,
-            Outcome = Outcome(f.CallResult),
+            Outcome = OutcomeOf(f.CallResult),
             Queue = f.ProfileName,
             RecordingUrl = f.RecordingUrl,
             Extras = _extras.ToExtras(),
         });
+    }
+
+    /// <summary><see cref="Outcome(string?)"/>, worked out again only when the value changes (a repeated value is the same string).</summary>
+    private CallOutcome OutcomeOf(string? callResult)
+    {
+        if (!ReferenceEquals(callResult, _lastResult))
+        {
+            _lastOutcome = Outcome(callResult);
+            _lastResult = callResult;
+        }
+        return _lastOutcome;
     }
 
     /// <summary>
