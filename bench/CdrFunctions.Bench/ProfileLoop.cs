@@ -19,7 +19,11 @@ internal static class ProfileLoop
                 break;
             case "normalize":
                 var window = RawWindow.Build(RawWindow.GenerateRecords(30_000));
-                run = async token => (await CpuPipeline.NormalizeAsync(window, token)).Records;
+                run = async token =>
+                {
+                    await using var stream = new MemoryStream(window, writable: false);
+                    return await CpuPipeline.NormalizeStreamAsync(stream, token);
+                };
                 break;
             case "deepcall":
                 var deepCall = VendorFiles.DeepCallWindow(10_000);
