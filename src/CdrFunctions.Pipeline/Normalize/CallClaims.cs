@@ -182,8 +182,7 @@ public sealed class CallClaims(CdrStorage storage)
             ["CallId"] = s.Record.CallId,
         });
         await writer.UpsertAsync(manifest.Concat(pointers), cancellationToken).ConfigureAwait(false);
-        var buckets = callIds.GroupBy(TableKeys.Bucket, StringComparer.Ordinal).SelectMany(g => g.Chunk(TableBatchWriter.MaxBatchEntities)).ToList();
-        foreach (var wave in CallRowResolver.Waves(buckets))
+        foreach (var wave in CallRowResolver.Waves(CallRowResolver.BucketGroups(callIds)))
         {
             var claimRows = wave.SelectMany(ids => ids).Select(callId => new TableEntity(ClaimPartition(vendor, callId), ClaimRow(callId, claimKey))
             {

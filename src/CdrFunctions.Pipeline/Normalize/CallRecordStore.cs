@@ -11,7 +11,8 @@ namespace CdrFunctions.Pipeline.Normalize;
 /// process that dies leaves only that file behind, never storage state.
 /// </summary>
 /// <remarks>
-/// The file is read and written synchronously: it is a local file this normalization just wrote, so its pages are
+/// Records are added by one thread; once they are all added, any number of threads may read. The file is read and
+/// written synchronously: it is a local file this normalization just wrote, so its pages are
 /// in the operating system's cache and a read is a copy that takes about a microsecond; an asynchronous file call
 /// would cost several times that in dispatch, for every record of a large window.
 /// </remarks>
@@ -25,6 +26,7 @@ public sealed class CallRecordStore : IDisposable
     private readonly int _recordsInMemory;
     private readonly string _folder;
     private readonly ArrayBufferWriter<byte> _buffer = new(4096);
+    private readonly Lock _flushGate = new();
     private FileStream? _file;
     private bool _unflushed;
     private bool _disposed;
@@ -171,10 +173,14 @@ public sealed class CallRecordStore : IDisposable
 
     private void ReadAt(long offset, Span<byte> into)
     {
-        if (_unflushed)
+        // Reads may come from several threads at once (the resolver's buckets): the first one writes out what is buffered.
+        lock (_flushGate)
         {
-            _file!.Flush();
-            _unflushed = false;
+            if (_unflushed)
+            {
+                _file!.Flush();
+                _unflushed = false;
+            }
         }
         var read = 0;
         while (read < into.Length)

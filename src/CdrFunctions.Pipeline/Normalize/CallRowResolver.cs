@@ -69,11 +69,7 @@ public sealed class CallRowResolver(CdrStorage storage, CallClaims claims, Vendo
         string vendor, IReadOnlyList<string> callIds, OwnClaims own, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var records = new WinnerRecords(own, this);
-        var groups = callIds.Distinct(StringComparer.Ordinal)
-            .GroupBy(TableKeys.Bucket, StringComparer.Ordinal)
-            .SelectMany(g => g.Chunk(TableBatchWriter.MaxBatchEntities))
-            .ToList();
-        foreach (var wave in Waves(groups))
+        foreach (var wave in Waves(BucketGroups(callIds.Distinct(StringComparer.Ordinal))))
         {
             records.LoadWave(wave.SelectMany(ids => ids));
             var outcomes = new ConcurrentBag<CallRowOutcome>();
@@ -84,6 +80,10 @@ public sealed class CallRowResolver(CdrStorage storage, CallClaims claims, Vendo
             }
         }
     }
+
+    /// <summary>Distinct call ids by by-id bucket, in groups of at most a transaction's size (what <see cref="Waves"/> takes).</summary>
+    internal static List<string[]> BucketGroups(IEnumerable<string> callIds) =>
+        [.. callIds.GroupBy(TableKeys.Bucket, StringComparer.Ordinal).SelectMany(g => g.Chunk(TableBatchWriter.MaxBatchEntities))];
 
     internal static IEnumerable<List<string[]>> Waves(IReadOnlyList<string[]> groups)
     {
