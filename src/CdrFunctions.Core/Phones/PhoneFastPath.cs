@@ -7,8 +7,8 @@ namespace CdrFunctions.Pipeline.Phones;
 /// libphonenumber's <c>Parse</c> + <c>IsValidNumber</c> + E.164 <c>Format</c> (9.0.x), traced step by step for
 /// the shapes vendors send most: ASCII digits (spaces and hyphens between them allowed), at most one leading '+',
 /// in the configured region.
-/// The steps use the library's own metadata (same patterns, lengths and prefixes), compiled once, because the
-/// library runs its metadata regexes interpreted and parses every never-seen caller number from scratch
+/// The steps use the library's own metadata (same patterns, lengths and prefixes), compiled once (number patterns
+/// to <see cref="DigitAutomaton"/>s, prefixes to regexes), because the library runs its metadata regexes interpreted and parses every never-seen caller number from scratch
 /// (15-35 µs each, the largest cost of every parser). Whenever the trace leaves the narrow path (an
 /// international dialling prefix, another country's code, a national number with a leading zero, a number
 /// the region does not call valid) it returns null and the caller asks libphonenumber itself; so its answer,
@@ -29,17 +29,17 @@ internal sealed class PhoneFastPath
     private readonly string? _literalNationalPrefix;
     private readonly Regex? _nationalPrefix;
     private readonly bool _hasNationalPrefix;
-    private readonly Regex _generalPattern;
+    private readonly DigitAutomaton _generalPattern;
     private readonly IList<int> _generalLengths;
     private readonly IList<int> _generalLocalOnlyLengths;
 
-    // IsValid for each national number length, as one regex: the general pattern (a lookahead) and the
-    // patterns of every type that allows the length, as alternatives. One match instead of one per type
-    // (each costs the engine's setup), with the same answer: a full match of an alternation is a full match
-    // of one of its alternatives. Null for a length no type allows.
-    private readonly Regex?[] _validByLength = new Regex?[MaxNsnLength + 1];
+    // IsValid for each national number length, as one automaton: the general pattern and the patterns of every
+    // type that allows the length, as alternatives, must both match wholly. One pass over the digits instead of
+    // a regex match per type (each costs the engine's setup), with the same answer: a full match of an
+    // alternation is a full match of one of its alternatives. Null for a length no type allows.
+    private readonly DigitAutomaton?[] _validByLength;
 
-    private PhoneFastPath(PhoneMetadata metadata, HashSet<int> callingCodes)
+    private PhoneFastPath(PhoneMetadata metadata, HashSet<int> callingCodes, DigitAutomaton generalPattern, DigitAutomaton?[] validByLength)
     {
         _countryCode = metadata.CountryCode;
         _countryCodeText = metadata.CountryCode.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -67,9 +67,15 @@ internal sealed class PhoneFastPath
                 _nationalPrefix = new Regex("^(?:" + prefix + ")", Options);
             }
         }
-        _generalPattern = Whole(metadata.GeneralDesc.NationalNumberPattern);
+        _generalPattern = generalPattern;
         _generalLengths = metadata.GeneralDesc.PossibleLengthList;
         _generalLocalOnlyLengths = metadata.GeneralDesc.PossibleLengthLocalOnlyList;
+        _validByLength = validByLength;
+    }
+
+    /// <summary>The validity automaton of each national number length, or null when a pattern is not one <see cref="DigitAutomaton"/> reads.</summary>
+    private static DigitAutomaton?[]? ValidByLength(PhoneMetadata metadata)
+    {
         // GetNumberTypeHelper's order: any of these matching makes the number valid; mobile only counts on its
         // own when the region's mobile and fixed-line patterns differ.
         var types = new List<PhoneNumberDesc>
@@ -82,9 +88,11 @@ internal sealed class PhoneFastPath
             types.Add(metadata.Mobile);
         }
         var validTypes = types.Where(d => d.HasNationalNumberPattern).ToList();
+        var generalLengths = metadata.GeneralDesc.PossibleLengthList;
+        var validByLength = new DigitAutomaton?[MaxNsnLength + 1];
         for (var length = MinNsnLength; length <= MaxNsnLength; length++)
         {
-            if (_generalLengths.Count > 0 && !_generalLengths.Contains(length))
+            if (generalLengths.Count > 0 && !generalLengths.Contains(length))
             {
                 continue;
             }
@@ -94,10 +102,14 @@ internal sealed class PhoneFastPath
                 .ToList();
             if (patterns.Count > 0)
             {
-                _validByLength[length] = new Regex(
-                    "^(?=(?:" + metadata.GeneralDesc.NationalNumberPattern + ")$)(?:" + string.Join('|', patterns) + ")$", Options);
+                validByLength[length] = DigitAutomaton.TryCompile(metadata.GeneralDesc.NationalNumberPattern, string.Join('|', patterns));
+                if (validByLength[length] is null)
+                {
+                    return null;
+                }
             }
         }
+        return validByLength;
     }
 
     /// <summary>The fast path for <paramref name="region"/>, or null where its metadata needs a step this trace does not take.</summary>
@@ -126,11 +138,13 @@ internal sealed class PhoneFastPath
             || metadata.GeneralDesc.PossibleLengthCount == 0
             || !string.IsNullOrEmpty(metadata.NationalPrefixTransformRule)
             || (metadata.HasNationalPrefixForParsing && metadata.NationalPrefixForParsing.Length == 0)
-            || string.IsNullOrEmpty(metadata.InternationalPrefix))
+            || string.IsNullOrEmpty(metadata.InternationalPrefix)
+            || DigitAutomaton.TryCompile(metadata.GeneralDesc.NationalNumberPattern) is not { } generalPattern
+            || ValidByLength(metadata) is not { } validByLength)
         {
             return null;
         }
-        return new PhoneFastPath(metadata, util.GetSupportedCallingCodes());
+        return new PhoneFastPath(metadata, util.GetSupportedCallingCodes(), generalPattern, validByLength);
     }
 
     /// <summary>The library's E.164 form of <paramref name="raw"/> when the trace is sure it is valid; null means "ask the library".</summary>
@@ -157,13 +171,13 @@ internal sealed class PhoneFastPath
                 return null;
             }
         }
-        var digits = buffer[..count];
+        ReadOnlySpan<char> digits = buffer[..count];
         // At least 4 digits keeps clear of the library's "viable number" and "too short after IDD" rules.
         if (digits.Length < 4 || digits.Length > MaxNsnLength + 3)
         {
             return null;
         }
-        string national;
+        scoped ReadOnlySpan<char> national;
         if (plus)
         {
             // ExtractCountryCode: the shortest known calling code of 1-3 digits; none starts with 0.
@@ -171,25 +185,24 @@ internal sealed class PhoneFastPath
             {
                 return null;
             }
-            national = digits[length..].ToString();
+            national = digits[length..];
         }
         else
         {
-            var text = digits.ToString();
-            if (_literalIddPrefix is { } idd ? text.StartsWith(idd, StringComparison.Ordinal) : _iddPrefix!.IsMatch(text))
+            if (_literalIddPrefix is { } idd ? digits.StartsWith(idd) : _iddPrefix!.IsMatch(digits))
             {
                 return null;
             }
-            national = text;
-            if (text.StartsWith(_countryCodeText, StringComparison.Ordinal))
+            national = digits;
+            if (digits.StartsWith(_countryCodeText))
             {
                 // MaybeExtractCountryCode without '+': the region's code leads when the rest fits and the whole does not.
-                var rest = text[_countryCodeText.Length..];
-                if (StripNationalPrefix(rest) is { } stripped)
+                var rest = digits[_countryCodeText.Length..];
+                if (NationalPrefixLength(rest) is > 0 and var prefix)
                 {
-                    rest = stripped;
+                    rest = rest[prefix..];
                 }
-                if ((!_generalPattern.IsMatch(text) && _generalPattern.IsMatch(rest)) || TestLength(text.Length) == LengthResult.TooLong)
+                if ((!_generalPattern.IsMatch(digits) && _generalPattern.IsMatch(rest)) || TestLength(digits.Length) == LengthResult.TooLong)
                 {
                     national = rest;
                 }
@@ -199,10 +212,10 @@ internal sealed class PhoneFastPath
         {
             return null;
         }
-        if (StripNationalPrefix(national) is { } withoutPrefix
-            && TestLength(withoutPrefix.Length) is not (LengthResult.TooShort or LengthResult.LocalOnly or LengthResult.InvalidLength))
+        if (NationalPrefixLength(national) is >= 0 and var stripped
+            && TestLength(national.Length - stripped) is not (LengthResult.TooShort or LengthResult.LocalOnly or LengthResult.InvalidLength))
         {
-            national = withoutPrefix;
+            national = national[stripped..];
         }
         // A leading zero would need the library's "Italian leading zeros"; not this path.
         if (national.Length is < MinNsnLength or > MaxNsnLength || national[0] == '0' || !IsValid(national))
@@ -226,38 +239,38 @@ internal sealed class PhoneFastPath
         return -1;
     }
 
-    /// <summary>MaybeStripNationalPrefixAndCarrierCode (no transform rule, no carrier): the rest, or null when nothing is stripped.</summary>
-    private string? StripNationalPrefix(string number)
+    /// <summary>MaybeStripNationalPrefixAndCarrierCode (no transform rule, no carrier): how many leading digits it strips, or -1 for none.</summary>
+    private int NationalPrefixLength(ReadOnlySpan<char> number)
     {
         if (!_hasNationalPrefix || number.Length == 0)
         {
-            return null;
+            return -1;
         }
         int length;
         if (_literalNationalPrefix is { } literal)
         {
-            if (!number.StartsWith(literal, StringComparison.Ordinal))
+            if (!number.StartsWith(literal))
             {
-                return null;
+                return -1;
             }
             length = literal.Length;
         }
         else
         {
-            var match = _nationalPrefix!.Match(number);
-            if (!match.Success)
+            // Anchored at the start: the first match, if any, is the one Regex.Match finds.
+            var matches = _nationalPrefix!.EnumerateMatches(number);
+            if (!matches.MoveNext())
             {
-                return null;
+                return -1;
             }
-            length = match.Length;
+            length = matches.Current.Length;
         }
-        var rest = number[length..];
         // A number that is already viable keeps its prefix when the rest is not.
-        if (_generalPattern.IsMatch(number) && !_generalPattern.IsMatch(rest))
+        if (_generalPattern.IsMatch(number) && !_generalPattern.IsMatch(number[length..]))
         {
-            return null;
+            return -1;
         }
-        return rest;
+        return length;
     }
 
     private enum LengthResult { Possible, LocalOnly, TooShort, TooLong, InvalidLength }
@@ -289,7 +302,5 @@ internal sealed class PhoneFastPath
     }
 
     /// <summary>GetNumberTypeHelper(...) != UNKNOWN for this region: the general description and any type's description match.</summary>
-    private bool IsValid(string nsn) => _validByLength[nsn.Length] is { } valid && valid.IsMatch(nsn);
-
-    private static Regex Whole(string pattern) => new("^(?:" + pattern + ")$", Options);
+    private bool IsValid(ReadOnlySpan<char> nsn) => _validByLength[nsn.Length] is { } valid && valid.IsMatch(nsn);
 }

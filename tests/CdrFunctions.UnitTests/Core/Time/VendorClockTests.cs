@@ -41,6 +41,22 @@ public class VendorClockTests
     }
 
     [Fact]
+    public async Task A_clock_shared_by_concurrent_parsers_gives_each_minute_its_own_offset()
+    {
+        // The week of New York's autumn change, every minute, converted from four threads at once on one clock.
+        var start = new DateTime(2026, 10, 29, 0, 0, 0);
+        var minutes = Enumerable.Range(0, 7 * 24 * 60).Select(m => start.AddMinutes(m).AddSeconds(m % 60)).ToArray();
+        var expected = minutes.Select(m => VendorClock.ForZone("America/New_York").ToUtc(m)).ToArray();
+        var shared = VendorClock.ForZone("America/New_York");
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(t => Task.Run(() =>
+            (t % 2 == 0 ? minutes : minutes.Reverse()).Select(m => (m, shared.ToUtc(m))).ToDictionary())));
+        foreach (var result in results)
+        {
+            Assert.Equal(expected, minutes.Select(m => result[m]));
+        }
+    }
+
+    [Fact]
     public void Unknown_zones_are_a_clear_error()
     {
         var e = Assert.Throws<ArgumentException>(() => VendorClock.ForZone("Mars/Olympus_Mons"));
