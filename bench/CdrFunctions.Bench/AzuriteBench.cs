@@ -41,14 +41,18 @@ internal sealed class AzuriteBench : IAsyncDisposable
     }
 
     public static Task<AzuriteBench> StartAsync(byte[] raw, int records, CancellationToken cancellationToken) =>
-        StartAsync(new MemoryStream(raw, writable: false), Convert.ToHexStringLower(SHA256.HashData(raw)), records, cancellationToken);
+        StartAsync(new MemoryStream(raw, writable: false), Convert.ToHexStringLower(SHA256.HashData(raw)), records, new Dictionary<string, string?>(), cancellationToken);
 
-    /// <summary>Starts Azurite and lands the window read from <paramref name="raw"/> (its SHA-256 given, as the lander knows it).</summary>
-    public static async Task<AzuriteBench> StartAsync(Stream raw, string sha256, int records, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts Azurite and lands the window read from <paramref name="raw"/> (its SHA-256 given, as the lander knows it);
+    /// <paramref name="settings"/> are added to the app's configuration.
+    /// </summary>
+    public static async Task<AzuriteBench> StartAsync(Stream raw, string sha256, int records, IReadOnlyDictionary<string, string?> settings, CancellationToken cancellationToken)
     {
         var azurite = await AzuriteProcess.StartAsync(ct: cancellationToken);
         var config = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["CdrStorage"] = azurite.ConnectionString })
+            .AddInMemoryCollection(settings)
             .Build();
         var services = new ServiceCollection();
         services.AddLogging();

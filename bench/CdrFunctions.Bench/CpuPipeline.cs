@@ -1,22 +1,33 @@
 using System.Text.Json;
 using Azure.Data.Tables;
+using CdrFunctions.Pipeline.Landing;
 using CdrFunctions.Pipeline.Model;
 using CdrFunctions.Pipeline.Normalize;
+using CdrFunctions.Pipeline.Storage;
 using CdrFunctions.Pipeline.Vendors;
 using CdrFunctions.Vendors.Alotech;
+using Microsoft.Extensions.DependencyInjection;
+using MsOptions = Microsoft.Extensions.Options.Options;
 
 namespace CdrFunctions.Bench;
 
-/// <summary>The CPU side of normalizing one raw window, step by step as <see cref="Normalizer"/> does it, on bytes in memory.</summary>
+/// <summary>
+/// The CPU side of normalizing one raw window as <see cref="Normalizer"/> does it, with its own classes, on bytes in
+/// memory and with no storage: <see cref="RawFileReader"/> parses into the record store (spilling past
+/// <see cref="NormalizeOptions.RecordsInMemory"/>, as production does), the entities are built a wave of the
+/// resolver at a time, and the curated files are written from <see cref="CuratedCalls"/> in their order.
+/// </summary>
 internal static class CpuPipeline
 {
     public const string BlobName = "alotech/2026/11/22/1000.json";
 
-    /// <summary>What the normalizer falls back to for calls without a start: the window start of <see cref="BlobName"/>.</summary>
-    public static readonly DateTimeOffset FallbackStart = new(2026, 11, 22, 10, 0, 0, TimeSpan.Zero);
-
     private static readonly AlotechOptions Options = new();
     private static readonly RawFileInfo File = new(BlobName, null);
+    private static readonly RawBlobName Name = RawBlobName.TryParse(BlobName, out var name) ? name : throw new InvalidOperationException($"'{BlobName}' is not a raw blob name.");
+    private static readonly AlotechVendor Vendor = new(MsOptions.Create(Options), new ServiceCollection().BuildServiceProvider());
+
+    /// <summary>The production reader; its storage is only used for the files after a window, which Alotech does not read.</summary>
+    private static readonly RawFileReader Reader = new(CdrStorage.FromConnectionString(CdrStorage.DevelopmentStorage), MsOptions.Create(new NormalizeOptions()));
 
     /// <summary>Baseline: the cost of just reading the JSON (one DOM, every property's name and value).</summary>
     public static int ReadJson(byte[] raw)
@@ -58,54 +69,69 @@ internal static class CpuPipeline
         return records;
     }
 
-    /// <summary>Parse, limits, de-duplication, ordering, table entities and the curated CSV: all the normalizer computes.</summary>
+    /// <summary>Parse, limits, de-duplication, table entities, ordering and the curated CSV: the normalizer's CPU work.</summary>
     public static async Task<(int Records, List<TableEntity> Entities)> NormalizeAsync(byte[] raw, CancellationToken cancellationToken)
     {
         var entities = new List<TableEntity>();
         await using var stream = new MemoryStream(raw, writable: false);
-        var records = await NormalizeAsync(stream, entities.Add, cancellationToken);
+        var records = await NormalizeAsync(stream, entities.Add, parquet: false, cancellationToken);
         return (records, entities);
     }
 
-    /// <summary>The same from a stream, keeping no entity: what one window costs in memory.</summary>
-    public static Task<int> NormalizeStreamAsync(Stream raw, CancellationToken cancellationToken) =>
-        NormalizeAsync(raw, static _ => { }, cancellationToken);
-
-    private static async Task<int> NormalizeAsync(Stream raw, Action<TableEntity> onEntity, CancellationToken cancellationToken)
+    /// <summary>
+    /// The same keeping no entity, as the normalizer keeps only a wave's: the CPU figure (keeping all 120,000 alive made
+    /// every garbage collection of the step walk them).
+    /// </summary>
+    public static async Task<int> NormalizeCountAsync(byte[] raw, CancellationToken cancellationToken)
     {
-        var calls = new Dictionary<string, CallRecord>(StringComparer.Ordinal);
-        await foreach (var parsed in ParseRecordsAsync(raw, cancellationToken))
-        {
-            var record = parsed with { RawBlob = BlobName };
-            if (RecordLimits.Violation(record) is null)
-            {
-                calls[record.CallId] = record;
-            }
-        }
-        var ordered = calls.Values.OrderBy(c => c.StartUtc ?? FallbackStart).ThenBy(c => c.CallId, StringComparer.Ordinal).ToList();
-        foreach (var entity in ordered.SelectMany(c => CallEntityMapper.ToEntities(c, FallbackStart)))
-        {
-            onEntity(entity);
-        }
-        await CuratedCsv.WriteAsync(ordered, Stream.Null, cancellationToken);
-        return ordered.Count;
+        await using var stream = new MemoryStream(raw, writable: false);
+        return await NormalizeAsync(stream, static _ => { }, parquet: false, cancellationToken);
     }
 
-    private static async IAsyncEnumerable<CallRecord> ParseRecordsAsync(Stream raw, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>The same from a stream, the Parquet file too, keeping no entity: what one window costs in memory.</summary>
+    public static Task<int> NormalizeStreamAsync(Stream raw, CancellationToken cancellationToken) =>
+        NormalizeAsync(raw, static _ => { }, parquet: true, cancellationToken);
+
+    private static async Task<int> NormalizeAsync(Stream raw, Action<TableEntity> onEntity, bool parquet, CancellationToken cancellationToken)
     {
-        using var parser = AlotechVendor.CreateParser(Options);
-        await foreach (var result in parser.ParseAsync(raw, File, cancellationToken))
+        using var parsed = await Reader.ReadAsync(Vendor, Name, raw, window: null, cancellationToken);
+        if (parsed.Quarantined.Count > 0)
         {
-            yield return result.Record ?? throw new InvalidOperationException($"Unexpected quarantine: {result.Quarantined}");
+            throw new InvalidOperationException($"Unexpected quarantine: {parsed.Quarantined[0]}");
         }
+        var calls = parsed.Calls;
+        // As the resolver writes them: a wave of buckets at a time, its records read back from the store. The
+        // resolver adds two columns (the claim shown and the key start) to each.
+        foreach (var wave in CallRowResolver.Waves(CallRowResolver.BucketGroups(calls.Ids)))
+        {
+            foreach (var (id, record) in calls.GetMany(wave.SelectMany(ids => ids)))
+            {
+                foreach (var entity in CallEntityMapper.ToEntities(record, calls.KeyStartOf(id)))
+                {
+                    onEntity(entity);
+                }
+            }
+        }
+        var curated = new CuratedCalls(calls);
+        foreach (var id in calls.Ids)
+        {
+            curated.Add(id, calls.KeyStartOf(id), record: null);
+        }
+        await CuratedCsv.WriteAsync(curated.Records(), Stream.Null, cancellationToken);
+        if (parquet)
+        {
+            await CuratedParquet.WriteAsync(curated.Records(), Stream.Null, cancellationToken);
+        }
+        return calls.Count;
     }
 
     private static async IAsyncEnumerable<CallRecord> ParseRecordsAsync(byte[] raw, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var stream = new MemoryStream(raw, writable: false);
-        await foreach (var record in ParseRecordsAsync(stream, cancellationToken))
+        using var parser = AlotechVendor.CreateParser(Options);
+        await foreach (var result in parser.ParseAsync(stream, File, cancellationToken))
         {
-            yield return record;
+            yield return result.Record ?? throw new InvalidOperationException($"Unexpected quarantine: {result.Quarantined}");
         }
     }
 }

@@ -10,17 +10,23 @@ namespace CdrFunctions.Bench;
 /// grows): the parent writes the window to a temporary file, the child normalizes it and reports its peak. Two
 /// children: the CPU model (<see cref="CpuPipeline"/>, the window read from a file stream, nothing stored), and the
 /// real <see cref="Pipeline.Normalize.Normalizer"/> wired as the app wires it, on a private Azurite holding the window
-/// landed from the file (Azurite runs in its own process, so its memory is not counted).
+/// landed from the file (Azurite runs in its own process, so its memory is not counted), with the default options or
+/// with <see cref="SpillingRecordsInMemory"/> records in memory, so that the sizes Azurite takes in minutes run past
+/// the in-memory limit as a large window does.
 /// </summary>
 internal static class MemoryBench
 {
     public const string ChildFlag = "--memory-child";
 
-    /// <summary>Which child: the CPU model or the real normalizer into Azurite.</summary>
+    /// <summary><c>Normalize:RecordsInMemory</c> of the spilling normalizer child.</summary>
+    public const int SpillingRecordsInMemory = 1_000;
+
+    /// <summary>Which child: the CPU model, or the real normalizer into Azurite with the default options or spilling.</summary>
     public enum Child
     {
         CpuModel,
         Normalizer,
+        SpillingNormalizer,
     }
 
     public static async Task<double> MeasureAsync(Child child, int records, CancellationToken cancellationToken)
@@ -60,7 +66,8 @@ internal static class MemoryBench
         var normalized = Enum.Parse<Child>(child) switch
         {
             Child.CpuModel => await NormalizeCpuModelAsync(file, cancellationToken),
-            _ => await NormalizeIntoAzuriteAsync(file, records, cancellationToken),
+            Child.SpillingNormalizer => await NormalizeIntoAzuriteAsync(file, records, SpillingRecordsInMemory, cancellationToken),
+            _ => await NormalizeIntoAzuriteAsync(file, records, recordsInMemory: null, cancellationToken),
         };
         if (normalized != records)
         {
@@ -79,7 +86,7 @@ internal static class MemoryBench
         return await CpuPipeline.NormalizeStreamAsync(stream, cancellationToken);
     }
 
-    private static async Task<int> NormalizeIntoAzuriteAsync(string file, int records, CancellationToken cancellationToken)
+    private static async Task<int> NormalizeIntoAzuriteAsync(string file, int records, int? recordsInMemory, CancellationToken cancellationToken)
     {
         string sha256;
         await using (var hashing = OpenRead(file))
@@ -87,7 +94,8 @@ internal static class MemoryBench
             sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(hashing, cancellationToken));
         }
         await using var raw = OpenRead(file);
-        await using var bench = await AzuriteBench.StartAsync(raw, sha256, records, cancellationToken);
+        var settings = recordsInMemory is { } n ? new Dictionary<string, string?> { ["Normalize:RecordsInMemory"] = n.ToString(CultureInfo.InvariantCulture) } : [];
+        await using var bench = await AzuriteBench.StartAsync(raw, sha256, records, settings, cancellationToken);
         await bench.NormalizeAsync(cancellationToken);
         return records;
     }

@@ -38,7 +38,7 @@ var records = RawWindow.GenerateRecords(options.Records);
 var raw = RawWindow.Build(records);
 var e2eRaw = RawWindow.Build(records.Take(options.E2eRecords).ToList());
 report.Input($"Alotech CPU input: {options.Records:N0} records in {Pages(options.Records):N0} pages of {RawWindow.PageSize}, {raw.Length / 1e6:N1} MB raw window in memory");
-if (!options.E2eOnly && !options.MemoryOnly)
+if (!options.E2eOnly && !options.MemoryOnly && !options.BackfillOnly)
 {
     await CpuAsync();
 }
@@ -67,7 +67,7 @@ async Task CpuAsync()
     [
         new(readJson, _ => Expect(CpuPipeline.ReadJson(raw), n)),
         new(parse, async token => await Expect(await CpuPipeline.ParseAsync(raw, token), n)),
-        new(normalize, async token => await Expect((await CpuPipeline.NormalizeAsync(raw, token)).Records, n)),
+        new(normalize, async token => await Expect(await CpuPipeline.NormalizeCountAsync(raw, token), n)),
     ], ct, Runner.CpuWarmups, Runner.CpuWarmupTime);
     report.Add(readJson, parse, normalize);
     report.Ratio("alotech_parse_vs_baseline", "Alotech parse vs JsonDocument.Parse + read every property", parse.Ratio!.Value, 1.0);
@@ -100,7 +100,7 @@ async Task StorageAndMemoryAsync()
     if (!options.MemoryOnly)
     {
         await StorageAsync();
-        if (options.E2eOnly)
+        if (options.E2eOnly || options.BackfillOnly)
         {
             return;
         }
@@ -110,6 +110,12 @@ async Task StorageAndMemoryAsync()
 
 async Task StorageAsync()
 {
+    if (options.BackfillOnly)
+    {
+        await using var storage = await AzuriteBench.StartAsync(e2eRaw, options.E2eRecords, ct);
+        await BackfillAsync(storage.ConnectionString);
+        return;
+    }
     // 3. End to end into Azurite, against batch upserts of the very entities the normalizer writes; then lookups and a backfill on it.
     var (_, entities) = await CpuPipeline.NormalizeAsync(e2eRaw, ct);
     var batches = AzuriteBench.Batches(entities);
@@ -167,15 +173,20 @@ async Task StorageAsync()
             report.Ratio("lookup_p99_vs_point_read", "lookup API p99 over HTTP vs a raw point read, 16 concurrent", apiP99 / pointP99, 2.0, atMost: true);
         }
 
-        Runner.Log($"Backfill: {options.BackfillHours} hourly windows from a simulator allowing {BackfillBench.AllowedPerSecond} requests/s with {BackfillBench.Latency.TotalMilliseconds:N0} ms latency");
-        var backfill = await BackfillBench.RunAsync(azurite.ConnectionString, options.BackfillHours, ct);
-        report.Raw("backfill_requests_per_second", backfill.AchievedPerSecond);
-        report.Raw("backfill_allowed_per_second", BackfillBench.AllowedPerSecond);
-        report.Raw("backfill_throttled_requests", backfill.Throttled);
-        report.Input($"Backfill: {backfill.Windows} windows, {backfill.Records:N0} calls, {backfill.Requests:N0} requests in {backfill.Elapsed.TotalSeconds:N1} s = {backfill.AchievedPerSecond:N1} requests/s against {BackfillBench.AllowedPerSecond}/s allowed ({BackfillBench.Latency.TotalMilliseconds:N0} ms latency), {backfill.Throttled} throttled");
-        report.Ratio("backfill_vs_rate_limit", "backfill request rate vs the rate the vendor allows", backfill.Ratio, 0.9);
+        await BackfillAsync(azurite.ConnectionString);
     }
 
+}
+
+async Task BackfillAsync(string storageConnectionString)
+{
+    Runner.Log($"Backfill: {options.BackfillHours} hourly windows from a simulator allowing {BackfillBench.AllowedPerSecond} requests/s with {BackfillBench.Latency.TotalMilliseconds:N0} ms latency");
+    var backfill = await BackfillBench.RunAsync(storageConnectionString, options.BackfillHours, ct);
+    report.Raw("backfill_requests_per_second", backfill.AchievedPerSecond);
+    report.Raw("backfill_allowed_per_second", BackfillBench.AllowedPerSecond);
+    report.Raw("backfill_throttled_requests", backfill.Throttled);
+    report.Input($"Backfill: {backfill.Windows} windows, {backfill.Records:N0} calls, {backfill.Requests:N0} requests in {backfill.Elapsed.TotalSeconds:N1} s = {backfill.AchievedPerSecond:N1} requests/s against {BackfillBench.AllowedPerSecond}/s allowed ({BackfillBench.Latency.TotalMilliseconds:N0} ms latency), {backfill.Throttled} throttled");
+    report.Ratio("backfill_vs_rate_limit", "backfill request rate vs the rate the vendor allows", backfill.Ratio, 0.9);
 }
 
 async Task MemoryAsync()
@@ -189,20 +200,29 @@ async Task MemoryAsync()
     }
     report.Memory("peak_working_set_mb_100k", "peak working set normalizing a 100,000-record window (CPU model, nothing stored)", peaks[100_000], null);
     report.Memory("peak_working_set_mb_300k", "peak working set normalizing a 300,000-record window (CPU model, nothing stored)", peaks[300_000], 400);
-    report.Input($"Memory, CPU model (CpuPipeline: parse, limits, dedupe, entities, curated CSV; nothing stored): peak working set of a fresh process normalizing a window read from a file stream: {peaks[100_000]:N0} MB at 100,000 records, {peaks[300_000]:N0} MB at 300,000 (+{(peaks[300_000] - peaks[100_000]) / 200:N2} MB per 1,000 records)");
+    report.Input($"Memory, CPU model (CpuPipeline on the normalizer's own classes: parse into the record store, spilling past {new CdrFunctions.Pipeline.Normalize.NormalizeOptions().RecordsInMemory:N0} records, entities a resolver wave at a time, curated CSV and Parquet read back in order; nothing stored): peak working set of a fresh process normalizing a window read from a file stream: {peaks[100_000]:N0} MB at 100,000 records, {peaks[300_000]:N0} MB at 300,000 (+{(peaks[300_000] - peaks[100_000]) / 200:N2} MB per 1,000 records)");
 
-    // The real Normalizer into Azurite, at sizes Azurite takes in minutes (300,000 records are ~1.5 million entity writes).
+    // The real Normalizer into Azurite, at sizes Azurite takes in minutes (300,000 records are ~1.5 million entity writes);
+    // then the same past the in-memory limit, as a window larger than Normalize:RecordsInMemory runs.
+    await NormalizerMemoryAsync(MemoryBench.Child.Normalizer, "normalizer", "",
+        "the real Normalizer (claims, resolution, table writes, curated files) into a private Azurite, whose own memory is not counted");
+    await NormalizerMemoryAsync(MemoryBench.Child.SpillingNormalizer, "normalizer_spilling", $" with {MemoryBench.SpillingRecordsInMemory:N0} records in memory",
+        $"the real Normalizer with Normalize:RecordsInMemory = {MemoryBench.SpillingRecordsInMemory:N0} (both sizes past it, as a large window runs)");
+}
+
+async Task NormalizerMemoryAsync(MemoryBench.Child child, string key, string how, string what)
+{
     var (small, large) = (options.NormalizerMemoryRecords[0], options.NormalizerMemoryRecords[1]);
-    var real = new Dictionary<int, double>();
+    var peaks = new Dictionary<int, double>();
     foreach (var size in options.NormalizerMemoryRecords)
     {
-        Runner.Log($"Memory: the real Normalizer normalizing a {size:N0}-record window into Azurite in a child process");
-        real[size] = await MemoryBench.MeasureAsync(MemoryBench.Child.Normalizer, size, ct);
-        report.Raw($"normalizer_peak_working_set_mb_{size}", real[size]);
+        Runner.Log($"Memory: the real Normalizer normalizing a {size:N0}-record window into Azurite{how} in a child process");
+        peaks[size] = await MemoryBench.MeasureAsync(child, size, ct);
+        report.Raw($"{key}_peak_working_set_mb_{size}", peaks[size]);
     }
-    var perThousand = (real[large] - real[small]) / ((large - small) / 1000.0);
-    report.Raw("normalizer_working_set_mb_per_1000_records", perThousand);
-    report.Input($"Memory, the real Normalizer (claims, resolution, table writes, curated files) into a private Azurite, whose own memory is not counted: {real[small]:N0} MB at {small:N0} records, {real[large]:N0} MB at {large:N0} (+{perThousand:N2} MB per 1,000 records)");
+    var perThousand = (peaks[large] - peaks[small]) / ((large - small) / 1000.0);
+    report.Raw($"{key}_working_set_mb_per_1000_records", perThousand);
+    report.Input($"Memory, {what}: {peaks[small]:N0} MB at {small:N0} records, {peaks[large]:N0} MB at {large:N0} (+{perThousand:N2} MB per 1,000 records)");
 }
 
 static Task Expect(int actual, int expected) => actual == expected

@@ -28,6 +28,10 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<CheckpointStore>();
         services.TryAddSingleton<VendorRateLimiters>();
         services.TryAddSingleton<PullRunner>();
+        services.AddOptions<NormalizeOptions>().Bind(configuration.GetSection(NormalizeOptions.Section))
+            .Validate(o => o.RecordsInMemory is >= 0 and <= NormalizeOptions.MaxRecordsInMemory, $"{NormalizeOptions.Section}:RecordsInMemory must be between 0 and {NormalizeOptions.MaxRecordsInMemory}.")
+            .Validate(o => o.HasValidTempDirectory, $"{NormalizeOptions.Section}:TempDirectory must be an absolute path when it is set.")
+            .ValidateOnStart();
         services.TryAddSingleton<CallClaims>();
         services.TryAddSingleton<RawFileReader>();
         services.TryAddSingleton<CallRowResolver>();

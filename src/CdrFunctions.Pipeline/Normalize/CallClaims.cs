@@ -162,13 +162,14 @@ public sealed class CallClaims(CdrStorage storage)
     /// claims that the next normalization's manifest still lists, never missing or unlisted ones. The previous
     /// manifest's rows are returned, not deleted: the calls only they list (calls this blob dropped) are still to be
     /// resolved, and a normalization that dies before that must find them again (<see cref="ForgetAsync"/>).
+    /// The claim rows are written a wave of buckets at a time, so a large window never holds all of them.
     /// </summary>
     public async Task<IReadOnlyList<(string PartitionKey, string RowKey)>> ReplaceAsync(
-        string vendor, string blob, string claimKey, IReadOnlyCollection<CallClaim> claims, IReadOnlyCollection<StrayCall> strays,
+        string vendor, string blob, string claimKey, IReadOnlyCollection<string> callIds, IReadOnlyCollection<StrayCall> strays,
         Manifest previous, CancellationToken cancellationToken)
     {
         var writer = new TableBatchWriter(Table);
-        var manifest = ManifestRows(blob, claimKey, claims.Select(c => c.Record.CallId)).Concat(strays.Select(s => new TableEntity(IndexPartition(blob), "s|" + TableKeys.Escape(s.Record.CallId))
+        var manifest = ManifestRows(blob, claimKey, callIds).Concat(strays.Select(s => new TableEntity(IndexPartition(blob), "s|" + TableKeys.Escape(s.Record.CallId))
         {
             ["CallId"] = s.Record.CallId,
             ["Owner"] = s.OwnerBlob,
@@ -181,15 +182,18 @@ public sealed class CallClaims(CdrStorage storage)
             ["CallId"] = s.Record.CallId,
         });
         await writer.UpsertAsync(manifest.Concat(pointers), cancellationToken).ConfigureAwait(false);
-        var claimRows = claims.Select(c => new TableEntity(ClaimPartition(vendor, c.Record.CallId), ClaimRow(c.Record.CallId, claimKey))
+        foreach (var wave in CallRowResolver.Waves(CallRowResolver.BucketGroups(callIds)))
         {
-            ["CallId"] = c.Record.CallId,
-            [ClaimKeyColumn] = claimKey,
-            [BlobColumn] = blob,
-        });
-        await writer.UpsertAsync(claimRows, cancellationToken).ConfigureAwait(false);
+            var claimRows = wave.SelectMany(ids => ids).Select(callId => new TableEntity(ClaimPartition(vendor, callId), ClaimRow(callId, claimKey))
+            {
+                ["CallId"] = callId,
+                [ClaimKeyColumn] = claimKey,
+                [BlobColumn] = blob,
+            });
+            await writer.UpsertAsync(claimRows, cancellationToken).ConfigureAwait(false);
+        }
 
-        var current = claims.Select(c => c.Record.CallId).ToHashSet(StringComparer.Ordinal);
+        var current = previous.Claims.Count == 0 ? [] : callIds.ToHashSet(StringComparer.Ordinal);
         var currentStrays = strays.ToDictionary(s => s.Record.CallId, s => s.OwnerBlob, StringComparer.Ordinal);
         var stale = new List<(string PartitionKey, string RowKey)>();
         foreach (var (callId, oldKeys) in previous.Claims)

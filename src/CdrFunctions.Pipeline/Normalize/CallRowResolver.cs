@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Data.Tables;
 using CdrFunctions.Pipeline.Landing;
@@ -12,10 +13,10 @@ namespace CdrFunctions.Pipeline.Normalize;
 public sealed record CallRowOutcome(string CallId, string? OldOwner, string? NewOwner, CallClaim? Winner, int RowsRemoved);
 
 /// <summary>
-/// The normalizing blob's own claims (records in memory), and the ids its previous normalization claimed: a call
-/// claimed for the first time usually has no by-id row yet.
+/// The normalizing blob's own claims (its parsed file: records in memory or spilled, read back a wave at a time),
+/// and the ids its previous normalization claimed: a call claimed for the first time usually has no by-id row yet.
 /// </summary>
-public sealed record OwnClaims(string Blob, string ClaimKey, IReadOnlyDictionary<string, CallClaim> Calls, IReadOnlySet<string> PreviouslyClaimed);
+public sealed record OwnClaims(string Blob, string ClaimKey, ClaimedFile File, IReadOnlySet<string> PreviouslyClaimed);
 
 /// <summary>
 /// Makes each call's table rows show its best claim (<see cref="CallClaims.BestClaimsAsync(string, IReadOnlyList{string}, CancellationToken)"/>),
@@ -57,25 +58,32 @@ public sealed class CallRowResolver(CdrStorage storage, CallClaims claims, Vendo
     public const string KeyStartColumn = "KeyStart";
 
     /// <summary>
-    /// Calls decided and written together: their plans, every row they write, are held until the wave is written, so
-    /// a large window holds the rows of one wave, not of the whole window. A wave of buckets keeps the batches full.
+    /// Calls decided and written together: their plans, every row they write, and the blob's own records of them are
+    /// held until the wave is written, so a large window holds one wave, not the whole window. A wave of buckets keeps
+    /// the batches full.
     /// </summary>
     internal const int CallsPerWave = 6_400;
 
-    public async Task<List<CallRowOutcome>> ResolveAllAsync(string vendor, IReadOnlyList<string> callIds, OwnClaims own, CancellationToken cancellationToken)
+    /// <summary>Decides every call, a wave at a time; each wave's outcomes are yielded once it is written.</summary>
+    public async IAsyncEnumerable<CallRowOutcome> ResolveAllAsync(
+        string vendor, IReadOnlyList<string> callIds, OwnClaims own, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var records = new WinnerRecords(own, this);
-        var groups = callIds.Distinct(StringComparer.Ordinal)
-            .GroupBy(TableKeys.Bucket, StringComparer.Ordinal)
-            .SelectMany(g => g.Chunk(TableBatchWriter.MaxBatchEntities))
-            .ToList();
-        var outcomes = new ConcurrentBag<CallRowOutcome>();
-        foreach (var wave in Waves(groups))
+        using var records = new WinnerRecords(own, this);
+        foreach (var wave in Waves(BucketGroups(callIds.Distinct(StringComparer.Ordinal))))
         {
+            records.LoadWave(wave.SelectMany(ids => ids));
+            var outcomes = new ConcurrentBag<CallRowOutcome>();
             await ResolveWaveAsync(vendor, wave, records, outcomes, cancellationToken).ConfigureAwait(false);
+            foreach (var outcome in outcomes)
+            {
+                yield return outcome;
+            }
         }
-        return [.. outcomes];
     }
+
+    /// <summary>Distinct call ids by by-id bucket, in groups of at most a transaction's size (what <see cref="Waves"/> takes).</summary>
+    internal static List<string[]> BucketGroups(IEnumerable<string> callIds) =>
+        [.. callIds.GroupBy(TableKeys.Bucket, StringComparer.Ordinal).SelectMany(g => g.Chunk(TableBatchWriter.MaxBatchEntities))];
 
     internal static IEnumerable<List<string[]>> Waves(IReadOnlyList<string[]> groups)
     {
@@ -144,7 +152,7 @@ public sealed class CallRowResolver(CdrStorage storage, CallClaims claims, Vendo
     /// <summary>Decides and writes the by-id rows of calls of one bucket; the plans say what remains to write.</summary>
     private async Task<List<Plan>> DecideBucketAsync(string vendor, IReadOnlyList<string> callIds, WinnerRecords records, CancellationToken cancellationToken)
     {
-        var plans = callIds.Where(records.IsFirstClaim).Select(id => PlanFor(vendor, id, records.Own.Calls[id], current: null)).ToList();
+        var plans = callIds.Where(records.IsFirstClaim).Select(id => PlanFor(vendor, id, records.Mine(id), current: null)).ToList();
         plans.AddRange(await PlanAsync(vendor, [.. callIds.Where(id => !records.IsFirstClaim(id))], records, cancellationToken).ConfigureAwait(false));
         var result = new List<Plan>(plans.Count);
         await WriteByIdAsync(vendor, plans, records, decideAgain: true, result, cancellationToken).ConfigureAwait(false);
@@ -306,13 +314,7 @@ public sealed class CallRowResolver(CdrStorage storage, CallClaims claims, Vendo
     /// <summary>The winner's rows (by id first), each naming the claim it shows.</summary>
     private static List<TableEntity> Entities(CallClaim winner)
     {
-        var entities = CallEntityMapper.ToEntities(winner.Record, winner.KeyStart).ToList();
-        foreach (var e in entities)
-        {
-            e[OwnerKeyColumn] = winner.ClaimKey;
-            e[KeyStartColumn] = winner.KeyStart;
-        }
-        return entities;
+        return CallEntityMapper.ToEntities(winner.Record, winner.KeyStart, [new(OwnerKeyColumn, winner.ClaimKey), new(KeyStartColumn, winner.KeyStart)]).ToList();
     }
 
     private static bool Shows(TableEntity current, CallClaim winner) =>
@@ -339,15 +341,23 @@ public sealed class CallRowResolver(CdrStorage storage, CallClaims claims, Vendo
     /// <summary>Whether the winner of a call is known, and which claim it is (null: no blob holds the call).</summary>
     private readonly record struct Winner(bool Known, CallClaim? Claim);
 
-    /// <summary>Where the records of winning claims come from during one resolution (see the class remarks).</summary>
-    private sealed class WinnerRecords(OwnClaims own, CallRowResolver resolver)
+    /// <summary>
+    /// Where the records of winning claims come from during one resolution (see the class remarks). The blob's own
+    /// records are loaded a wave at a time; other claimants' files read again are kept until the resolution ends.
+    /// </summary>
+    private sealed class WinnerRecords(OwnClaims own, CallRowResolver resolver) : IDisposable
     {
         private readonly ConcurrentDictionary<string, Lazy<Task<ClaimedFile?>>> _others = new(StringComparer.Ordinal);
-
-        public OwnClaims Own => own;
+        private Dictionary<string, CallClaim> _wave = new(StringComparer.Ordinal);
 
         /// <summary>Whether the blob claims the call now and did not at its previous normalization.</summary>
-        public bool IsFirstClaim(string callId) => own.Calls.ContainsKey(callId) && !own.PreviouslyClaimed.Contains(callId);
+        public bool IsFirstClaim(string callId) => own.File.File.Calls.Contains(callId) && !own.PreviouslyClaimed.Contains(callId);
+
+        /// <summary>Loads the blob's own claims on the calls of the next wave (and lets the last wave's go).</summary>
+        public void LoadWave(IEnumerable<string> callIds) => _wave = own.File.ClaimsOf(callIds);
+
+        /// <summary>The blob's own claim on a call of the current wave.</summary>
+        public CallClaim Mine(string callId) => _wave[callId];
 
         public async Task<Winner> WinnerAsync(string vendor, string callId, ClaimRef? best, TableEntity? current, CancellationToken cancellationToken)
         {
@@ -355,7 +365,7 @@ public sealed class CallRowResolver(CdrStorage storage, CallClaims claims, Vendo
             {
                 return new Winner(true, null);
             }
-            if (best.Blob == own.Blob && best.ClaimKey == own.ClaimKey && own.Calls.TryGetValue(callId, out var mine))
+            if (best.Blob == own.Blob && best.ClaimKey == own.ClaimKey && _wave.TryGetValue(callId, out var mine))
             {
                 return new Winner(true, mine);
             }
@@ -366,11 +376,23 @@ public sealed class CallRowResolver(CdrStorage storage, CallClaims claims, Vendo
             if (best.Blob != own.Blob
                 && await _others.GetOrAdd(best.Blob, blob => new Lazy<Task<ClaimedFile?>>(() => resolver.ReadClaimantAsync(vendor, blob, cancellationToken))).Value.ConfigureAwait(false) is { } file
                 && file.Source.Key == best.ClaimKey
-                && file.File.Calls.TryGetValue(callId, out var record))
+                && file.File.Calls.Get(callId) is { } record)
             {
                 return new Winner(true, file.ClaimOf(record));
             }
             return new Winner(false, null);
+        }
+
+        /// <summary>Removes the temporary files of the other claimants' files that were read.</summary>
+        public void Dispose()
+        {
+            foreach (var other in _others.Values)
+            {
+                if (other.IsValueCreated && other.Value.IsCompletedSuccessfully)
+                {
+                    other.Value.Result?.Dispose();
+                }
+            }
         }
     }
 

@@ -44,14 +44,24 @@ public static class CuratedParquet
     private static DateTimeDataField UtcTimestamp(string name) =>
         new(name, DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Millis, isNullable: true);
 
-    /// <summary>One row group with every record (a window holds thousands of calls at most); none for an empty window.</summary>
-    public static async Task WriteAsync(IReadOnlyCollection<CallRecord> records, Stream output, CancellationToken cancellationToken)
+    /// <summary>
+    /// Rows per row group: a window of an hour fits one (as every file did before row groups were bounded), and a
+    /// backfilled day holds only one group's records in memory while it is written.
+    /// </summary>
+    public const int RowGroupRows = 25_000;
+
+    /// <summary>Row groups of <see cref="RowGroupRows"/> records, in the order given; none for an empty window.</summary>
+    public static async Task WriteAsync(IEnumerable<CallRecord> records, Stream output, CancellationToken cancellationToken)
     {
         await using var writer = await ParquetWriter.CreateAsync(Schema, output, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (records.Count == 0)
+        foreach (var rows in records.Chunk(RowGroupRows))
         {
-            return;
+            await WriteRowGroupAsync(writer, rows, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private static async Task WriteRowGroupAsync(ParquetWriter writer, CallRecord[] records, CancellationToken cancellationToken)
+    {
         using var group = writer.CreateRowGroup();
         await WriteTextAsync(group, Vendor, records, r => r.Vendor, cancellationToken).ConfigureAwait(false);
         await WriteTextAsync(group, CallId, records, r => r.CallId, cancellationToken).ConfigureAwait(false);

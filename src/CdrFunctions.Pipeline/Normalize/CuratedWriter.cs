@@ -5,6 +5,7 @@ using Azure.Storage.Blobs.Models;
 using CdrFunctions.Pipeline.Landing;
 using CdrFunctions.Pipeline.Model;
 using CdrFunctions.Pipeline.Storage;
+using Microsoft.Extensions.Options;
 
 namespace CdrFunctions.Pipeline.Normalize;
 
@@ -12,8 +13,10 @@ namespace CdrFunctions.Pipeline.Normalize;
 /// Writes a raw blob's curated CSV and Parquet files from the calls it owns, ordered by start then id. Every
 /// upload is checked against the blob's <see cref="CuratedVersions"/>: when a concurrent normalization changed the
 /// blob's owners after the snapshot the files were written from, they are written again from the table.
+/// A file of more calls than <see cref="NormalizeOptions.RecordsInMemory"/> is staged in a temporary file, its
+/// records read back a chunk at a time, rather than built in memory.
 /// </summary>
-public sealed class CuratedWriter(CdrStorage storage, CallClaims claims, CuratedVersions versions)
+public sealed class CuratedWriter(CdrStorage storage, CallClaims claims, CuratedVersions versions, IOptions<NormalizeOptions> options)
 {
     /// <summary>Enough for any real contention; past it the normalization fails and is retried as a whole.</summary>
     private const int RewriteAttempts = 8;
@@ -23,7 +26,7 @@ public sealed class CuratedWriter(CdrStorage storage, CallClaims claims, Curated
     /// after it read <paramref name="seen"/>. The version is moved on (so concurrent writers of these files from an
     /// older snapshot write again), and the files are rewritten from the table if someone else moved it too.
     /// </summary>
-    public async Task WriteOwnAsync(RawBlobName name, IReadOnlyCollection<CallClaim> owned, ETag? seen, CancellationToken cancellationToken)
+    public async Task WriteOwnAsync(RawBlobName name, CuratedCalls owned, ETag? seen, CancellationToken cancellationToken)
     {
         var mine = await versions.TryTouchAsync(name.Name, seen, cancellationToken).ConfigureAwait(false);
         if (mine is not null)
@@ -56,7 +59,7 @@ public sealed class CuratedWriter(CdrStorage storage, CallClaims claims, Curated
         for (var attempt = 1; ; attempt++)
         {
             var before = await versions.ReadAsync(blob, cancellationToken).ConfigureAwait(false);
-            await WriteAsync(name, await OwnedRowsAsync(name, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            await WriteAsync(name, CuratedCalls.Of(await OwnedRowsAsync(name, cancellationToken).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false);
             if (await versions.ReadAsync(blob, cancellationToken).ConfigureAwait(false) == before)
             {
                 return;
@@ -89,21 +92,30 @@ public sealed class CuratedWriter(CdrStorage storage, CallClaims claims, Curated
         return [.. owned];
     }
 
-    private async Task WriteAsync(RawBlobName name, IReadOnlyCollection<CallClaim> owned, CancellationToken cancellationToken)
+    private async Task WriteAsync(RawBlobName name, CuratedCalls owned, CancellationToken cancellationToken)
     {
-        var records = owned.OrderBy(c => c.KeyStart).ThenBy(c => c.Record.CallId, StringComparer.Ordinal).Select(c => c.Record).ToList();
-        await UploadAsync(name.CuratedParquetName, CuratedParquet.ContentType, s => CuratedParquet.WriteAsync(records, s, cancellationToken), cancellationToken).ConfigureAwait(false);
-        await UploadAsync(name.CuratedName, "text/csv; charset=utf-8", s => CuratedCsv.WriteAsync(records, s, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var staged = owned.Count > options.Value.RecordsInMemory;
+        await UploadAsync(name.CuratedParquetName, CuratedParquet.ContentType, staged, s => CuratedParquet.WriteAsync(owned.Records(), s, cancellationToken), cancellationToken).ConfigureAwait(false);
+        await UploadAsync(name.CuratedName, "text/csv; charset=utf-8", staged, s => CuratedCsv.WriteAsync(owned.Records(), s, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task UploadAsync(string curatedName, string contentType, Func<Stream, Task> write, CancellationToken cancellationToken)
+    private async Task UploadAsync(string curatedName, string contentType, bool staged, Func<Stream, Task> write, CancellationToken cancellationToken)
     {
-        using var buffer = new MemoryStream();
+        await using var buffer = staged ? StagingFile() : (Stream)new MemoryStream();
         await write(buffer).ConfigureAwait(false);
         buffer.Position = 0;
         await storage.Curated.GetBlobClient(curatedName).UploadAsync(buffer, new BlobUploadOptions
         {
             HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A temporary file that is deleted when it is closed (and is all a process that dies leaves behind).</summary>
+    private FileStream StagingFile()
+    {
+        var folder = options.Value.TempFolder;
+        Directory.CreateDirectory(folder);
+        return new FileStream(Path.Combine(folder, $"cdr-curated-{Guid.NewGuid():N}.tmp"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024,
+            FileOptions.DeleteOnClose | FileOptions.Asynchronous);
     }
 }

@@ -41,20 +41,52 @@ public sealed class Normalizer(
             logger.LogWarning("Raw blob {Blob} vanished before it was normalized", rawBlobName);
             return new NormalizeResult { RawBlob = rawBlobName, Vendor = vendor.Name, FileError = "the raw blob does not exist" };
         }
+        NormalizeResult summary;
+        List<string> earlierOwners;
+        using (read)
+        {
+            summary = await NormalizeReadAsync(vendor, name, read, cancellationToken).ConfigureAwait(false);
+            earlierOwners = [.. read.File.EarlierOwners];
+        }
+        if (completeOwners)
+        {
+            await CompleteOwnersAsync(earlierOwners, rawBlobName, cancellationToken).ConfigureAwait(false);
+        }
+        return summary;
+    }
+
+    /// <summary>Everything after the parse; <paramref name="read"/>'s calls are read back a wave or a chunk at a time.</summary>
+    private async Task<NormalizeResult> NormalizeReadAsync(ICdrVendor vendor, RawBlobName name, ClaimedFile read, CancellationToken cancellationToken)
+    {
+        var rawBlobName = name.Name;
         var (file, source, window) = (read.File, read.Source, read.Window);
         var run = await marks.BeginAsync(rawBlobName, cancellationToken).ConfigureAwait(false);
-        var callClaims = file.Calls.Values.Select(read.ClaimOf).ToList();
         // Read before the owners are resolved: the curated upload checks that nobody changed them since.
         var seen = await versions.ReadAsync(rawBlobName, cancellationToken).ConfigureAwait(false);
         var previous = await claims.ReadManifestAsync(rawBlobName, cancellationToken).ConfigureAwait(false);
-        var previousManifest = await claims.ReplaceAsync(vendor.Name, rawBlobName, source.Key, callClaims, [.. file.Strays.Values], previous, cancellationToken).ConfigureAwait(false);
+        var previousManifest = await claims.ReplaceAsync(vendor.Name, rawBlobName, source.Key, file.Calls.Ids, [.. file.Strays.Values], previous, cancellationToken).ConfigureAwait(false);
 
-        var affected = file.Calls.Keys.Concat(previous.Claims.Keys).Distinct(StringComparer.Ordinal).ToList();
-        var own = new OwnClaims(rawBlobName, source.Key, callClaims.ToDictionary(c => c.Record.CallId, StringComparer.Ordinal), previous.Claims.Keys.ToHashSet(StringComparer.Ordinal));
-        var outcomes = await rows.ResolveAllAsync(vendor.Name, affected, own, cancellationToken).ConfigureAwait(false);
-        var owned = outcomes.Where(o => o.NewOwner == rawBlobName && o.Winner is not null).Select(o => o.Winner!).ToList();
+        var affected = file.Calls.Ids.Concat(previous.Claims.Keys).Distinct(StringComparer.Ordinal).ToList();
+        var own = new OwnClaims(rawBlobName, source.Key, read, previous.Claims.Keys.ToHashSet(StringComparer.Ordinal));
+        var owned = new CuratedCalls(file.Calls);
+        var moved = new HashSet<string>(StringComparer.Ordinal);
+        var rowsRemoved = 0;
+        await foreach (var o in rows.ResolveAllAsync(vendor.Name, affected, own, cancellationToken).ConfigureAwait(false))
+        {
+            if (o.NewOwner == rawBlobName && o.Winner is { } winner)
+            {
+                // A winner under this blob's own claim key is this parse's record (no other claim has that key): the
+                // store has it, so only its keys are kept. Any other (read from a row) is kept whole; those are few.
+                owned.Add(o.CallId, winner.KeyStart, winner.ClaimKey == source.Key && file.Calls.Contains(o.CallId) ? null : winner.Record);
+            }
+            if (o.OldOwner != o.NewOwner)
+            {
+                moved.UnionWith(new[] { o.OldOwner, o.NewOwner }.OfType<string>());
+            }
+            rowsRemoved += o.RowsRemoved;
+        }
         await curated.WriteOwnAsync(name, owned, seen, cancellationToken).ConfigureAwait(false);
-        foreach (var other in await BlobsToRewriteAsync(vendor.Name, run, outcomes, affected, cancellationToken).ConfigureAwait(false))
+        foreach (var other in await BlobsToRewriteAsync(vendor.Name, run, moved, affected, cancellationToken).ConfigureAwait(false))
         {
             await curated.RewriteAsync(other, cancellationToken).ConfigureAwait(false);
         }
@@ -76,7 +108,7 @@ public sealed class Normalizer(
             OutsideWindow = file.Strays.Count,
             Unconfirmed = unconfirmed,
             Warned = file.Warned,
-            StaleRowsRemoved = outcomes.Sum(o => o.RowsRemoved),
+            StaleRowsRemoved = rowsRemoved,
             CuratedBlob = name.CuratedName,
             CuratedParquetBlob = name.CuratedParquetName,
             QuarantineBlob = quarantineBlob,
@@ -85,10 +117,6 @@ public sealed class Normalizer(
         await status.RecordAsync(summary, cancellationToken).ConfigureAwait(false);
         await marks.EndAsync(run, cancellationToken).ConfigureAwait(false);
         logger.LogInformation("Normalized {Summary}", summary.Summary);
-        if (completeOwners)
-        {
-            await CompleteOwnersAsync(file.EarlierOwners, rawBlobName, cancellationToken).ConfigureAwait(false);
-        }
         if (file.Strays.Count - file.LaterParts > file.Calls.Count)
         {
             // Most calls outside their own window means the times were read in the wrong zone.
@@ -104,10 +132,8 @@ public sealed class Normalizer(
     /// calls (the dead run may have moved calls to or from them without rewriting their files).
     /// </summary>
     private async Task<IEnumerable<string>> BlobsToRewriteAsync(
-        string vendorName, NormalizationMarks.Run run, IEnumerable<CallRowOutcome> outcomes, IEnumerable<string> affected, CancellationToken cancellationToken)
+        string vendorName, NormalizationMarks.Run run, HashSet<string> blobs, IEnumerable<string> affected, CancellationToken cancellationToken)
     {
-        var blobs = outcomes.Where(o => o.OldOwner != o.NewOwner).SelectMany(o => new[] { o.OldOwner, o.NewOwner })
-            .Where(b => b is not null).Select(b => b!).ToHashSet(StringComparer.Ordinal);
         if (run.Unfinished.Count > 0)
         {
             var claimants = await claims.ClaimingBlobsAsync(vendorName, affected, cancellationToken).ConfigureAwait(false);

@@ -2,11 +2,14 @@ using CdrFunctions.Pipeline.Model;
 
 namespace CdrFunctions.Pipeline.Normalize;
 
-/// <summary>What one raw file holds once parsed: the calls of its window, the calls outside it and what was quarantined.</summary>
-public sealed class ParsedRawFile
+/// <summary>
+/// What one raw file holds once parsed: the calls of its window, the calls outside it and what was quarantined.
+/// Disposing it removes the temporary file its calls may have spilled to.
+/// </summary>
+public sealed class ParsedRawFile(CallRecordStore calls) : IDisposable
 {
     /// <summary>The calls of the file's window by id; a later copy of an id replaces the earlier one.</summary>
-    public Dictionary<string, CallRecord> Calls { get; } = new(StringComparer.Ordinal);
+    public CallRecordStore Calls { get; } = calls;
 
     /// <summary>Calls that start outside the file's window, with the window blob that owns each.</summary>
     public Dictionary<string, StrayCall> Strays { get; } = new(StringComparer.Ordinal);
@@ -26,4 +29,6 @@ public sealed class ParsedRawFile
 
     /// <summary>The reason of the first file-level quarantine entry (the file could not be read to its end).</summary>
     public string? FileError { get; set; }
+
+    public void Dispose() => Calls.Dispose();
 }

@@ -5,15 +5,17 @@ using CdrFunctions.Pipeline.Model;
 using CdrFunctions.Pipeline.Storage;
 using CdrFunctions.Pipeline.Time;
 using CdrFunctions.Pipeline.Vendors;
+using Microsoft.Extensions.Options;
 
 namespace CdrFunctions.Pipeline.Normalize;
 
 /// <summary>
 /// Parses one raw file with its vendor's parser and sorts what comes out: calls of the window, calls outside it,
 /// records over the limits, quarantine. For vendors whose files hold parts of calls (<see cref="ICallPartsVendor"/>),
-/// the files of the following windows are read along, so the window's calls are whole.
+/// the files of the following windows are read along, so the window's calls are whole. The calls go to a
+/// <see cref="CallRecordStore"/> as they are parsed, so a large window keeps only its calls' keys in memory.
 /// </summary>
-public sealed class RawFileReader(CdrStorage storage)
+public sealed class RawFileReader(CdrStorage storage, IOptions<NormalizeOptions> options)
 {
     /// <summary>Downloads and reads a raw blob with its metadata; null when it does not exist.</summary>
     public async Task<ClaimedFile?> ReadBlobAsync(ICdrVendor vendor, RawBlobName name, CancellationToken cancellationToken)
@@ -31,12 +33,30 @@ public sealed class RawFileReader(CdrStorage storage)
         var source = CallSource.For(name, window, RawBlobMetadata.PulledAtOf(download.Details.Metadata) ?? download.Details.LastModified);
         await using var content = download.Content;
         var file = await ReadAsync(vendor, name, content, window, cancellationToken).ConfigureAwait(false);
-        return new ClaimedFile(file, source, window, window?.Start ?? name.WindowStart);
+        return new ClaimedFile(file, source, window, FallbackStart(name, window));
     }
 
+    /// <summary>The start that keys the calls of a file that have none: its window's.</summary>
+    private static DateTimeOffset FallbackStart(RawBlobName name, TimeWindow? window) => window?.Start ?? name.WindowStart;
+
+    /// <summary>Parses a raw file; the caller disposes the result (its calls may be spilled to a temporary file).</summary>
     public async Task<ParsedRawFile> ReadAsync(ICdrVendor vendor, RawBlobName name, Stream content, TimeWindow? window, CancellationToken cancellationToken)
     {
-        var parsedFile = new ParsedRawFile();
+        var parsedFile = new ParsedRawFile(new CallRecordStore(options.Value.RecordsInMemory, options.Value.TempFolder));
+        try
+        {
+            await ReadIntoAsync(vendor, name, content, window, parsedFile, cancellationToken).ConfigureAwait(false);
+            return parsedFile;
+        }
+        catch
+        {
+            parsedFile.Dispose();
+            throw;
+        }
+    }
+
+    private async Task ReadIntoAsync(ICdrVendor vendor, RawBlobName name, Stream content, TimeWindow? window, ParsedRawFile parsedFile, CancellationToken cancellationToken)
+    {
         var parts = vendor as ICallPartsVendor;
         var spanning = parts is { PartsSpan.Ticks: > 0 } && window is not null;
         var followers = spanning ? await OpenFollowersAsync(vendor, window!.Value, parts!.PartsSpan, cancellationToken).ConfigureAwait(false) : [];
@@ -56,11 +76,10 @@ public sealed class RawFileReader(CdrStorage storage)
                 await stream.DisposeAsync().ConfigureAwait(false);
             }
         }
-        foreach (var id in parsedFile.Calls.Keys)
+        foreach (var id in parsedFile.Strays.Keys.Where(parsedFile.Calls.Contains).ToList())
         {
             parsedFile.Strays.Remove(id);
         }
-        return parsedFile;
     }
 
     private static void Sort(ParseResult result, ICdrVendor vendor, RawBlobName name, TimeWindow? window, TimeSpan partsSpan, ParsedRawFile into)
@@ -91,10 +110,9 @@ public sealed class RawFileReader(CdrStorage storage)
             return;
         }
         into.Warned += record.Extras.Json.Contains("\"_warnings\"", StringComparison.Ordinal) ? 1 : 0;
-        if (!into.Calls.TryAdd(record.CallId, record))
+        if (!into.Calls.Add(record, record.StartUtc ?? FallbackStart(name, window)))
         {
             into.Duplicates++;
-            into.Calls[record.CallId] = record;
         }
     }
 

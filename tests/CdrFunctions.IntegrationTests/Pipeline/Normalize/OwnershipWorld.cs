@@ -29,15 +29,18 @@ internal sealed class OwnershipWorld : IAsyncDisposable
 
     public CdrStorage Storage => _services.GetRequiredService<CdrStorage>();
 
-    /// <summary>A new world; <paramref name="storage"/> builds its storage from the connection string, to watch or hold requests.</summary>
-    public static async Task<OwnershipWorld> StartAsync(Func<string, CdrStorage>? storage = null)
+    /// <summary>
+    /// A new world; <paramref name="storage"/> builds its storage from the connection string, to watch or hold requests;
+    /// <paramref name="settings"/> adds configuration.
+    /// </summary>
+    public static async Task<OwnershipWorld> StartAsync(Func<string, CdrStorage>? storage = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var connection = await AzuriteFixture.NewStorageAsync();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["CdrStorage"] = connection,
             ["Vendors:Alotech:TimeZone"] = "Europe/Istanbul",
-        }).Build();
+        }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
         if (storage is not null)
@@ -52,6 +55,9 @@ internal sealed class OwnershipWorld : IAsyncDisposable
 
     public async Task NormalizeAsync(string blob) =>
         await _services.GetRequiredService<Normalizer>().NormalizeAsync(blob, CancellationToken.None);
+
+    public Task<NormalizeResult> NormalizeWithResultAsync(string blob) =>
+        _services.GetRequiredService<Normalizer>().NormalizeAsync(blob, CancellationToken.None);
 
     public Task<string> LandWindowAsync(TimeWindow window, IReadOnlyList<WorldCall> calls, DateTimeOffset pulledAt) =>
         UploadAsync(RawBlobName.ForWindow("alotech", window, "json").Name, "[" + Page(calls) + "]", window, calls.Count, pulledAt);
