@@ -3,21 +3,22 @@ using System.Globalization;
 namespace CdrFunctions.Bench;
 
 /// <summary>
-/// Command line: <c>[--quick] [--cpu-only | --e2e-only | --memory-only] [--json FILE] [--records N] [--e2e-records N] [--runs N]</c>. <c>--quick</c> takes
+/// Command line: <c>[--quick] [--cpu-only | --e2e-only | --memory-only | --backfill-only] [--json FILE] [--records N] [--e2e-records N] [--runs N]</c>. <c>--quick</c> takes
 /// smaller inputs and fewer runs so every figure is measured in a few minutes on 2 cores; explicit sizes win.
 /// <c>--cpu-only</c> measures the parsers and the normalizer's CPU only (no Azurite, lookups, backfill or memory), and
 /// <c>--e2e-only</c> only the end-to-end normalization into Azurite against batch upserts, <c>--memory-only</c> only the
-/// peak working sets, for iterating on one.
+/// peak working sets, <c>--backfill-only</c> only the rate-limited backfill, for iterating on one.
 /// </summary>
 internal sealed record BenchOptions(int Records, int E2eRecords, int Runs)
 {
-    public const string Usage = "Usage: [--quick] [--cpu-only | --e2e-only | --memory-only] [--json FILE] [--records N] [--e2e-records N] [--runs N]";
+    public const string Usage = "Usage: [--quick] [--cpu-only | --e2e-only | --memory-only | --backfill-only] [--json FILE] [--records N] [--e2e-records N] [--runs N]";
 
     public bool Quick { get; init; }
     public string? JsonFile { get; init; }
     public bool CpuOnly { get; init; }
     public bool E2eOnly { get; init; }
     public bool MemoryOnly { get; init; }
+    public bool BackfillOnly { get; init; }
 
     /// <summary>Calls of the DeepCall window and rows of the Engage Voice report parsed.</summary>
     public int VendorRecords => Quick ? 10_000 : 40_000;
@@ -52,6 +53,9 @@ internal sealed record BenchOptions(int Records, int E2eRecords, int Runs)
                     continue;
                 case "--memory-only":
                     options = options with { MemoryOnly = true };
+                    continue;
+                case "--backfill-only":
+                    options = options with { BackfillOnly = true };
                     continue;
                 case "--json":
                     options = options with { JsonFile = i + 1 < args.Length ? args[++i] : throw new ArgumentException("'--json' needs a file name after it.") };

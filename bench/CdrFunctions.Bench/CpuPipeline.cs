@@ -78,6 +78,16 @@ internal static class CpuPipeline
         return (records, entities);
     }
 
+    /// <summary>
+    /// The same keeping no entity, as the normalizer keeps only a wave's: the CPU figure (keeping all 120,000 alive made
+    /// every garbage collection of the step walk them).
+    /// </summary>
+    public static async Task<int> NormalizeCountAsync(byte[] raw, CancellationToken cancellationToken)
+    {
+        await using var stream = new MemoryStream(raw, writable: false);
+        return await NormalizeAsync(stream, static _ => { }, parquet: false, cancellationToken);
+    }
+
     /// <summary>The same from a stream, the Parquet file too, keeping no entity: what one window costs in memory.</summary>
     public static Task<int> NormalizeStreamAsync(Stream raw, CancellationToken cancellationToken) =>
         NormalizeAsync(raw, static _ => { }, parquet: true, cancellationToken);

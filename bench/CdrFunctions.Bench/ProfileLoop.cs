@@ -19,7 +19,7 @@ internal static class ProfileLoop
                 break;
             case "normalize":
                 var window = RawWindow.Build(RawWindow.GenerateRecords(30_000));
-                run = async token => (await CpuPipeline.NormalizeAsync(window, token)).Records;
+                run = token => CpuPipeline.NormalizeCountAsync(window, token);
                 break;
             case "deepcall":
                 var deepCall = VendorFiles.DeepCallWindow(10_000);

@@ -9,7 +9,10 @@ public sealed class RecentStrings
     private const int Capacity = 8;
     private const int MaxValueBytes = 256;
 
+    // Each slot's bytes are copied into a buffer the slot keeps: a field that never repeats (a caller's number)
+    // allocates only its string.
     private readonly byte[][] _keys = new byte[Capacity][];
+    private readonly int[] _lengths = new int[Capacity];
     private readonly string[] _values = new string[Capacity];
     private int _count;
     private int _next;
@@ -19,7 +22,7 @@ public sealed class RecentStrings
     {
         for (var i = 0; i < _count; i++)
         {
-            if (utf8.SequenceEqual(_keys[i]))
+            if (utf8.SequenceEqual(_keys[i].AsSpan(0, _lengths[i])))
             {
                 return _values[i];
             }
@@ -27,7 +30,13 @@ public sealed class RecentStrings
         var value = Utf8Text.Decode(utf8);
         if (utf8.Length <= MaxValueBytes)
         {
-            _keys[_next] = utf8.ToArray();
+            var key = _keys[_next];
+            if (key is null || key.Length < utf8.Length)
+            {
+                key = _keys[_next] = new byte[Math.Max(utf8.Length, 32)];
+            }
+            utf8.CopyTo(key);
+            _lengths[_next] = utf8.Length;
             _values[_next] = value;
             _next = (_next + 1) % Capacity;
             _count = Math.Max(_count, _next == 0 ? Capacity : _next);

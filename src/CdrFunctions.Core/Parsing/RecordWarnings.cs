@@ -11,7 +11,7 @@ public sealed class RecordWarnings
 {
     public const string ExtrasKey = "_warnings";
 
-    private static readonly JsonEncodedText EncodedKey = Utf8ExtrasWriter.Name(ExtrasKey);
+    private static readonly Utf8ExtrasWriter.Key EncodedKey = Utf8ExtrasWriter.Name(ExtrasKey);
 
     private readonly List<string> _items = [];
 

@@ -6,13 +6,14 @@ namespace CdrFunctions.Pipeline.Parsing;
 
 /// <summary>
 /// Writes a record's extras object byte for byte as a <see cref="Utf8JsonWriter"/> with
-/// <see cref="CallExtras.WriterOptions"/> does, without its per-call checks: names are encoded once (per file),
-/// and a value in which nothing needs escaping (printable ASCII without quote or backslash, nearly every vendor
-/// value) is copied as it is; any other value is escaped by the same encoder. Reused per record; one per parser.
+/// <see cref="CallExtras.WriterOptions"/> does, without its per-call checks: names are encoded once (per file)
+/// with their quotes, colon and separator, and a value in which nothing needs escaping (printable ASCII without
+/// quote or backslash, nearly every vendor value) is copied as it is; any other value is escaped by the same
+/// encoder. Reused per record; one per parser.
 /// </summary>
 public sealed class Utf8ExtrasWriter : IDisposable
 {
-    // What UnsafeRelaxedJsonEscaping writes as it is among ASCII: every printable character but '"' and '\'.
+    // What UnsafeRelaxedJsonEscaping writes as it is among ASCII: every printable character but '"' and '\\'.
     private static readonly SearchValues<byte> Verbatim = SearchValues.Create(
         [.. Enumerable.Range(0x20, 0x7F - 0x20).Where(b => b is not ('"' or '\\')).Select(b => (byte)b)]);
 
@@ -21,7 +22,10 @@ public sealed class Utf8ExtrasWriter : IDisposable
     private bool _first = true;
 
     /// <summary>The encoded form of a property name, to keep and pass to the writes.</summary>
-    public static JsonEncodedText Name(string name) => JsonEncodedText.Encode(name, CallExtras.WriterOptions.Encoder);
+    public static Key Name(string name) => new(JsonEncodedText.Encode(name, CallExtras.WriterOptions.Encoder));
+
+    /// <summary>Whether <paramref name="utf8Value"/> is written as it is (nothing in it needs escaping).</summary>
+    public static bool IsVerbatim(ReadOnlySpan<byte> utf8Value) => utf8Value.IndexOfAnyExcept(Verbatim) < 0;
 
     /// <summary>Starts a new object, dropping what was written for the previous record.</summary>
     public void Start()
@@ -32,23 +36,40 @@ public sealed class Utf8ExtrasWriter : IDisposable
     }
 
     /// <summary>Writes <c>"name":"value"</c>; <paramref name="utf8Value"/> must be valid UTF-8.</summary>
-    public void WriteString(JsonEncodedText name, ReadOnlySpan<byte> utf8Value)
+    public void WriteString(Key name, ReadOnlySpan<byte> utf8Value)
     {
+        if (IsVerbatim(utf8Value))
+        {
+            WriteVerbatim(name, utf8Value);
+            return;
+        }
         WriteName(name);
         Append((byte)'"');
-        if (utf8Value.IndexOfAnyExcept(Verbatim) < 0)
-        {
-            Append(utf8Value);
-        }
-        else
-        {
-            Append(JsonEncodedText.Encode(utf8Value, CallExtras.WriterOptions.Encoder).EncodedUtf8Bytes);
-        }
+        Append(JsonEncodedText.Encode(utf8Value, CallExtras.WriterOptions.Encoder).EncodedUtf8Bytes);
         Append((byte)'"');
     }
 
+    /// <summary>Writes <c>"name":"value"</c> for a value the caller knows <see cref="IsVerbatim"/>.</summary>
+    public void WriteVerbatim(Key name, ReadOnlySpan<byte> utf8Value)
+    {
+        // One capacity check and two copies: this runs for nearly every field of every record.
+        var prefix = name.Prefix(_first);
+        _first = false;
+        var needed = prefix.Length + utf8Value.Length + 2;
+        if (_buffer.Length - _length < needed)
+        {
+            Grow(needed);
+        }
+        var to = _buffer.AsSpan(_length);
+        prefix.CopyTo(to);
+        to[prefix.Length] = (byte)'"';
+        utf8Value.CopyTo(to[(prefix.Length + 1)..]);
+        to[needed - 1] = (byte)'"';
+        _length += needed;
+    }
+
     /// <summary>Writes <c>"name":value</c>.</summary>
-    public void WriteNumber(JsonEncodedText name, long value)
+    public void WriteNumber(Key name, long value)
     {
         WriteName(name);
         int written;
@@ -60,7 +81,7 @@ public sealed class Utf8ExtrasWriter : IDisposable
     }
 
     /// <summary>Writes <c>"name":["item",...]</c>.</summary>
-    public void WriteStrings(JsonEncodedText name, IEnumerable<string> items)
+    public void WriteStrings(Key name, IEnumerable<string> items)
     {
         WriteName(name);
         Append((byte)'[');
@@ -97,17 +118,10 @@ public sealed class Utf8ExtrasWriter : IDisposable
         }
     }
 
-    private void WriteName(JsonEncodedText name)
+    private void WriteName(Key name)
     {
-        if (!_first)
-        {
-            Append((byte)',');
-        }
+        Append(name.Prefix(_first));
         _first = false;
-        Append((byte)'"');
-        Append(name.EncodedUtf8Bytes);
-        Append((byte)'"');
-        Append((byte)':');
     }
 
     private void Append(byte b)
@@ -138,5 +152,15 @@ public sealed class Utf8ExtrasWriter : IDisposable
             ArrayPool<byte>.Shared.Return(_buffer);
         }
         _buffer = larger;
+    }
+
+    /// <summary>A property name as written: <c>,"name":</c> (the comma left out for an object's first property).</summary>
+    public sealed class Key
+    {
+        private readonly byte[] _written;
+
+        internal Key(JsonEncodedText encoded) => _written = [(byte)',', (byte)'"', .. encoded.EncodedUtf8Bytes, (byte)'"', (byte)':'];
+
+        internal ReadOnlySpan<byte> Prefix(bool first) => first ? _written.AsSpan(1) : _written;
     }
 }

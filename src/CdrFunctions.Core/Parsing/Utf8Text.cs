@@ -12,6 +12,11 @@ public static class Utf8Text
     /// </summary>
     public static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> utf8)
     {
+        // Most fields start and end with a printable ASCII character other than space: nothing to trim.
+        if (utf8.IsEmpty || (IsPrintableAscii(utf8[0]) && IsPrintableAscii(utf8[^1])))
+        {
+            return utf8;
+        }
         var start = 0;
         while (start < utf8.Length)
         {
@@ -56,6 +61,8 @@ public static class Utf8Text
         }
         return utf8[start..end];
     }
+
+    private static bool IsPrintableAscii(byte b) => (uint)(b - 0x21) < 0x7F - 0x21;
 
     /// <summary>The string of valid UTF-8 <paramref name="utf8"/>.</summary>
     public static string Decode(ReadOnlySpan<byte> utf8) => utf8.IsEmpty ? "" : Encoding.UTF8.GetString(utf8);

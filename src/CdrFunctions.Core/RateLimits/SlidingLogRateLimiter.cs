@@ -12,6 +12,9 @@ namespace CdrFunctions.Pipeline.RateLimits;
 /// </summary>
 public sealed class SlidingLogRateLimiter : RateLimiter
 {
+    /// <summary>When an acquired permit was logged as taken: the time <see cref="Postpone"/> needs to find it again.</summary>
+    public static readonly MetadataName<DateTimeOffset> TakenAt = new("TAKEN_AT");
+
     private readonly Lock _gate = new();
     private readonly RateLimitPolicy _policy;
     private readonly TimeProvider _time;
@@ -57,6 +60,28 @@ public sealed class SlidingLogRateLimiter : RateLimiter
             if (until > _pausedUntil)
             {
                 _pausedUntil = until;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Moves a permit logged at <paramref name="taken"/> later by <paramref name="by"/>: the caller learned that its
+    /// request may have reached the server that much later than it was sent, and the server counts arrivals. A
+    /// permit already out of every window is left alone.
+    /// </summary>
+    public void Postpone(DateTimeOffset taken, TimeSpan by)
+    {
+        if (by <= TimeSpan.Zero)
+        {
+            return;
+        }
+        lock (_gate)
+        {
+            var at = UpperBound(taken) - 1;
+            if (at >= 0 && _log[at] == taken)
+            {
+                _log.RemoveAt(at);
+                _log.Insert(UpperBound(taken + by), taken + by);
             }
         }
     }
@@ -172,7 +197,7 @@ public sealed class SlidingLogRateLimiter : RateLimiter
                         _log.Insert(at, now);
                     }
                     Interlocked.Increment(ref _granted);
-                    return new Lease(true, null);
+                    return new Lease(true, null, now);
                 }
                 reserved = false;
             }
@@ -266,7 +291,7 @@ public sealed class SlidingLogRateLimiter : RateLimiter
                 _log.Add(now);
             }
             Interlocked.Increment(ref _granted);
-            return new Lease(true, null);
+            return new Lease(true, null, now);
         }
     }
 
@@ -317,17 +342,23 @@ public sealed class SlidingLogRateLimiter : RateLimiter
         }
     }
 
-    private sealed class Lease(bool acquired, TimeSpan? retryAfter) : RateLimitLease
+    private sealed class Lease(bool acquired, TimeSpan? retryAfter, DateTimeOffset? takenAt = null) : RateLimitLease
     {
         public override bool IsAcquired => acquired;
 
-        public override IEnumerable<string> MetadataNames => retryAfter is null ? [] : [MetadataName.RetryAfter.Name];
+        public override IEnumerable<string> MetadataNames =>
+            (retryAfter is null ? [] : new[] { MetadataName.RetryAfter.Name }).Concat(takenAt is null ? [] : [TakenAt.Name]);
 
         public override bool TryGetMetadata(string metadataName, out object? metadata)
         {
             if (retryAfter is { } r && metadataName == MetadataName.RetryAfter.Name)
             {
                 metadata = r;
+                return true;
+            }
+            if (takenAt is { } t && metadataName == TakenAt.Name)
+            {
+                metadata = t;
                 return true;
             }
             metadata = null;

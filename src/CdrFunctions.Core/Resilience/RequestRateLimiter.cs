@@ -8,8 +8,11 @@ namespace CdrFunctions.Pipeline.Resilience;
 /// its <see cref="RequestRateLimit"/>s at once, with the same <see cref="SlidingLogRateLimiter"/> that keeps
 /// RingCX's sub-account limits: a request may start when, for each limit, fewer than <c>Requests</c> started in
 /// the last <c>Per</c> (exact send times, a 2% margin for clock and network jitter, callers served in arrival
-/// order). On 429 it pauses everyone until <c>Retry-After</c> and slows down (each period stretched up to 16×);
-/// successful answers bring it back to the configured pace step by step. It also counts what it let through.
+/// order). The vendor counts a request when it arrives, so a request whose round trip took longer than the
+/// fastest recent one has its send time moved that much later in the log (see <see cref="OnResponse"/>): jitter on a
+/// busy machine or network then costs pace, not a 429. On 429 it pauses everyone until <c>Retry-After</c> and slows
+/// down (each period stretched up to 16×); successful answers bring it back to the configured pace step by step. It
+/// also counts what it let through.
 /// </summary>
 public sealed class RequestRateLimiter : IDisposable
 {
@@ -21,6 +24,7 @@ public sealed class RequestRateLimiter : IDisposable
     private readonly TimeProvider _time;
     private readonly SlidingLogRateLimiter? _log;
     private readonly Queue<long> _recent = new();
+    private readonly ArrivalEstimates? _arrivals;
     private long _firstStart = -1;
     private long _requests;
     private long _throttled;
@@ -35,6 +39,8 @@ public sealed class RequestRateLimiter : IDisposable
         {
             var margin = limits.Min(l => l.Per) * Margin;
             _log = new SlidingLogRateLimiter(new RateLimitPolicy(limits.Select(l => new RateLimit(l.Requests, l.Per)).ToArray(), margin), _time);
+            // An estimate matters while its permit can still be in a (slowed down) period.
+            _arrivals = new ArrivalEstimates(_log, margin, (limits.Max(l => l.Per) * MaxSlowdown) + margin);
         }
     }
 
@@ -76,15 +82,18 @@ public sealed class RequestRateLimiter : IDisposable
     }
 
     /// <summary>Waits until one more request is allowed under every limit, and counts it as started.</summary>
-    public async ValueTask AcquireAsync(CancellationToken cancellationToken)
+    public async ValueTask<RequestPermit> AcquireAsync(CancellationToken cancellationToken)
     {
+        DateTimeOffset? takenAt = null;
         if (_log is not null)
         {
             using var lease = await _log.AcquireAsync(1, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+            takenAt = lease.TryGetMetadata(SlidingLogRateLimiter.TakenAt, out var taken) ? taken : null;
         }
+        long now;
         lock (_gate)
         {
-            var now = _time.GetTimestamp();
+            now = _time.GetTimestamp();
             if (_firstStart < 0)
             {
                 _firstStart = now;
@@ -93,10 +102,15 @@ public sealed class RequestRateLimiter : IDisposable
             Prune(now);
         }
         Interlocked.Increment(ref _requests);
+        return new RequestPermit(takenAt, now);
     }
 
-    /// <summary>Learns from the vendor's answer: 429 pauses and slows down; anything else speeds back up.</summary>
-    public void OnResponse(HttpStatusCode status, TimeSpan? retryAfter)
+    /// <summary>
+    /// Learns from the vendor's answer to the request of <paramref name="permit"/>: 429 pauses and slows down; anything
+    /// else speeds back up. Its permit is moved in the log to when the request may have reached the vendor
+    /// (<see cref="ArrivalEstimates"/>), so one sent a period after it cannot land in the same period even if it travels fastest.
+    /// </summary>
+    public void OnResponse(RequestPermit permit, HttpStatusCode status, TimeSpan? retryAfter)
     {
         if (status == HttpStatusCode.TooManyRequests)
         {
@@ -105,6 +119,10 @@ public sealed class RequestRateLimiter : IDisposable
         if (_log is null)
         {
             return;
+        }
+        if (permit.TakenAt is { } taken && _arrivals is not null)
+        {
+            _arrivals.Answered(taken, _time.GetUtcNow(), _time.GetElapsedTime(permit.Started));
         }
         lock (_gate)
         {
@@ -130,3 +148,6 @@ public sealed class RequestRateLimiter : IDisposable
 
     private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
 }
+
+/// <summary>One request let through: when its permit was logged and when it started, to learn from its round trip.</summary>
+public readonly record struct RequestPermit(DateTimeOffset? TakenAt, long Started);

@@ -38,9 +38,9 @@ internal sealed class RateLimitedHandler(RequestRateLimiter limiter) : Delegatin
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        await limiter.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        var permit = await limiter.AcquireAsync(cancellationToken).ConfigureAwait(false);
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        limiter.OnResponse(response.StatusCode, RetryAfter(response.Headers.RetryAfter));
+        limiter.OnResponse(permit, response.StatusCode, RetryAfter(response.Headers.RetryAfter));
         return response;
     }
 

@@ -11,6 +11,9 @@ namespace CdrFunctions.Pipeline.Normalize;
 /// </summary>
 public static class CallEntityMapper
 {
+    /// <summary>Keys, every record column and the two columns the resolver adds.</summary>
+    private const int ColumnCapacity = 24;
+
     public static IEnumerable<(string PartitionKey, string RowKey)> KeysFor(CallRecord record, DateTimeOffset fallbackStart)
     {
         var start = record.StartUtc ?? fallbackStart;
@@ -34,14 +37,34 @@ public static class CallEntityMapper
         }
     }
 
-    public static IEnumerable<TableEntity> ToEntities(CallRecord record, DateTimeOffset fallbackStart) =>
-        KeysFor(record, fallbackStart).Select(k => ToEntity(record, k.PartitionKey, k.RowKey));
+    /// <summary>
+    /// The record's entities, each a copy of one column set built once (with <paramref name="moreColumns"/>): a copy
+    /// of a dictionary of the right size takes no rehashing, and the boxed values are shared, where building each
+    /// entity column by column grew four dictionaries from empty per call.
+    /// </summary>
+    public static IEnumerable<TableEntity> ToEntities(CallRecord record, DateTimeOffset fallbackStart, IReadOnlyList<KeyValuePair<string, object>>? moreColumns = null)
+    {
+        var columns = Columns(record);
+        foreach (var (name, value) in moreColumns ?? [])
+        {
+            columns[name] = value;
+        }
+        return KeysFor(record, fallbackStart).Select(k => WithKeys(columns, k.PartitionKey, k.RowKey));
+    }
 
     /// <summary>The record's columns under the given keys.</summary>
-    public static TableEntity ToEntity(CallRecord record, string pk, string rk)
+    public static TableEntity ToEntity(CallRecord record, string pk, string rk) => WithKeys(Columns(record), pk, rk);
+
+    private static TableEntity WithKeys(Dictionary<string, object> columns, string pk, string rk) =>
+        new(columns) { PartitionKey = pk, RowKey = rk };
+
+    private static Dictionary<string, object> Columns(CallRecord record)
     {
-        var e = new TableEntity(pk, rk)
+        var e = new Dictionary<string, object>(ColumnCapacity)
         {
+            // Present from the start, so setting the keys of each copy replaces them instead of growing it.
+            ["PartitionKey"] = "",
+            ["RowKey"] = "",
             ["Vendor"] = record.Vendor,
             ["CallId"] = record.CallId,
             ["Direction"] = record.Direction.ToWire(),
@@ -66,7 +89,7 @@ public static class CallEntityMapper
         return e;
     }
 
-    private static void SetIfNotNull(TableEntity e, string name, object? value)
+    private static void SetIfNotNull(Dictionary<string, object> e, string name, object? value)
     {
         if (value is not null)
         {

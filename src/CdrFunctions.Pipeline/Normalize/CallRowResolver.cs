@@ -314,13 +314,7 @@ public sealed class CallRowResolver(CdrStorage storage, CallClaims claims, Vendo
     /// <summary>The winner's rows (by id first), each naming the claim it shows.</summary>
     private static List<TableEntity> Entities(CallClaim winner)
     {
-        var entities = CallEntityMapper.ToEntities(winner.Record, winner.KeyStart).ToList();
-        foreach (var e in entities)
-        {
-            e[OwnerKeyColumn] = winner.ClaimKey;
-            e[KeyStartColumn] = winner.KeyStart;
-        }
-        return entities;
+        return CallEntityMapper.ToEntities(winner.Record, winner.KeyStart, [new(OwnerKeyColumn, winner.ClaimKey), new(KeyStartColumn, winner.KeyStart)]).ToList();
     }
 
     private static bool Shows(TableEntity current, CallClaim winner) =>

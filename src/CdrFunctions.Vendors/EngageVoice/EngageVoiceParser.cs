@@ -1,7 +1,7 @@
+using System.Buffers;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
-using System.Text.Json;
 using System.Text.Unicode;
 using CdrFunctions.Pipeline.Model;
 using CdrFunctions.Pipeline.Parsing;
@@ -54,6 +54,9 @@ public sealed class EngageVoiceParser(VendorClock clock, PhoneNumberNormalizer p
 
     private static readonly Layout DefaultLayout = new(Columns);
 
+    private static readonly SearchValues<byte> PlainRecordBytes = SearchValues.Create(
+        [.. Enumerable.Range(0x20, 0x7F - 0x20).Where(b => b is not ('"' or '\\')).Select(b => (byte)b), (byte)'\r', (byte)'\n']);
+
     private readonly Utf8ExtrasWriter _extras = new();
     private readonly RecordWarnings _warnings = new();
 
@@ -66,6 +69,13 @@ public sealed class EngageVoiceParser(VendorClock clock, PhoneNumberNormalizer p
     private readonly RecentStrings _profiles = new();
     private readonly RecentStrings _dialled = new();
     private readonly RecentStrings _results = new();
+
+    // Whether the record being mapped is all printable ASCII without quote or backslash (see MapRecord).
+    private bool _plainRecord;
+
+    // The last call_result and its outcome (Outcome(null) is Unknown, the default).
+    private string? _lastResult;
+    private CallOutcome _lastOutcome;
 
     public void Dispose() => _extras.Dispose();
 
@@ -151,7 +161,10 @@ public sealed class EngageVoiceParser(VendorClock clock, PhoneNumberNormalizer p
         }
 
         // Fields are cut at ASCII separators, so a valid record has only valid fields: one check for the usual case.
-        var validRecord = Utf8.IsValid(csv.RawRecord);
+        // A record of printable ASCII without quotes or backslashes (nearly every one) is valid, and every value
+        // in it is written to extras as it is.
+        _plainRecord = csv.RawRecord.IndexOfAnyExcept(PlainRecordBytes) < 0;
+        var validRecord = _plainRecord || Utf8.IsValid(csv.RawRecord);
         var f = new Fields();
         _warnings.Clear();
         _extras.Start();
@@ -212,11 +225,22 @@ public sealed class EngageVoiceParser(VendorClock clock, PhoneNumberNormalizer p
             QueueSeconds = f.QueueTime,
             TalkSeconds = f.ConnectedDuration ?? (connected ? null : 0),
             TotalSeconds = f.InboundDuration,
-            Outcome = Outcome(f.CallResult),
+            Outcome = OutcomeOf(f.CallResult),
             Queue = f.ProfileName,
             RecordingUrl = f.RecordingUrl,
             Extras = _extras.ToExtras(),
         });
+    }
+
+    /// <summary><see cref="Outcome(string?)"/>, worked out again only when the value changes (a repeated value is the same string).</summary>
+    private CallOutcome OutcomeOf(string? callResult)
+    {
+        if (!ReferenceEquals(callResult, _lastResult))
+        {
+            _lastOutcome = Outcome(callResult);
+            _lastResult = callResult;
+        }
+        return _lastOutcome;
     }
 
     /// <summary>
@@ -292,6 +316,18 @@ public sealed class EngageVoiceParser(VendorClock clock, PhoneNumberNormalizer p
         // Empty columns are the norm in this report (media_*, the second attempt): leaving them out keeps rows small.
         if (value.Length > 0 && column.Encoded is { } name)
         {
+            WriteExtra(name, value);
+        }
+    }
+
+    private void WriteExtra(Utf8ExtrasWriter.Key name, ReadOnlySpan<byte> value)
+    {
+        if (_plainRecord)
+        {
+            _extras.WriteVerbatim(name, value);
+        }
+        else
+        {
             _extras.WriteString(name, value);
         }
     }
@@ -304,7 +340,7 @@ public sealed class EngageVoiceParser(VendorClock clock, PhoneNumberNormalizer p
         {
             return;
         }
-        _extras.WriteString(column.CodeName, Utf8Text.Trim(value[..open]));
+        WriteExtra(column.CodeName, Utf8Text.Trim(value[..open]));
         var inner = Utf8Text.Trim(value[(open + 1)..^1]);
         if (TryParseLong(inner, NumberStyles.AllowLeadingSign, out var n))
         {
@@ -312,7 +348,7 @@ public sealed class EngageVoiceParser(VendorClock clock, PhoneNumberNormalizer p
         }
         else
         {
-            _extras.WriteString(column.ValueName, inner);
+            WriteExtra(column.ValueName, inner);
         }
     }
 
@@ -453,8 +489,18 @@ public sealed class EngageVoiceParser(VendorClock clock, PhoneNumberNormalizer p
     }
 
     /// <summary><see cref="long.TryParse(string, NumberStyles, IFormatProvider, out long)"/> of the field's text.</summary>
-    private static bool TryParseLong(ReadOnlySpan<byte> value, NumberStyles style, out long n)
+    internal static bool TryParseLong(ReadOnlySpan<byte> value, NumberStyles style, out long n)
     {
+        // Up to 18 ASCII digits (no overflow): their value, as the framework reads them in either style, without decoding.
+        if (value.Length is > 0 and <= 18 && value.IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0)
+        {
+            n = 0;
+            foreach (var digit in value)
+            {
+                n = (n * 10) + (digit - '0');
+            }
+            return true;
+        }
         Span<char> buffer = stackalloc char[MaxStackChars];
         ReadOnlySpan<char> text = value.Length <= MaxStackChars ? buffer[..Encoding.UTF8.GetChars(value, buffer)] : Utf8Text.Decode(value);
         return long.TryParse(text, style, CultureInfo.InvariantCulture, out n);
@@ -490,11 +536,11 @@ public sealed class EngageVoiceParser(VendorClock clock, PhoneNumberNormalizer p
         };
 
         /// <summary>The name in extras; none for an unnamed column (its values are not kept).</summary>
-        public JsonEncodedText? Encoded { get; } = name.Length > 0 ? Utf8ExtrasWriter.Name(name) : null;
+        public Utf8ExtrasWriter.Key? Encoded { get; } = name.Length > 0 ? Utf8ExtrasWriter.Name(name) : null;
 
-        public JsonEncodedText CodeName { get; } = Utf8ExtrasWriter.Name(name + "_code");
+        public Utf8ExtrasWriter.Key CodeName { get; } = Utf8ExtrasWriter.Name(name + "_code");
 
-        public JsonEncodedText ValueName { get; } = Utf8ExtrasWriter.Name(name + "_value");
+        public Utf8ExtrasWriter.Key ValueName { get; } = Utf8ExtrasWriter.Name(name + "_value");
     }
 
     private sealed class Layout(IReadOnlyList<string> names)

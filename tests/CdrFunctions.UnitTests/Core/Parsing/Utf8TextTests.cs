@@ -56,4 +56,36 @@ public class Utf8TextTests
         }
         Assert.Equal(Encoding.UTF8.GetString(buffer.WrittenSpan), writer.ToExtras().Json);
     }
+
+    [Fact]
+    public void Values_are_verbatim_exactly_when_the_framework_writer_copies_them_as_they_are()
+    {
+        for (var b = 0; b < 0x80; b++)
+        {
+            var value = new[] { (byte)'a', (byte)b, (byte)'z' };
+            var written = JsonEncodedText.Encode(value, CallExtras.WriterOptions.Encoder).EncodedUtf8Bytes;
+            Assert.True(written.SequenceEqual(value) == Utf8ExtrasWriter.IsVerbatim(value), $"byte 0x{b:X2}");
+        }
+        Assert.False(Utf8ExtrasWriter.IsVerbatim("Müller"u8));
+        Assert.True(Utf8ExtrasWriter.IsVerbatim(""u8));
+    }
+
+    [Fact]
+    public void A_verbatim_write_is_the_same_bytes_as_a_checked_one()
+    {
+        using var verbatim = new Utf8ExtrasWriter();
+        using var checkedWriter = new Utf8ExtrasWriter();
+        verbatim.Start();
+        checkedWriter.Start();
+        // Enough values to make both grow their buffers past the first rent.
+        for (var i = 0; i < 300; i++)
+        {
+            var name = Utf8ExtrasWriter.Name(i % 2 == 0 ? "n" + i : "ä\"" + i);
+            var value = Encoding.ASCII.GetBytes(new string((char)(0x20 + (i % 0x5F)), i % 40).Replace('"', 'q').Replace('\\', 'b'));
+            Assert.True(Utf8ExtrasWriter.IsVerbatim(value));
+            verbatim.WriteVerbatim(name, value);
+            checkedWriter.WriteString(name, value);
+        }
+        Assert.Equal(checkedWriter.ToExtras().Json, verbatim.ToExtras().Json);
+    }
 }

@@ -50,6 +50,24 @@ public class PhoneNumberTests
     }
 
     [Fact]
+    public void Numbers_the_fast_path_answers_are_cached_from_their_second_sighting()
+    {
+        var normalizer = new PhoneNumberNormalizer("TR");
+        var numbers = Enumerable.Range(0, 1_000).Select(i => "0532" + (1_000_000 + (i * 7)).ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        foreach (var number in numbers)
+        {
+            Assert.Equal("+90" + number[1..], normalizer.Normalize(number));
+        }
+        // One-off callers stay out (but for the few sharing a bit of the seen-numbers filter).
+        Assert.True(normalizer.CachedCount < 100, $"{normalizer.CachedCount} cached after one sighting each");
+        foreach (var number in numbers)
+        {
+            Assert.Equal("+90" + number[1..], normalizer.Normalize(number));
+        }
+        Assert.Equal(1_000, normalizer.CachedCount);
+    }
+
+    [Fact]
     public void Unknown_regions_are_rejected() => Assert.Throws<ArgumentException>(() => new PhoneNumberNormalizer("XX"));
 
     [Theory]

@@ -107,8 +107,8 @@ public class RequestRateLimiterTests
     {
         var time = new FakeTimeProvider();
         var limiter = new RequestRateLimiter("v", [new RequestRateLimit(100, TimeSpan.FromSeconds(1))], time);
-        await limiter.AcquireAsync(None);
-        limiter.OnResponse(HttpStatusCode.TooManyRequests, TimeSpan.FromSeconds(30));
+        var throttled = await limiter.AcquireAsync(None);
+        limiter.OnResponse(throttled, HttpStatusCode.TooManyRequests, TimeSpan.FromSeconds(30));
         Assert.Equal(1, limiter.Throttled);
         Assert.Equal(2, limiter.Slowdown);
 
@@ -121,9 +121,75 @@ public class RequestRateLimiterTests
 
         for (var i = 0; i < 10; i++)
         {
-            limiter.OnResponse(HttpStatusCode.OK, null);
+            limiter.OnResponse(await next, HttpStatusCode.OK, null);
         }
         Assert.Equal(1, limiter.Slowdown);
+    }
+
+    [Fact]
+    public async Task A_request_slower_than_the_fastest_round_trip_counts_as_sent_that_much_later()
+    {
+        // The vendor counts arrivals: a request held up 350 ms on the way may have arrived 350 ms late, so the request
+        // that would reuse its place in the period must wait that much longer (beyond the 2% margin of 20 ms).
+        var time = new FakeTimeProvider();
+        var limiter = new RequestRateLimiter("v", [new RequestRateLimit(2, TimeSpan.FromSeconds(1))], time);
+        var fast = await limiter.AcquireAsync(None);
+        var slow = await limiter.AcquireAsync(None);
+        time.Advance(TimeSpan.FromMilliseconds(50));
+        limiter.OnResponse(fast, HttpStatusCode.OK, null);
+        time.Advance(TimeSpan.FromMilliseconds(350));
+        limiter.OnResponse(slow, HttpStatusCode.OK, null);
+
+        var third = limiter.AcquireAsync(None).AsTask();
+        var fourth = limiter.AcquireAsync(None).AsTask();
+        time.Advance(TimeSpan.FromMilliseconds(630));
+        await Eventually(() => third.IsCompleted);
+        await Task.Delay(20);
+        Assert.False(fourth.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(340));
+        await Eventually(() => fourth.IsCompleted);
+    }
+
+    [Fact]
+    public async Task A_slow_answer_counts_as_late_once_a_faster_round_trip_shows_up_after_it()
+    {
+        // The first answers of a run are all slow (cold connections): how late a request arrived is only known
+        // once a fast round trip is seen, and the slow one is moved then.
+        var time = new FakeTimeProvider();
+        var limiter = new RequestRateLimiter("v", [new RequestRateLimit(2, TimeSpan.FromSeconds(1))], time);
+        var slow = await limiter.AcquireAsync(None);
+        time.Advance(TimeSpan.FromMilliseconds(350));
+        var fast = await limiter.AcquireAsync(None);
+        time.Advance(TimeSpan.FromMilliseconds(50));
+        limiter.OnResponse(slow, HttpStatusCode.OK, null);
+        limiter.OnResponse(fast, HttpStatusCode.OK, null);
+
+        // The slow one (400 ms against 50 ms) may have arrived at 330 ms (past the 20 ms margin), so the third
+        // request is due 1,020 ms after that, at 1,350 ms, not at 1,020 ms.
+        var third = limiter.AcquireAsync(None).AsTask();
+        time.Advance(TimeSpan.FromMilliseconds(630));
+        await Task.Delay(20);
+        Assert.False(third.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(330));
+        await Eventually(() => third.IsCompleted);
+    }
+
+    [Fact]
+    public async Task Round_trips_as_fast_as_the_fastest_keep_the_configured_pace()
+    {
+        var time = new FakeTimeProvider();
+        var limiter = new RequestRateLimiter("v", [new RequestRateLimit(2, TimeSpan.FromSeconds(1))], time);
+        for (var i = 0; i < 2; i++)
+        {
+            var permit = await limiter.AcquireAsync(None);
+            time.Advance(TimeSpan.FromMilliseconds(50));
+            limiter.OnResponse(permit, HttpStatusCode.OK, null);
+        }
+        // Sent at 0 and 50 ms: the next two are due at 1,020 and 1,070 ms, as without round trips.
+        var third = limiter.AcquireAsync(None).AsTask();
+        var fourth = limiter.AcquireAsync(None).AsTask();
+        time.Advance(TimeSpan.FromMilliseconds(980));
+        await Eventually(() => third.IsCompleted && fourth.IsCompleted);
     }
 
     [Fact]

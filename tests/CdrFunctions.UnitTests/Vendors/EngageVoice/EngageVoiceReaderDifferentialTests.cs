@@ -125,6 +125,33 @@ public class EngageVoiceReaderDifferentialTests
         }
     }
 
+    [Fact]
+    public void Whole_numbers_read_as_the_framework_reads_their_text()
+    {
+        var random = new Random(14);
+        var texts = new List<string>
+        {
+            "", "0", "00", "-0", "+0", "-5", "+5", " 5", "5 ", "5\0", "5\0\0", "\05", "٥", "５", "1e3", "1.0", "1,000", "0x10",
+            "999999999999999999", "9223372036854775807", "9223372036854775808", "09223372036854775807", "-9223372036854775808",
+        };
+        for (var i = 0; i < 5_000; i++)
+        {
+            var digits = new string([.. Enumerable.Range(0, random.Next(1, 26)).Select(_ => (char)('0' + random.Next(10)))]);
+            texts.Add(digits);
+            texts.Add(new string('0', random.Next(1, 4)) + digits);
+            texts.Add((random.Next(2) == 0 ? "-" : "+") + digits);
+        }
+        foreach (var style in new[] { NumberStyles.None, NumberStyles.AllowLeadingSign })
+        {
+            foreach (var text in texts)
+            {
+                var expected = long.TryParse(text, style, CultureInfo.InvariantCulture, out var e) ? e : (long?)null;
+                var actual = EngageVoiceParser.TryParseLong(Encoding.UTF8.GetBytes(text), style, out var a) ? a : (long?)null;
+                Assert.True(expected == actual, $"'{text}' ({style}): {expected} expected, {actual} read");
+            }
+        }
+    }
+
     private static async Task AssertSameAsync(byte[] input, string what)
     {
         var expected = await RunAsync(input, (clock, phones) => new StringEngageVoiceParser(clock, phones).ParseAsync);

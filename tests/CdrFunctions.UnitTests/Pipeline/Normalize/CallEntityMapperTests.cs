@@ -1,0 +1,88 @@
+using CdrFunctions.Pipeline.Model;
+using CdrFunctions.Pipeline.Normalize;
+using CdrFunctions.Pipeline.Storage;
+
+namespace CdrFunctions.Tests.Pipeline.Normalize;
+
+/// <summary>
+/// The rows of one call are copies of one column set (issue #14: built once per call, not column by column per row);
+/// each copy must stay its own entity with its own keys.
+/// </summary>
+public class CallEntityMapperTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 22, 10, 15, 0, TimeSpan.Zero);
+
+    private static readonly CallRecord Full = new()
+    {
+        Vendor = "alotech",
+        CallId = "c-1",
+        Direction = CallDirection.Inbound,
+        FromNumber = "+905321112233",
+        ToNumber = "+902121234567",
+        StartUtc = Start,
+        AnswerUtc = Start.AddSeconds(12),
+        EndUtc = Start.AddSeconds(200),
+        QueueSeconds = 12,
+        TalkSeconds = 180,
+        HoldSeconds = 8,
+        TotalSeconds = 200,
+        Outcome = CallOutcome.Answered,
+        AgentId = "a7",
+        AgentName = "Ayşe",
+        Queue = "sales",
+        RecordingUrl = "https://example.test/r/1.mp3",
+        TransferCount = 1,
+        RawBlob = "alotech/2026/11/22/1000.json",
+        Extras = CallExtras.FromJson("""{"csat":5}"""),
+    };
+
+    [Fact]
+    public void Every_row_of_a_call_has_its_own_keys_and_the_whole_record()
+    {
+        var entities = CallEntityMapper.ToEntities(Full, Start).ToList();
+
+        Assert.Equal(CallEntityMapper.KeysFor(Full, Start), entities.Select(e => (e.PartitionKey, e.RowKey)));
+        Assert.Equal(4, entities.Select(e => (e.PartitionKey, e.RowKey)).Distinct().Count());
+        Assert.All(entities, e => Assert.Equal(Full, CallEntityMapper.FromEntity(e)));
+    }
+
+    [Fact]
+    public void Changing_one_row_leaves_the_others_alone()
+    {
+        var entities = CallEntityMapper.ToEntities(Full, Start).ToList();
+
+        entities[0]["Queue"] = "support";
+        entities[0].PartitionKey = "moved";
+
+        Assert.All(entities.Skip(1), e => Assert.Equal("sales", e.GetString("Queue")));
+        Assert.DoesNotContain(entities.Skip(1), e => e.PartitionKey == "moved");
+    }
+
+    [Fact]
+    public void More_columns_go_on_every_row_and_absent_values_stay_absent()
+    {
+        var sparse = new CallRecord { Vendor = "alotech", CallId = "c-2", FromNumber = "+905321112233" };
+
+        var entities = CallEntityMapper.ToEntities(sparse, Start, [new("OwnerKey", "k1"), new("KeyStart", Start)]).ToList();
+
+        Assert.Equal(3, entities.Count);
+        Assert.All(entities, e =>
+        {
+            Assert.Equal("k1", e.GetString("OwnerKey"));
+            Assert.Equal(Start, e.GetDateTimeOffset("KeyStart"));
+            Assert.False(e.ContainsKey("ToNumber"));
+            Assert.False(e.ContainsKey("TalkSeconds"));
+            Assert.Equal(sparse, CallEntityMapper.FromEntity(e));
+        });
+        Assert.Equal(TableKeys.ById("alotech", "c-2"), (entities[0].PartitionKey, entities[0].RowKey));
+    }
+
+    [Fact]
+    public void A_single_row_carries_the_given_keys()
+    {
+        var entity = CallEntityMapper.ToEntity(Full, "pk", "rk");
+
+        Assert.Equal(("pk", "rk"), (entity.PartitionKey, entity.RowKey));
+        Assert.Equal(Full, CallEntityMapper.FromEntity(entity));
+    }
+}
