@@ -5,18 +5,19 @@ namespace CdrFunctions.Pipeline.Resilience;
 /// <summary>
 /// Moves answered requests later in a <see cref="SlidingLogRateLimiter"/>'s log to when they may have reached the
 /// vendor, which counts arrivals: no later than the answer less the fastest round trip seen (the fastest whole trip
-/// bounds the part of any trip after arrival). Without this, a request held up on its way (a cold connection, a busy
-/// machine) lands in the same vendor period as one sent a full period later, and the vendor answers 429. Each
-/// estimate is kept while it can matter and grows when a faster round trip shows up: the first answers of a run
-/// are all slow, so the fastest is only known later.
+/// bounds the part of any trip after arrival), and at most <c>maxLateness</c> after they were sent. A request held up
+/// on its way (a busy machine, a cold connection) otherwise lands in the same vendor period as one sent a full period
+/// later, and draws a 429. The bound is there because the estimate also holds the vendor's own time to answer, which
+/// varies far more than the trip there: unbounded, it would slow down every vendor with slow pages. Each estimate
+/// grows when a faster round trip shows up: the first answers of a run are all slow, so the fastest is only known later.
 /// </summary>
-internal sealed class ArrivalEstimates(SlidingLogRateLimiter log, TimeSpan margin, TimeSpan keep)
+internal sealed class ArrivalEstimates(SlidingLogRateLimiter log, TimeSpan margin, TimeSpan keep, TimeSpan maxLateness)
 {
     private const int RoundTripsKept = 64;
 
     private readonly Lock _gate = new();
     private readonly TimeSpan[] _roundTrips = new TimeSpan[RoundTripsKept];
-    private readonly List<(DateTimeOffset Logged, DateTimeOffset Answered)> _answered = [];
+    private readonly List<(DateTimeOffset Taken, DateTimeOffset Logged, DateTimeOffset Answered)> _answered = [];
     private int _roundTripsFilled;
     private int _nextRoundTrip;
 
@@ -27,20 +28,22 @@ internal sealed class ArrivalEstimates(SlidingLogRateLimiter log, TimeSpan margi
         {
             var fastest = KeepRoundTrip(roundTrip);
             _answered.RemoveAll(a => a.Answered < answeredAt - keep);
-            _answered.Add((takenAt, answeredAt));
+            _answered.Add((takenAt, takenAt, answeredAt));
             for (var i = 0; i < _answered.Count; i++)
             {
-                var (logged, answered) = _answered[i];
+                var (taken, logged, answered) = _answered[i];
                 // The log's own margin already covers this much lateness.
-                var arrival = answered - fastest - margin;
+                var arrival = Min(answered - fastest - margin, taken + maxLateness);
                 if (arrival > logged)
                 {
                     log.Postpone(logged, arrival - logged);
-                    _answered[i] = (arrival, answered);
+                    _answered[i] = (taken, arrival, answered);
                 }
             }
         }
     }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     /// <summary>Keeps <paramref name="roundTrip"/> among the last ones (a ring) and returns the fastest of them.</summary>
     private TimeSpan KeepRoundTrip(TimeSpan roundTrip)

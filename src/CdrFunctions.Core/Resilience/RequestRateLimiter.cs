@@ -8,16 +8,17 @@ namespace CdrFunctions.Pipeline.Resilience;
 /// its <see cref="RequestRateLimit"/>s at once, with the same <see cref="SlidingLogRateLimiter"/> that keeps
 /// RingCX's sub-account limits: a request may start when, for each limit, fewer than <c>Requests</c> started in
 /// the last <c>Per</c> (exact send times, a 2% margin for clock and network jitter, callers served in arrival
-/// order). The vendor counts a request when it arrives, so a request whose round trip took longer than the
-/// fastest recent one has its send time moved that much later in the log (see <see cref="OnResponse"/>): jitter on a
-/// busy machine or network then costs pace, not a 429. On 429 it pauses everyone until <c>Retry-After</c> and slows
-/// down (each period stretched up to 16×); successful answers bring it back to the configured pace step by step. It
-/// also counts what it let through.
+/// order). On 429 it pauses everyone until <c>Retry-After</c> and slows down (each period stretched up to 16×);
+/// successful answers bring it back to the configured pace step by step. The vendor counts a request when it
+/// arrives, so answered requests are logged at their estimated arrival, up to half the shortest period after
+/// their send (<see cref="ArrivalEstimates"/>): jitter on a busy machine costs pace, not a 429. It also counts what it
+/// let through.
 /// </summary>
 public sealed class RequestRateLimiter : IDisposable
 {
     private const double MaxSlowdown = 16;
     private const double Margin = 0.02;
+    private const double MaxLateness = 0.5;
     private static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(10);
 
     private readonly Lock _gate = new();
@@ -40,7 +41,7 @@ public sealed class RequestRateLimiter : IDisposable
             var margin = limits.Min(l => l.Per) * Margin;
             _log = new SlidingLogRateLimiter(new RateLimitPolicy(limits.Select(l => new RateLimit(l.Requests, l.Per)).ToArray(), margin), _time);
             // An estimate matters while its permit can still be in a (slowed down) period.
-            _arrivals = new ArrivalEstimates(_log, margin, (limits.Max(l => l.Per) * MaxSlowdown) + margin);
+            _arrivals = new ArrivalEstimates(_log, margin, (limits.Max(l => l.Per) * MaxSlowdown) + margin, limits.Min(l => l.Per) * MaxLateness);
         }
     }
 
@@ -107,8 +108,8 @@ public sealed class RequestRateLimiter : IDisposable
 
     /// <summary>
     /// Learns from the vendor's answer to the request of <paramref name="permit"/>: 429 pauses and slows down; anything
-    /// else speeds back up. Its permit is moved in the log to when the request may have reached the vendor
-    /// (<see cref="ArrivalEstimates"/>), so one sent a period after it cannot land in the same period even if it travels fastest.
+    /// else speeds back up. Its permit is moved in the log to when the request may have reached the vendor (up to
+    /// half a period late, <see cref="ArrivalEstimates"/>), so one sent a period after it does not land in the same period.
     /// </summary>
     public void OnResponse(RequestPermit permit, HttpStatusCode status, TimeSpan? retryAfter)
     {

@@ -127,27 +127,39 @@ public class RequestRateLimiterTests
     }
 
     [Fact]
-    public async Task A_request_slower_than_the_fastest_round_trip_counts_as_sent_that_much_later()
+    public async Task A_request_slower_than_the_fastest_round_trip_counts_as_arriving_that_much_later()
     {
-        // The vendor counts arrivals: a request held up 350 ms on the way may have arrived 350 ms late, so the request
-        // that would reuse its place in the period must wait that much longer (beyond the 2% margin of 20 ms).
+        // The vendor counts arrivals: a request held up 70 ms more than the fastest may have arrived that late, so the
+        // request that would reuse its place in the period waits 50 ms longer (the 2% margin covers 20 ms).
         var time = new FakeTimeProvider();
         var limiter = new RequestRateLimiter("v", [new RequestRateLimit(2, TimeSpan.FromSeconds(1))], time);
         var fast = await limiter.AcquireAsync(None);
         var slow = await limiter.AcquireAsync(None);
         time.Advance(TimeSpan.FromMilliseconds(50));
         limiter.OnResponse(fast, HttpStatusCode.OK, null);
-        time.Advance(TimeSpan.FromMilliseconds(350));
+        time.Advance(TimeSpan.FromMilliseconds(70));
         limiter.OnResponse(slow, HttpStatusCode.OK, null);
 
-        var third = limiter.AcquireAsync(None).AsTask();
-        var fourth = limiter.AcquireAsync(None).AsTask();
-        time.Advance(TimeSpan.FromMilliseconds(630));
-        await Eventually(() => third.IsCompleted);
-        await Task.Delay(20);
-        Assert.False(fourth.IsCompleted);
-        time.Advance(TimeSpan.FromMilliseconds(340));
-        await Eventually(() => fourth.IsCompleted);
+        // Both sent at 0: the third is due at 1,020 ms, the fourth (in the slow one's place) at 1,070 ms.
+        await ExpectDueAsync(limiter, time, TimeSpan.FromMilliseconds(900), TimeSpan.FromMilliseconds(950));
+    }
+
+    [Fact]
+    public async Task A_slow_answer_counts_as_at_most_half_a_period_late()
+    {
+        // The estimate also holds the vendor's time to build its answer, which varies far more than the trip there:
+        // a page that took 750 ms longer to build moves its request by 500 ms, not 730 ms.
+        var time = new FakeTimeProvider();
+        var limiter = new RequestRateLimiter("v", [new RequestRateLimit(2, TimeSpan.FromSeconds(1))], time);
+        var fast = await limiter.AcquireAsync(None);
+        var slow = await limiter.AcquireAsync(None);
+        time.Advance(TimeSpan.FromMilliseconds(50));
+        limiter.OnResponse(fast, HttpStatusCode.OK, null);
+        time.Advance(TimeSpan.FromMilliseconds(750));
+        limiter.OnResponse(slow, HttpStatusCode.OK, null);
+
+        // Due at 1,020 and 1,520 ms.
+        await ExpectDueAsync(limiter, time, TimeSpan.FromMilliseconds(230), TimeSpan.FromMilliseconds(730));
     }
 
     [Fact]
@@ -158,38 +170,34 @@ public class RequestRateLimiterTests
         var time = new FakeTimeProvider();
         var limiter = new RequestRateLimiter("v", [new RequestRateLimit(2, TimeSpan.FromSeconds(1))], time);
         var slow = await limiter.AcquireAsync(None);
-        time.Advance(TimeSpan.FromMilliseconds(350));
+        time.Advance(TimeSpan.FromMilliseconds(100));
         var fast = await limiter.AcquireAsync(None);
-        time.Advance(TimeSpan.FromMilliseconds(50));
+        time.Advance(TimeSpan.FromMilliseconds(20));
         limiter.OnResponse(slow, HttpStatusCode.OK, null);
+        time.Advance(TimeSpan.FromMilliseconds(30));
         limiter.OnResponse(fast, HttpStatusCode.OK, null);
 
-        // The slow one (400 ms against 50 ms) may have arrived at 330 ms (past the 20 ms margin), so the third
-        // request is due 1,020 ms after that, at 1,350 ms, not at 1,020 ms.
+        // Sent at 0 and 100 ms; once the 50 ms trip is seen, the slow one (120 ms) may have arrived at 50 ms: the
+        // third request is due at 1,070 ms, not 1,020 ms (the fourth, after the fast one, at 1,120 ms).
         var third = limiter.AcquireAsync(None).AsTask();
-        time.Advance(TimeSpan.FromMilliseconds(630));
+        time.Advance(TimeSpan.FromMilliseconds(880));
         await Task.Delay(20);
         Assert.False(third.IsCompleted);
-        time.Advance(TimeSpan.FromMilliseconds(330));
+        time.Advance(TimeSpan.FromMilliseconds(50));
         await Eventually(() => third.IsCompleted);
     }
 
-    [Fact]
-    public async Task Round_trips_as_fast_as_the_fastest_keep_the_configured_pace()
+    /// <summary>Asks for two more permits and checks the first comes after <paramref name="first"/> and the second only after <paramref name="second"/>.</summary>
+    private static async Task ExpectDueAsync(RequestRateLimiter limiter, FakeTimeProvider time, TimeSpan first, TimeSpan second)
     {
-        var time = new FakeTimeProvider();
-        var limiter = new RequestRateLimiter("v", [new RequestRateLimit(2, TimeSpan.FromSeconds(1))], time);
-        for (var i = 0; i < 2; i++)
-        {
-            var permit = await limiter.AcquireAsync(None);
-            time.Advance(TimeSpan.FromMilliseconds(50));
-            limiter.OnResponse(permit, HttpStatusCode.OK, null);
-        }
-        // Sent at 0 and 50 ms: the next two are due at 1,020 and 1,070 ms, as without round trips.
         var third = limiter.AcquireAsync(None).AsTask();
         var fourth = limiter.AcquireAsync(None).AsTask();
-        time.Advance(TimeSpan.FromMilliseconds(980));
-        await Eventually(() => third.IsCompleted && fourth.IsCompleted);
+        time.Advance(first);
+        await Eventually(() => third.IsCompleted);
+        await Task.Delay(20);
+        Assert.False(fourth.IsCompleted);
+        time.Advance(second - first);
+        await Eventually(() => fourth.IsCompleted);
     }
 
     [Fact]

@@ -54,6 +54,28 @@ public class AlotechOnePassDifferentialTests
         await AssertSameAsync(Encoding.UTF8.GetBytes("[" + Page + " " + Page + "]"), "a missing comma");
     }
 
+    public static TheoryData<string> ExtrasFields() =>
+    [
+        // Unknown fields: escaped and plain names, values to repair (lone surrogates, bad bytes via \u escapes), nested values.
+        "\"n\\u00e4me\": \"\\ud800x\"", "\"name\": \"\\udc00\"", "\"n\\u0041\": {\"a\": [1, \"\\ud800\", {\"\\udfff\": 2}]}",
+        "\"plain\": [\"\\ud800\", 3]", "\"esc\\\"aped\": 1.50e3", "\"e\\/\": null", "\"x\": true", "\"y\": {\"z\": \"\\u00e9\"}",
+        // The original numbers in every shape: the columns read them too.
+        "\"callerid\": {\"a\": 1}", "\"called_num\": [\"05321234567\"]", "\"callerid\": 905321234567", "\"called_num\": true",
+        "\"callerid\": null", "\"called_num\": \"\\ud800 0532\"", "\"callerid\": \"0532\\u0031234567\"", "\"called_num\": {\"\\ud800\": [\"\\udc00\"]}",
+        "\"c\\u0061llerid\": \"\\ud800\"", "\"müşteri\": \"\\ud800\"", "\"müşteri\": [\"ok\"]",
+    ];
+
+    [Theory]
+    [MemberData(nameof(ExtrasFields))]
+    public async Task Fields_kept_in_extras_read_the_same(string field)
+    {
+        // The field added to every record, and in place of the record's callerid.
+        var added = Page.Replace("\"callerid\":", field + ", \"callerid\":", StringComparison.Ordinal);
+        await AssertSameAsync(Encoding.UTF8.GetBytes("[" + added + "," + Page + "]"), field + " added");
+        var replaced = System.Text.RegularExpressions.Regex.Replace(Page, "\"callerid\": \"[^\"]*\"", field.Replace("$", "$$", StringComparison.Ordinal));
+        await AssertSameAsync(Encoding.UTF8.GetBytes(replaced), field + " in place of callerid");
+    }
+
     private static async Task AssertSameAsync(byte[] input, string what)
     {
         var expected = await RunAsync(input, (clock, phones) => new TwoPassAlotechParser(clock, phones).ParseAsync);
