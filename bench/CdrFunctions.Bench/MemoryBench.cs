@@ -18,6 +18,9 @@ internal static class MemoryBench
 {
     public const string ChildFlag = "--memory-child";
 
+    /// <summary><c>System.GC.ConserveMemory</c> in the runtimeconfig of the Functions app and of <c>cdr</c>.</summary>
+    public const string AppGcConserveMemory = "5";
+
     /// <summary><c>Normalize:RecordsInMemory</c> of the spilling normalizer child.</summary>
     public const int SpillingRecordsInMemory = 1_000;
 
@@ -37,6 +40,8 @@ internal static class MemoryBench
             await RawWindow.WriteFileAsync(file, records, cancellationToken);
             var self = Environment.ProcessPath ?? "dotnet";
             var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
+            // The GC setting the app's runtimeconfig has (src/CdrFunctions, cdr): the child runs as production does.
+            start.Environment["DOTNET_GCConserveMemory"] = AppGcConserveMemory;
             if (Path.GetFileNameWithoutExtension(self) == "dotnet")
             {
                 start.ArgumentList.Add(typeof(MemoryBench).Assembly.Location);
