@@ -20,6 +20,8 @@ public sealed class Utf8ExtrasWriter : IDisposable
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(1024);
     private int _length;
     private bool _first = true;
+    private ArrayBufferWriter<byte>? _propertyBuffer;
+    private Utf8JsonWriter? _property;
 
     /// <summary>The encoded form of a property name, to keep and pass to the writes.</summary>
     public static Key Name(string name) => new(JsonEncodedText.Encode(name, CallExtras.WriterOptions.Encoder));
@@ -68,6 +70,79 @@ public sealed class Utf8ExtrasWriter : IDisposable
         _length += needed;
     }
 
+    /// <summary>
+    /// Writes <c>"name":value</c> for the value <paramref name="reader"/> stands on when the framework's writer
+    /// would copy it as it is: a number, a literal, or a string read unescaped that <see cref="IsVerbatim"/>;
+    /// <paramref name="utf8Name"/> must be verbatim. False, with nothing written, for any other value.
+    /// </summary>
+    public bool TryWriteVerbatim(ReadOnlySpan<byte> utf8Name, in Utf8JsonReader reader)
+    {
+        var value = reader.ValueSpan;
+        var quoted = reader.TokenType == JsonTokenType.String;
+        if (quoted ? reader.ValueIsEscaped || !IsVerbatim(value) : reader.TokenType is not (JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null))
+        {
+            return false;
+        }
+        var comma = _first ? 0 : 1;
+        var quotes = quoted ? 2 : 0;
+        var needed = comma + utf8Name.Length + 3 + value.Length + quotes;
+        if (_buffer.Length - _length < needed)
+        {
+            Grow(needed);
+        }
+        var to = _buffer.AsSpan(_length, needed);
+        if (comma == 1)
+        {
+            to[0] = (byte)',';
+        }
+        to[comma] = (byte)'"';
+        utf8Name.CopyTo(to[(comma + 1)..]);
+        var at = comma + 1 + utf8Name.Length;
+        to[at++] = (byte)'"';
+        to[at++] = (byte)':';
+        if (quoted)
+        {
+            to[at++] = (byte)'"';
+            to[^1] = (byte)'"';
+        }
+        value.CopyTo(to[at..]);
+        _first = false;
+        _length += needed;
+        return true;
+    }
+
+    /// <summary>
+    /// A framework writer standing in an empty object, for a property only it writes exactly (escapes, repairs,
+    /// nested values); <see cref="EndProperty"/> appends what was written, as one writer would have.
+    /// </summary>
+    public Utf8JsonWriter StartProperty()
+    {
+        _propertyBuffer ??= new ArrayBufferWriter<byte>(256);
+        _propertyBuffer.ResetWrittenCount();
+        _property ??= new Utf8JsonWriter(_propertyBuffer, CallExtras.WriterOptions);
+        _property.Reset(_propertyBuffer);
+        _property.WriteStartObject();
+        return _property;
+    }
+
+    /// <summary>Appends the properties written since <see cref="StartProperty"/>.</summary>
+    public void EndProperty()
+    {
+        _property!.WriteEndObject();
+        _property.Flush();
+        var properties = _propertyBuffer!.WrittenSpan[1..^1];
+        if (properties.IsEmpty)
+        {
+            return;
+        }
+        if (!_first)
+        {
+            Append((byte)',');
+        }
+        _first = false;
+        Append(properties);
+    }
+
     /// <summary>Writes <c>"name":value</c>.</summary>
     public void WriteNumber(Key name, long value)
     {
@@ -109,6 +184,7 @@ public sealed class Utf8ExtrasWriter : IDisposable
 
     public void Dispose()
     {
+        _property?.Dispose();
         var buffer = _buffer;
         _buffer = [];
         _length = 0;
