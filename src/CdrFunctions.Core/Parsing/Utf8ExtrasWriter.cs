@@ -29,6 +29,12 @@ public sealed class Utf8ExtrasWriter : IDisposable
     /// <summary>Whether <paramref name="utf8Value"/> is written as it is (nothing in it needs escaping).</summary>
     public static bool IsVerbatim(ReadOnlySpan<byte> utf8Value) => utf8Value.IndexOfAnyExcept(Verbatim) < 0;
 
+    /// <summary>
+    /// <see cref="IsVerbatim(ReadOnlySpan{byte})"/> for the string or property name <paramref name="reader"/> stands on: read
+    /// unescaped, it can only lack DEL and non-ASCII bytes to be (the reader refused quotes, backslashes and control bytes).
+    /// </summary>
+    public static bool IsVerbatim(in Utf8JsonReader reader) => !reader.ValueIsEscaped && !reader.ValueSpan.ContainsAnyInRange((byte)0x7F, (byte)0xFF);
+
     /// <summary>Starts a new object, dropping what was written for the previous record.</summary>
     public void Start()
     {
@@ -72,14 +78,14 @@ public sealed class Utf8ExtrasWriter : IDisposable
 
     /// <summary>
     /// Writes <c>"name":value</c> for the value <paramref name="reader"/> stands on when the framework's writer
-    /// would copy it as it is: a number, a literal, or a string read unescaped that <see cref="IsVerbatim"/>;
+    /// would copy it as it is: a number, a literal, or a string that <see cref="IsVerbatim(in Utf8JsonReader)"/>;
     /// <paramref name="utf8Name"/> must be verbatim. False, with nothing written, for any other value.
     /// </summary>
     public bool TryWriteVerbatim(ReadOnlySpan<byte> utf8Name, in Utf8JsonReader reader)
     {
         var value = reader.ValueSpan;
         var quoted = reader.TokenType == JsonTokenType.String;
-        if (quoted ? reader.ValueIsEscaped || !IsVerbatim(value) : reader.TokenType is not (JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null))
+        if (quoted ? !IsVerbatim(in reader) : reader.TokenType is not (JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null))
         {
             return false;
         }

@@ -273,8 +273,9 @@ public sealed class AlotechParser(VendorClock clock, PhoneNumberNormalizer phone
         Span<byte> unescaped = stackalloc byte[64];
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            // Nearly every name: printable ASCII as sent, so clean, its own bytes, and written as it is.
-            var verbatim = !reader.ValueIsEscaped && Utf8ExtrasWriter.IsVerbatim(reader.ValueSpan);
+            // Nearly every name is matched as sent; a mapped one is then printable ASCII, so clean and written as it is.
+            var field = reader.ValueIsEscaped ? Field.Other : Identify(reader.ValueSpan);
+            var verbatim = field != Field.Other || Utf8ExtrasWriter.IsVerbatim(in reader);
             if (!verbatim && !SafeJson.IsClean(reader.ValueSpan))
             {
                 // A name with bad bytes matches no field: kept repaired in extras.
@@ -286,8 +287,11 @@ public sealed class AlotechParser(VendorClock clock, PhoneNumberNormalizer phone
                 _extras.EndProperty();
                 continue;
             }
-            var name = verbatim ? reader.ValueSpan : Utf8Values.CleanName(in reader, unescaped);
-            var error = Read(ref reader, Identify(name), verbatim, ref f);
+            if (reader.ValueIsEscaped)
+            {
+                field = Identify(Utf8Values.CleanName(in reader, unescaped));
+            }
+            var error = Read(ref reader, field, verbatim, ref f);
             if (error is not null)
             {
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)

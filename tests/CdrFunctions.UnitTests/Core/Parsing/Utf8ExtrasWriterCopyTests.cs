@@ -89,4 +89,56 @@ public class Utf8ExtrasWriterCopyTests
             Assert.Equal(expected ? "{\"n\":" + value + "}" : "{}", writer.ToExtras().Json);
         }
     }
+
+    [Fact]
+    public void A_token_is_verbatim_exactly_when_its_bytes_are_and_it_was_not_escaped() =>
+        Assert.True(EveryToken((ref Utf8JsonReader reader) =>
+            Assert.Equal(!reader.ValueIsEscaped && Utf8ExtrasWriter.IsVerbatim(reader.ValueSpan), Utf8ExtrasWriter.IsVerbatim(in reader))) > 5_000);
+
+    [Fact]
+    public void Text_is_decoded_and_repaired_as_when_every_string_was_checked_for_surrogate_escapes() =>
+        Assert.True(EveryToken((ref Utf8JsonReader reader) =>
+        {
+            // Utf8Values.Decode before it skipped the escape check for text read unescaped.
+            var raw = reader.ValueSpan;
+            var clean = SafeJson.IsClean(raw);
+            var expected = clean ? (reader.ValueIsEscaped ? reader.GetString()! : Encoding.UTF8.GetString(raw)) : SafeJson.Unescape(raw);
+            Assert.Equal(expected, Utf8Values.Decode(ref reader, out var repaired));
+            Assert.Equal(!clean, repaired);
+        }) > 5_000);
+
+    private delegate void Check(ref Utf8JsonReader reader);
+
+    /// <summary>Runs <paramref name="check"/> on every name and string the reader lets through, of random bytes and escapes; how many.</summary>
+    private static int EveryToken(Check check)
+    {
+        var random = new Random(5);
+        var tokens = 0;
+        for (var i = 0; i < 20_000; i++)
+        {
+            var text = new byte[random.Next(1, 12)];
+            for (var j = 0; j < text.Length; j++)
+            {
+                text[j] = random.Next(4) == 0 ? "\\n\"u0041é\\ud800"u8[random.Next(15)] : (byte)random.Next(0x20, 0x100);
+            }
+            byte[] json = [.. "{\""u8, .. text, .. "\":\""u8, .. text, .. "\"}"u8];
+            var reader = new Utf8JsonReader(json);
+            try
+            {
+                while (reader.Read())
+                {
+                    if (reader.TokenType is JsonTokenType.PropertyName or JsonTokenType.String)
+                    {
+                        check(ref reader);
+                        tokens++;
+                    }
+                }
+            }
+            catch (JsonException)
+            {
+                // Bytes the reader refuses are never asked about.
+            }
+        }
+        return tokens;
+    }
 }
