@@ -79,7 +79,8 @@ public sealed class PhoneNumberNormalizer
         }
         Span<char> chars = stackalloc char[utf8.Length];
         Ascii.ToUtf16(utf8, chars, out _);
-        return chars.IsWhiteSpace() ? null : Normalize(chars, null);
+        // A number starts with a digit or '+': only text that starts with white space can be nothing else.
+        return chars.IsEmpty || (char.IsWhiteSpace(chars[0]) && chars.IsWhiteSpace()) ? null : Normalize(chars, null);
     }
 
     /// <summary>The cache, the fast path, then the library; <paramref name="rawString"/> is <paramref name="raw"/> when the caller has it.</summary>
