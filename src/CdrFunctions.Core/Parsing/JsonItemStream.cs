@@ -17,9 +17,6 @@ public sealed class JsonItemStream(Stream input) : IDisposable
     /// <summary>Largest item <see cref="MapItemAsync"/> waits for before it lets the validating pass find the end.</summary>
     private const int MaxScannedItem = 8 * 1024 * 1024;
 
-    private static readonly SearchValues<byte> Structure = SearchValues.Create("\"{}[]"u8);
-    private static readonly SearchValues<byte> StringEnd = SearchValues.Create("\"\\"u8);
-
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(InitialBuffer);
     private int _start;
     private int _end;
@@ -141,7 +138,7 @@ public sealed class JsonItemStream(Stream input) : IDisposable
             return MapOutcome.Validate;
         }
         var tokenStart = (int)reader.TokenStartIndex;
-        if (StructureLength(span[tokenStart..]) is not { } length)
+        if (JsonStructure.Length(span[tokenStart..]) is not { } length)
         {
             return _eof || span.Length > MaxScannedItem ? MapOutcome.Validate : MapOutcome.NeedMore;
         }
@@ -167,61 +164,6 @@ public sealed class JsonItemStream(Stream input) : IDisposable
         }
         Consume(ref item);
         return MapOutcome.Mapped;
-    }
-
-    /// <summary>
-    /// The length of the object or array <paramref name="value"/> starts with, by its brackets outside strings;
-    /// null when it does not end within the span. Exact for valid JSON; the reader validates what it maps.
-    /// </summary>
-    private static int? StructureLength(ReadOnlySpan<byte> value)
-    {
-        var depth = 0;
-        var at = 0;
-        while (true)
-        {
-            var next = value[at..].IndexOfAny(Structure);
-            if (next < 0)
-            {
-                return null;
-            }
-            at += next;
-            switch (value[at])
-            {
-                case (byte)'"':
-                    at++;
-                    while (true)
-                    {
-                        var end = value[at..].IndexOfAny(StringEnd);
-                        if (end < 0)
-                        {
-                            return null;
-                        }
-                        at += end;
-                        if (value[at] == (byte)'"')
-                        {
-                            break;
-                        }
-                        // A backslash escapes the next byte.
-                        at += 2;
-                        if (at >= value.Length)
-                        {
-                            return null;
-                        }
-                    }
-                    break;
-                case (byte)'{' or (byte)'[':
-                    depth++;
-                    break;
-                default:
-                    depth--;
-                    if (depth == 0)
-                    {
-                        return at + 1;
-                    }
-                    break;
-            }
-            at++;
-        }
     }
 
     private bool TryOpen()
