@@ -17,9 +17,9 @@ public sealed class Utf8ExtrasWriter : IDisposable
     private static readonly SearchValues<byte> Verbatim = SearchValues.Create(
         [.. Enumerable.Range(0x20, 0x7F - 0x20).Where(b => b is not ('"' or '\\')).Select(b => (byte)b)]);
 
+    // Every property is written with its leading comma; ToExtras turns the first one into the object's brace.
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(1024);
     private int _length;
-    private bool _first = true;
     private ArrayBufferWriter<byte>? _propertyBuffer;
     private Utf8JsonWriter? _property;
 
@@ -39,7 +39,6 @@ public sealed class Utf8ExtrasWriter : IDisposable
     public void Start()
     {
         _length = 0;
-        _first = true;
         Append((byte)'{');
     }
 
@@ -61,17 +60,15 @@ public sealed class Utf8ExtrasWriter : IDisposable
     public void WriteVerbatim(Key name, ReadOnlySpan<byte> utf8Value)
     {
         // One capacity check and two copies: this runs for nearly every field of every record.
-        var prefix = name.Prefix(_first);
-        _first = false;
-        var needed = prefix.Length + utf8Value.Length + 2;
+        var prefix = name.QuotedPrefix;
+        var needed = prefix.Length + utf8Value.Length + 1;
         if (_buffer.Length - _length < needed)
         {
             Grow(needed);
         }
         var to = _buffer.AsSpan(_length);
         prefix.CopyTo(to);
-        to[prefix.Length] = (byte)'"';
-        utf8Value.CopyTo(to[(prefix.Length + 1)..]);
+        utf8Value.CopyTo(to[prefix.Length..]);
         to[needed - 1] = (byte)'"';
         _length += needed;
     }
@@ -89,21 +86,16 @@ public sealed class Utf8ExtrasWriter : IDisposable
         {
             return false;
         }
-        var comma = _first ? 0 : 1;
-        var quotes = quoted ? 2 : 0;
-        var needed = comma + utf8Name.Length + 3 + value.Length + quotes;
+        var needed = utf8Name.Length + 4 + value.Length + (quoted ? 2 : 0);
         if (_buffer.Length - _length < needed)
         {
             Grow(needed);
         }
         var to = _buffer.AsSpan(_length, needed);
-        if (comma == 1)
-        {
-            to[0] = (byte)',';
-        }
-        to[comma] = (byte)'"';
-        utf8Name.CopyTo(to[(comma + 1)..]);
-        var at = comma + 1 + utf8Name.Length;
+        to[0] = (byte)',';
+        to[1] = (byte)'"';
+        utf8Name.CopyTo(to[2..]);
+        var at = 2 + utf8Name.Length;
         to[at++] = (byte)'"';
         to[at++] = (byte)':';
         if (quoted)
@@ -112,7 +104,6 @@ public sealed class Utf8ExtrasWriter : IDisposable
             to[^1] = (byte)'"';
         }
         value.CopyTo(to[at..]);
-        _first = false;
         _length += needed;
         return true;
     }
@@ -141,11 +132,7 @@ public sealed class Utf8ExtrasWriter : IDisposable
         {
             return;
         }
-        if (!_first)
-        {
-            Append((byte)',');
-        }
-        _first = false;
+        Append((byte)',');
         Append(properties);
     }
 
@@ -185,7 +172,13 @@ public sealed class Utf8ExtrasWriter : IDisposable
     public CallExtras ToExtras()
     {
         Append((byte)'}');
-        return CallExtras.FromWrittenUtf8(_buffer.AsSpan(0, _length));
+        if (_length == 2)
+        {
+            return CallExtras.FromWrittenUtf8(_buffer.AsSpan(0, 2));
+        }
+        // "{,"a":..." → "{"a":...": the first property's comma becomes the brace.
+        _buffer[1] = (byte)'{';
+        return CallExtras.FromWrittenUtf8(_buffer.AsSpan(1, _length - 1));
     }
 
     public void Dispose()
@@ -200,11 +193,7 @@ public sealed class Utf8ExtrasWriter : IDisposable
         }
     }
 
-    private void WriteName(Key name)
-    {
-        Append(name.Prefix(_first));
-        _first = false;
-    }
+    private void WriteName(Key name) => Append(name.Prefix);
 
     private void Append(byte b)
     {
@@ -236,13 +225,15 @@ public sealed class Utf8ExtrasWriter : IDisposable
         _buffer = larger;
     }
 
-    /// <summary>A property name as written: <c>,"name":</c> (the comma left out for an object's first property).</summary>
+    /// <summary>A property name as written: <c>,"name":</c>, and with a string value's opening quote.</summary>
     public sealed class Key
     {
         private readonly byte[] _written;
 
-        internal Key(JsonEncodedText encoded) => _written = [(byte)',', (byte)'"', .. encoded.EncodedUtf8Bytes, (byte)'"', (byte)':'];
+        internal Key(JsonEncodedText encoded) => _written = [(byte)',', (byte)'"', .. encoded.EncodedUtf8Bytes, (byte)'"', (byte)':', (byte)'"'];
 
-        internal ReadOnlySpan<byte> Prefix(bool first) => first ? _written.AsSpan(1) : _written;
+        internal ReadOnlySpan<byte> Prefix => _written.AsSpan(0, _written.Length - 1);
+
+        internal ReadOnlySpan<byte> QuotedPrefix => _written;
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text;
 using PhoneNumbers;
 
 namespace CdrFunctions.Pipeline.Phones;
@@ -11,6 +12,7 @@ namespace CdrFunctions.Pipeline.Phones;
 public sealed class PhoneNumberNormalizer
 {
     private const int MaxCacheEntries = 100_000;
+    private const int MaxStackChars = 64;
     private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
 
     // One per region and process: its regexes are compiled, and parsers (with their normalizer) are made per file.
@@ -22,7 +24,8 @@ public sealed class PhoneNumberNormalizer
     // A number the fast path answers (a fraction of a microsecond) is cached only when seen before: adding every
     // one-off caller (growing the table, keeping each string alive through garbage collections) cost more than
     // the fast path itself.
-    private readonly Dictionary<string, string?> _cache = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?> _cache;
+    private readonly Dictionary<string, string?>.AlternateLookup<ReadOnlySpan<char>> _lookup;
     private readonly SeenNumbers _seen = new();
     private readonly Lock _gate = new();
     private readonly PhoneFastPath? _fastPath;
@@ -34,6 +37,8 @@ public sealed class PhoneNumberNormalizer
             throw new ArgumentException($"Unknown phone region '{defaultRegion}': use an ISO 3166 code such as TR, US or IN.", nameof(defaultRegion));
         }
         DefaultRegion = defaultRegion.ToUpperInvariant();
+        _cache = new Dictionary<string, string?>(StringComparer.Ordinal);
+        _lookup = _cache.GetAlternateLookup<ReadOnlySpan<char>>();
         _fastPath = FastPaths.GetOrAdd(DefaultRegion, static region => PhoneFastPath.For(Util, region));
     }
 
@@ -59,9 +64,31 @@ public sealed class PhoneNumberNormalizer
         {
             return null;
         }
+        return Normalize(raw.AsSpan(), raw);
+    }
+
+    /// <summary>
+    /// <see cref="Normalize(string?)"/> of a UTF-8 value: a short ASCII one (every caller number) is looked up and
+    /// read from a stack copy, with no string made for the raw number unless it is cached or goes to the library.
+    /// </summary>
+    public string? Normalize(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.Length > MaxStackChars || !Ascii.IsValid(utf8))
+        {
+            return Normalize(Encoding.UTF8.GetString(utf8));
+        }
+        Span<char> chars = stackalloc char[utf8.Length];
+        Ascii.ToUtf16(utf8, chars, out _);
+        // A number starts with a digit or '+': only text that starts with white space can be nothing else.
+        return chars.IsEmpty || (char.IsWhiteSpace(chars[0]) && chars.IsWhiteSpace()) ? null : Normalize(chars, null);
+    }
+
+    /// <summary>The cache, the fast path, then the library; <paramref name="rawString"/> is <paramref name="raw"/> when the caller has it.</summary>
+    private string? Normalize(ReadOnlySpan<char> raw, string? rawString)
+    {
         lock (_gate)
         {
-            if (_cache.TryGetValue(raw, out var cached))
+            if (_lookup.TryGetValue(raw, out var cached))
             {
                 return cached;
             }
@@ -69,18 +96,19 @@ public sealed class PhoneNumberNormalizer
             {
                 if (_seen.MarkSeen(raw) && _cache.Count < MaxCacheEntries)
                 {
-                    _cache.Add(raw, fast);
+                    _cache.Add(rawString ?? new string(raw), fast);
                 }
                 return fast;
             }
         }
         // The library's slower answer is computed outside the lock.
-        var result = NormalizeWithLibrary(raw);
+        rawString ??= new string(raw);
+        var result = NormalizeWithLibrary(rawString);
         lock (_gate)
         {
             if (_cache.Count < MaxCacheEntries)
             {
-                _cache.TryAdd(raw, result);
+                _cache.TryAdd(rawString, result);
             }
         }
         return result;

@@ -12,9 +12,10 @@ internal sealed class SeenNumbers
     private int _marked;
 
     /// <summary>Marks <paramref name="number"/>; whether it was marked already.</summary>
-    public bool MarkSeen(string number)
+    public bool MarkSeen(ReadOnlySpan<char> number)
     {
-        var bit = (uint)number.GetHashCode() % Bits;
+        // The span's hash is its string's: a number marked from either form is the same bit.
+        var bit = (uint)string.GetHashCode(number) % Bits;
         ref var word = ref _words[bit / 64];
         var mask = 1UL << (int)(bit % 64);
         if ((word & mask) != 0)

@@ -312,10 +312,8 @@ public sealed class CallRowResolver(CdrStorage storage, CallClaims claims, Vendo
     }
 
     /// <summary>The winner's rows (by id first), each naming the claim it shows.</summary>
-    private static List<TableEntity> Entities(CallClaim winner)
-    {
-        return CallEntityMapper.ToEntities(winner.Record, winner.KeyStart, [new(OwnerKeyColumn, winner.ClaimKey), new(KeyStartColumn, winner.KeyStart)]).ToList();
-    }
+    private static List<TableEntity> Entities(CallClaim winner) =>
+        CallEntityMapper.ToEntities(winner.Record, winner.KeyStart, [new(OwnerKeyColumn, winner.ClaimKey), new(KeyStartColumn, winner.KeyStart)]);
 
     private static bool Shows(TableEntity current, CallClaim winner) =>
         current.GetString(OwnerKeyColumn) == winner.ClaimKey
@@ -335,7 +333,7 @@ public sealed class CallRowResolver(CdrStorage storage, CallClaims claims, Vendo
     {
         var record = CallEntityMapper.FromEntity(byId);
         var keyStart = byId.GetDateTimeOffset(KeyStartColumn)?.ToUniversalTime() ?? record.StartUtc;
-        return keyStart is { } start ? [.. CallEntityMapper.KeysFor(record, start)] : [(byId.PartitionKey, byId.RowKey)];
+        return keyStart is { } start ? CallEntityMapper.KeysFor(record, start) : [(byId.PartitionKey, byId.RowKey)];
     }
 
     /// <summary>Whether the winner of a call is known, and which claim it is (null: no blob holds the call).</summary>

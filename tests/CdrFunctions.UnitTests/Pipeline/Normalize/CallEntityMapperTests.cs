@@ -78,6 +78,23 @@ public class CallEntityMapperTests
     }
 
     [Fact]
+    public void Rows_keep_their_columns_when_the_next_call_is_mapped()
+    {
+        // The column set is built in a dictionary the thread reuses: each row must be a copy, and a sparse call
+        // mapped after a full one must get none of its columns.
+        var full = CallEntityMapper.ToEntities(Full, Start, [new("OwnerKey", "k1")]);
+        var sparse = new CallRecord { Vendor = "deepcall", CallId = "c-3", ToNumber = "+905321112233" };
+
+        var next = CallEntityMapper.ToEntities(sparse, Start);
+
+        Assert.All(full, e => Assert.Equal(Full, CallEntityMapper.FromEntity(e)));
+        Assert.All(full, e => Assert.Equal("k1", e.GetString("OwnerKey")));
+        Assert.All(next, e => Assert.Equal(sparse, CallEntityMapper.FromEntity(e)));
+        Assert.All(next, e => Assert.False(e.ContainsKey("OwnerKey")));
+        Assert.Equal(8, next[0].Count);
+    }
+
+    [Fact]
     public void A_single_row_carries_the_given_keys()
     {
         var entity = CallEntityMapper.ToEntity(Full, "pk", "rk");
