@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using CdrFunctions.Pipeline.Model;
 
@@ -86,6 +87,34 @@ public sealed class Utf8ExtrasWriter : IDisposable
         {
             return false;
         }
+        WriteVerbatimProperty(utf8Name, value, quoted);
+        return true;
+    }
+
+    /// <summary>
+    /// As <see cref="TryWriteVerbatim(ReadOnlySpan{byte}, in Utf8JsonReader)"/> for a document's property as sent
+    /// (<c>JsonMarshal</c>'s raw name and value): false, with nothing written, unless both are copied as they are.
+    /// </summary>
+    public bool TryWriteVerbatim(ReadOnlySpan<byte> rawName, JsonElement value)
+    {
+        // A raw string holds its quotes; without a backslash in it, nothing was escaped.
+        var raw = JsonMarshal.GetRawUtf8Value(value);
+        var verbatim = value.ValueKind switch
+        {
+            JsonValueKind.String => IsVerbatim(raw[1..^1]),
+            JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null => true,
+            _ => false,
+        };
+        if (!verbatim || !IsVerbatim(rawName))
+        {
+            return false;
+        }
+        WriteVerbatimProperty(rawName, raw, quoted: false);
+        return true;
+    }
+
+    private void WriteVerbatimProperty(ReadOnlySpan<byte> utf8Name, ReadOnlySpan<byte> value, bool quoted)
+    {
         var needed = utf8Name.Length + 4 + value.Length + (quoted ? 2 : 0);
         if (_buffer.Length - _length < needed)
         {
@@ -105,7 +134,6 @@ public sealed class Utf8ExtrasWriter : IDisposable
         }
         value.CopyTo(to[at..]);
         _length += needed;
-        return true;
     }
 
     /// <summary>

@@ -74,6 +74,79 @@ public class Utf8ExtrasWriterCopyTests
         Assert.True(copied > 0, "some values are copied as they are");
     }
 
+    [Theory]
+    [MemberData(nameof(Objects))]
+    public void Document_properties_are_written_byte_for_byte_as_the_framework_writer_writes_them(string json) =>
+        AssertDocumentCopiesSame(Encoding.UTF8.GetBytes(json));
+
+    [Fact]
+    public void Deepcall_details_and_their_mutations_are_copied_as_the_framework_writer_writes_them()
+    {
+        var detail = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Payloads", "DeepCall", "detail-example.json"));
+        var mutator = new CdrFunctions.Tests.Robustness.Mutator(31, json: true);
+        AssertDocumentCopiesSame(detail);
+        for (var i = 0; i < 600; i++)
+        {
+            AssertDocumentCopiesSame(mutator.Mutate(detail));
+        }
+    }
+
+    /// <summary>
+    /// Every object of the document, its properties written as DeepCall's mappers wrote extras before
+    /// (<see cref="SafeJson.WriteProperty"/> into one writer) and as they do now: the same bytes and repairs.
+    /// </summary>
+    private static void AssertDocumentCopiesSame(byte[] json)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json);
+        }
+        catch (JsonException)
+        {
+            return;
+        }
+        using (document)
+        {
+            foreach (var obj in ObjectsIn(document.RootElement))
+            {
+                var buffer = new ArrayBufferWriter<byte>();
+                var expectedRepairs = new List<bool>();
+                using (var expected = new Utf8JsonWriter(buffer, CallExtras.WriterOptions))
+                {
+                    expected.WriteStartObject();
+                    foreach (var p in obj.EnumerateObject())
+                    {
+                        expectedRepairs.Add(SafeJson.WriteProperty(p, expected));
+                    }
+                    expected.WriteEndObject();
+                }
+                using var writer = new Utf8ExtrasWriter();
+                writer.Start();
+                var repairs = new List<bool>();
+                foreach (var p in obj.EnumerateObject())
+                {
+                    if (writer.TryWriteVerbatim(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8PropertyName(p), p.Value))
+                    {
+                        repairs.Add(false);
+                        continue;
+                    }
+                    repairs.Add(SafeJson.WriteProperty(p, writer.StartProperty()));
+                    writer.EndProperty();
+                }
+                Assert.Equal(Encoding.UTF8.GetString(buffer.WrittenSpan), writer.ToExtras().Json);
+                Assert.Equal(expectedRepairs, repairs);
+            }
+        }
+    }
+
+    private static IEnumerable<JsonElement> ObjectsIn(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.Object => e.EnumerateObject().SelectMany(p => ObjectsIn(p.Value)).Prepend(e),
+        JsonValueKind.Array => e.EnumerateArray().SelectMany(ObjectsIn),
+        _ => [],
+    };
+
     [Fact]
     public void Only_numbers_literals_and_unescaped_verbatim_strings_are_copied_as_they_are()
     {
