@@ -20,12 +20,20 @@ public sealed class Utf8ExtrasWriter : IDisposable
     // Every property is written with its leading comma; ToExtras turns the first one into the object's brace.
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(1024);
     private int _length;
+    private ArrayBufferWriter<byte>? _propertyBuffer;
+    private Utf8JsonWriter? _property;
 
     /// <summary>The encoded form of a property name, to keep and pass to the writes.</summary>
     public static Key Name(string name) => new(JsonEncodedText.Encode(name, CallExtras.WriterOptions.Encoder));
 
     /// <summary>Whether <paramref name="utf8Value"/> is written as it is (nothing in it needs escaping).</summary>
     public static bool IsVerbatim(ReadOnlySpan<byte> utf8Value) => utf8Value.IndexOfAnyExcept(Verbatim) < 0;
+
+    /// <summary>
+    /// <see cref="IsVerbatim(ReadOnlySpan{byte})"/> for the string or property name <paramref name="reader"/> stands on: read
+    /// unescaped, it can only lack DEL and non-ASCII bytes to be (the reader refused quotes, backslashes and control bytes).
+    /// </summary>
+    public static bool IsVerbatim(in Utf8JsonReader reader) => !reader.ValueIsEscaped && !reader.ValueSpan.ContainsAnyInRange((byte)0x7F, (byte)0xFF);
 
     /// <summary>Starts a new object, dropping what was written for the previous record.</summary>
     public void Start()
@@ -63,6 +71,69 @@ public sealed class Utf8ExtrasWriter : IDisposable
         utf8Value.CopyTo(to[prefix.Length..]);
         to[needed - 1] = (byte)'"';
         _length += needed;
+    }
+
+    /// <summary>
+    /// Writes <c>"name":value</c> for the value <paramref name="reader"/> stands on when the framework's writer
+    /// would copy it as it is: a number, a literal, or a string that <see cref="IsVerbatim(in Utf8JsonReader)"/>;
+    /// <paramref name="utf8Name"/> must be verbatim. False, with nothing written, for any other value.
+    /// </summary>
+    public bool TryWriteVerbatim(ReadOnlySpan<byte> utf8Name, in Utf8JsonReader reader)
+    {
+        var value = reader.ValueSpan;
+        var quoted = reader.TokenType == JsonTokenType.String;
+        if (quoted ? !IsVerbatim(in reader) : reader.TokenType is not (JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null))
+        {
+            return false;
+        }
+        var needed = utf8Name.Length + 4 + value.Length + (quoted ? 2 : 0);
+        if (_buffer.Length - _length < needed)
+        {
+            Grow(needed);
+        }
+        var to = _buffer.AsSpan(_length, needed);
+        to[0] = (byte)',';
+        to[1] = (byte)'"';
+        utf8Name.CopyTo(to[2..]);
+        var at = 2 + utf8Name.Length;
+        to[at++] = (byte)'"';
+        to[at++] = (byte)':';
+        if (quoted)
+        {
+            to[at++] = (byte)'"';
+            to[^1] = (byte)'"';
+        }
+        value.CopyTo(to[at..]);
+        _length += needed;
+        return true;
+    }
+
+    /// <summary>
+    /// A framework writer standing in an empty object, for a property only it writes exactly (escapes, repairs,
+    /// nested values); <see cref="EndProperty"/> appends what was written, as one writer would have.
+    /// </summary>
+    public Utf8JsonWriter StartProperty()
+    {
+        _propertyBuffer ??= new ArrayBufferWriter<byte>(256);
+        _propertyBuffer.ResetWrittenCount();
+        _property ??= new Utf8JsonWriter(_propertyBuffer, CallExtras.WriterOptions);
+        _property.Reset(_propertyBuffer);
+        _property.WriteStartObject();
+        return _property;
+    }
+
+    /// <summary>Appends the properties written since <see cref="StartProperty"/>.</summary>
+    public void EndProperty()
+    {
+        _property!.WriteEndObject();
+        _property.Flush();
+        var properties = _propertyBuffer!.WrittenSpan[1..^1];
+        if (properties.IsEmpty)
+        {
+            return;
+        }
+        Append((byte)',');
+        Append(properties);
     }
 
     /// <summary>Writes <c>"name":value</c>.</summary>
@@ -112,6 +183,7 @@ public sealed class Utf8ExtrasWriter : IDisposable
 
     public void Dispose()
     {
+        _property?.Dispose();
         var buffer = _buffer;
         _buffer = [];
         _length = 0;
