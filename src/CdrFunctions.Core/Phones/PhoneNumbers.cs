@@ -27,6 +27,7 @@ public sealed class PhoneNumberNormalizer
     private readonly Dictionary<string, string?> _cache;
     private readonly Dictionary<string, string?>.AlternateLookup<ReadOnlySpan<char>> _lookup;
     private readonly SeenNumbers _seen = new();
+    private readonly CachedNumbers _cachedNumbers = new();
     private readonly Lock _gate = new();
     private readonly PhoneFastPath? _fastPath;
 
@@ -86,17 +87,20 @@ public sealed class PhoneNumberNormalizer
     /// <summary>The cache, the fast path, then the library; <paramref name="rawString"/> is <paramref name="raw"/> when the caller has it.</summary>
     private string? Normalize(ReadOnlySpan<char> raw, string? rawString)
     {
+        // One hash for both filters: most numbers of a file were never cached, and the cached-numbers filter says
+        // so without the dictionary hashing the number again.
+        var hash = string.GetHashCode(raw);
         lock (_gate)
         {
-            if (_lookup.TryGetValue(raw, out var cached))
+            if (_cachedNumbers.MayContain(hash) && _lookup.TryGetValue(raw, out var cached))
             {
                 return cached;
             }
             if (_fastPath?.TryNormalize(raw) is { } fast)
             {
-                if (_seen.MarkSeen(raw) && _cache.Count < MaxCacheEntries)
+                if (_seen.MarkSeen(hash) && _cache.Count < MaxCacheEntries)
                 {
-                    _cache.Add(rawString ?? new string(raw), fast);
+                    Cache(rawString ?? new string(raw), hash, fast);
                 }
                 return fast;
             }
@@ -108,10 +112,17 @@ public sealed class PhoneNumberNormalizer
         {
             if (_cache.Count < MaxCacheEntries)
             {
-                _cache.TryAdd(rawString, result);
+                Cache(rawString, hash, result);
             }
         }
         return result;
+    }
+
+    /// <summary>Caches an answer (the first one stays: both are the library's); every cached number is marked in the filter.</summary>
+    private void Cache(string raw, int hash, string? normalized)
+    {
+        _cache.TryAdd(raw, normalized);
+        _cachedNumbers.Mark(hash);
     }
 
     /// <summary>The answer libphonenumber gives, uncached; the fast path must agree with it wherever it answers.</summary>
