@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using CdrFunctions.Pipeline.Model;
 
@@ -17,9 +18,11 @@ public sealed class Utf8ExtrasWriter : IDisposable
     private static readonly SearchValues<byte> Verbatim = SearchValues.Create(
         [.. Enumerable.Range(0x20, 0x7F - 0x20).Where(b => b is not ('"' or '\\')).Select(b => (byte)b)]);
 
+    // Every property is written with its leading comma; ToExtras turns the first one into the object's brace.
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(1024);
     private int _length;
-    private bool _first = true;
+    private ArrayBufferWriter<byte>? _propertyBuffer;
+    private Utf8JsonWriter? _property;
 
     /// <summary>The encoded form of a property name, to keep and pass to the writes.</summary>
     public static Key Name(string name) => new(JsonEncodedText.Encode(name, CallExtras.WriterOptions.Encoder));
@@ -27,11 +30,16 @@ public sealed class Utf8ExtrasWriter : IDisposable
     /// <summary>Whether <paramref name="utf8Value"/> is written as it is (nothing in it needs escaping).</summary>
     public static bool IsVerbatim(ReadOnlySpan<byte> utf8Value) => utf8Value.IndexOfAnyExcept(Verbatim) < 0;
 
+    /// <summary>
+    /// <see cref="IsVerbatim(ReadOnlySpan{byte})"/> for the string or property name <paramref name="reader"/> stands on: read
+    /// unescaped, it can only lack DEL and non-ASCII bytes to be (the reader refused quotes, backslashes and control bytes).
+    /// </summary>
+    public static bool IsVerbatim(in Utf8JsonReader reader) => !reader.ValueIsEscaped && !reader.ValueSpan.ContainsAnyInRange((byte)0x7F, (byte)0xFF);
+
     /// <summary>Starts a new object, dropping what was written for the previous record.</summary>
     public void Start()
     {
         _length = 0;
-        _first = true;
         Append((byte)'{');
     }
 
@@ -53,19 +61,107 @@ public sealed class Utf8ExtrasWriter : IDisposable
     public void WriteVerbatim(Key name, ReadOnlySpan<byte> utf8Value)
     {
         // One capacity check and two copies: this runs for nearly every field of every record.
-        var prefix = name.Prefix(_first);
-        _first = false;
-        var needed = prefix.Length + utf8Value.Length + 2;
+        var prefix = name.QuotedPrefix;
+        var needed = prefix.Length + utf8Value.Length + 1;
         if (_buffer.Length - _length < needed)
         {
             Grow(needed);
         }
         var to = _buffer.AsSpan(_length);
         prefix.CopyTo(to);
-        to[prefix.Length] = (byte)'"';
-        utf8Value.CopyTo(to[(prefix.Length + 1)..]);
+        utf8Value.CopyTo(to[prefix.Length..]);
         to[needed - 1] = (byte)'"';
         _length += needed;
+    }
+
+    /// <summary>
+    /// Writes <c>"name":value</c> for the value <paramref name="reader"/> stands on when the framework's writer
+    /// would copy it as it is: a number, a literal, or a string that <see cref="IsVerbatim(in Utf8JsonReader)"/>;
+    /// <paramref name="utf8Name"/> must be verbatim. False, with nothing written, for any other value.
+    /// </summary>
+    public bool TryWriteVerbatim(ReadOnlySpan<byte> utf8Name, in Utf8JsonReader reader)
+    {
+        var value = reader.ValueSpan;
+        var quoted = reader.TokenType == JsonTokenType.String;
+        if (quoted ? !IsVerbatim(in reader) : reader.TokenType is not (JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null))
+        {
+            return false;
+        }
+        WriteVerbatimProperty(utf8Name, value, quoted);
+        return true;
+    }
+
+    /// <summary>
+    /// As <see cref="TryWriteVerbatim(ReadOnlySpan{byte}, in Utf8JsonReader)"/> for a document's property as sent
+    /// (<c>JsonMarshal</c>'s raw name and value): false, with nothing written, unless both are copied as they are.
+    /// </summary>
+    public bool TryWriteVerbatim(ReadOnlySpan<byte> rawName, JsonElement value)
+    {
+        // A raw string holds its quotes; without a backslash in it, nothing was escaped.
+        var raw = JsonMarshal.GetRawUtf8Value(value);
+        var verbatim = value.ValueKind switch
+        {
+            JsonValueKind.String => IsVerbatim(raw[1..^1]),
+            JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null => true,
+            _ => false,
+        };
+        if (!verbatim || !IsVerbatim(rawName))
+        {
+            return false;
+        }
+        WriteVerbatimProperty(rawName, raw, quoted: false);
+        return true;
+    }
+
+    private void WriteVerbatimProperty(ReadOnlySpan<byte> utf8Name, ReadOnlySpan<byte> value, bool quoted)
+    {
+        var needed = utf8Name.Length + 4 + value.Length + (quoted ? 2 : 0);
+        if (_buffer.Length - _length < needed)
+        {
+            Grow(needed);
+        }
+        var to = _buffer.AsSpan(_length, needed);
+        to[0] = (byte)',';
+        to[1] = (byte)'"';
+        utf8Name.CopyTo(to[2..]);
+        var at = 2 + utf8Name.Length;
+        to[at++] = (byte)'"';
+        to[at++] = (byte)':';
+        if (quoted)
+        {
+            to[at++] = (byte)'"';
+            to[^1] = (byte)'"';
+        }
+        value.CopyTo(to[at..]);
+        _length += needed;
+    }
+
+    /// <summary>
+    /// A framework writer standing in an empty object, for a property only it writes exactly (escapes, repairs,
+    /// nested values); <see cref="EndProperty"/> appends what was written, as one writer would have.
+    /// </summary>
+    public Utf8JsonWriter StartProperty()
+    {
+        _propertyBuffer ??= new ArrayBufferWriter<byte>(256);
+        _propertyBuffer.ResetWrittenCount();
+        _property ??= new Utf8JsonWriter(_propertyBuffer, CallExtras.WriterOptions);
+        _property.Reset(_propertyBuffer);
+        _property.WriteStartObject();
+        return _property;
+    }
+
+    /// <summary>Appends the properties written since <see cref="StartProperty"/>.</summary>
+    public void EndProperty()
+    {
+        _property!.WriteEndObject();
+        _property.Flush();
+        var properties = _propertyBuffer!.WrittenSpan[1..^1];
+        if (properties.IsEmpty)
+        {
+            return;
+        }
+        Append((byte)',');
+        Append(properties);
     }
 
     /// <summary>Writes <c>"name":value</c>.</summary>
@@ -104,11 +200,18 @@ public sealed class Utf8ExtrasWriter : IDisposable
     public CallExtras ToExtras()
     {
         Append((byte)'}');
-        return CallExtras.FromWrittenUtf8(_buffer.AsSpan(0, _length));
+        if (_length == 2)
+        {
+            return CallExtras.FromWrittenUtf8(_buffer.AsSpan(0, 2));
+        }
+        // "{,"a":..." → "{"a":...": the first property's comma becomes the brace.
+        _buffer[1] = (byte)'{';
+        return CallExtras.FromWrittenUtf8(_buffer.AsSpan(1, _length - 1));
     }
 
     public void Dispose()
     {
+        _property?.Dispose();
         var buffer = _buffer;
         _buffer = [];
         _length = 0;
@@ -118,11 +221,7 @@ public sealed class Utf8ExtrasWriter : IDisposable
         }
     }
 
-    private void WriteName(Key name)
-    {
-        Append(name.Prefix(_first));
-        _first = false;
-    }
+    private void WriteName(Key name) => Append(name.Prefix);
 
     private void Append(byte b)
     {
@@ -154,13 +253,15 @@ public sealed class Utf8ExtrasWriter : IDisposable
         _buffer = larger;
     }
 
-    /// <summary>A property name as written: <c>,"name":</c> (the comma left out for an object's first property).</summary>
+    /// <summary>A property name as written: <c>,"name":</c>, and with a string value's opening quote.</summary>
     public sealed class Key
     {
         private readonly byte[] _written;
 
-        internal Key(JsonEncodedText encoded) => _written = [(byte)',', (byte)'"', .. encoded.EncodedUtf8Bytes, (byte)'"', (byte)':'];
+        internal Key(JsonEncodedText encoded) => _written = [(byte)',', (byte)'"', .. encoded.EncodedUtf8Bytes, (byte)'"', (byte)':', (byte)'"'];
 
-        internal ReadOnlySpan<byte> Prefix(bool first) => first ? _written.AsSpan(1) : _written;
+        internal ReadOnlySpan<byte> Prefix => _written.AsSpan(0, _written.Length - 1);
+
+        internal ReadOnlySpan<byte> QuotedPrefix => _written;
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace CdrFunctions.Pipeline.Parsing;
@@ -10,13 +11,14 @@ public static class Utf8Text
     /// <see cref="string.Trim()"/> on UTF-8: leading and trailing white space as <see cref="char.IsWhiteSpace(char)"/>
     /// defines it (no white space lies outside the BMP). Stops at a byte that is not valid UTF-8.
     /// </summary>
-    public static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> utf8)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> utf8) =>
+        // Most fields start and end with a printable ASCII character other than space: nothing to trim, and no
+        // call (parsers trim every field of every record).
+        utf8.IsEmpty || (IsPrintableAscii(utf8[0]) && IsPrintableAscii(utf8[^1])) ? utf8 : TrimEnds(utf8);
+
+    private static ReadOnlySpan<byte> TrimEnds(ReadOnlySpan<byte> utf8)
     {
-        // Most fields start and end with a printable ASCII character other than space: nothing to trim.
-        if (utf8.IsEmpty || (IsPrintableAscii(utf8[0]) && IsPrintableAscii(utf8[^1])))
-        {
-            return utf8;
-        }
         var start = 0;
         while (start < utf8.Length)
         {

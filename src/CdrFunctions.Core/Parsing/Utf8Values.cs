@@ -20,7 +20,8 @@ public static class Utf8Values
     public static string Decode(ref Utf8JsonReader v, out bool repaired)
     {
         var raw = v.ValueSpan;
-        if (SafeJson.IsClean(raw))
+        // Unescaped text holds no backslash, so it is clean exactly when it is valid UTF-8.
+        if (v.ValueIsEscaped ? SafeJson.IsClean(raw) : Utf8.IsValid(raw))
         {
             repaired = false;
             return v.ValueIsEscaped ? v.GetString()! : Encoding.UTF8.GetString(raw);

@@ -148,7 +148,7 @@ internal sealed class PhoneFastPath
     }
 
     /// <summary>The library's E.164 form of <paramref name="raw"/> when the trace is sure it is valid; null means "ask the library".</summary>
-    public string? TryNormalize(string raw)
+    public string? TryNormalize(ReadOnlySpan<char> raw)
     {
         // Spaces and hyphens between digits are dropped by the library's normalization before any rule looks at
         // the number (and match none of its extension patterns), so they change nothing here either.

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text;
 using PhoneNumbers;
 
 namespace CdrFunctions.Pipeline.Phones;
@@ -11,6 +12,7 @@ namespace CdrFunctions.Pipeline.Phones;
 public sealed class PhoneNumberNormalizer
 {
     private const int MaxCacheEntries = 100_000;
+    private const int MaxStackChars = 64;
     private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
 
     // One per region and process: its regexes are compiled, and parsers (with their normalizer) are made per file.
@@ -22,8 +24,10 @@ public sealed class PhoneNumberNormalizer
     // A number the fast path answers (a fraction of a microsecond) is cached only when seen before: adding every
     // one-off caller (growing the table, keeping each string alive through garbage collections) cost more than
     // the fast path itself.
-    private readonly Dictionary<string, string?> _cache = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?> _cache;
+    private readonly Dictionary<string, string?>.AlternateLookup<ReadOnlySpan<char>> _lookup;
     private readonly SeenNumbers _seen = new();
+    private readonly CachedNumbers _cachedNumbers = new();
     private readonly Lock _gate = new();
     private readonly PhoneFastPath? _fastPath;
 
@@ -34,6 +38,8 @@ public sealed class PhoneNumberNormalizer
             throw new ArgumentException($"Unknown phone region '{defaultRegion}': use an ISO 3166 code such as TR, US or IN.", nameof(defaultRegion));
         }
         DefaultRegion = defaultRegion.ToUpperInvariant();
+        _cache = new Dictionary<string, string?>(StringComparer.Ordinal);
+        _lookup = _cache.GetAlternateLookup<ReadOnlySpan<char>>();
         _fastPath = FastPaths.GetOrAdd(DefaultRegion, static region => PhoneFastPath.For(Util, region));
     }
 
@@ -59,31 +65,64 @@ public sealed class PhoneNumberNormalizer
         {
             return null;
         }
+        return Normalize(raw.AsSpan(), raw);
+    }
+
+    /// <summary>
+    /// <see cref="Normalize(string?)"/> of a UTF-8 value: a short ASCII one (every caller number) is looked up and
+    /// read from a stack copy, with no string made for the raw number unless it is cached or goes to the library.
+    /// </summary>
+    public string? Normalize(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.Length > MaxStackChars || !Ascii.IsValid(utf8))
+        {
+            return Normalize(Encoding.UTF8.GetString(utf8));
+        }
+        Span<char> chars = stackalloc char[utf8.Length];
+        Ascii.ToUtf16(utf8, chars, out _);
+        // A number starts with a digit or '+': only text that starts with white space can be nothing else.
+        return chars.IsEmpty || (char.IsWhiteSpace(chars[0]) && chars.IsWhiteSpace()) ? null : Normalize(chars, null);
+    }
+
+    /// <summary>The cache, the fast path, then the library; <paramref name="rawString"/> is <paramref name="raw"/> when the caller has it.</summary>
+    private string? Normalize(ReadOnlySpan<char> raw, string? rawString)
+    {
+        // One hash for both filters: most numbers of a file were never cached, and the cached-numbers filter says
+        // so without the dictionary hashing the number again.
+        var hash = string.GetHashCode(raw);
         lock (_gate)
         {
-            if (_cache.TryGetValue(raw, out var cached))
+            if (_cachedNumbers.MayContain(hash) && _lookup.TryGetValue(raw, out var cached))
             {
                 return cached;
             }
             if (_fastPath?.TryNormalize(raw) is { } fast)
             {
-                if (_seen.MarkSeen(raw) && _cache.Count < MaxCacheEntries)
+                if (_seen.MarkSeen(hash) && _cache.Count < MaxCacheEntries)
                 {
-                    _cache.Add(raw, fast);
+                    Cache(rawString ?? new string(raw), hash, fast);
                 }
                 return fast;
             }
         }
         // The library's slower answer is computed outside the lock.
-        var result = NormalizeWithLibrary(raw);
+        rawString ??= new string(raw);
+        var result = NormalizeWithLibrary(rawString);
         lock (_gate)
         {
             if (_cache.Count < MaxCacheEntries)
             {
-                _cache.TryAdd(raw, result);
+                Cache(rawString, hash, result);
             }
         }
         return result;
+    }
+
+    /// <summary>Caches an answer (the first one stays: both are the library's); every cached number is marked in the filter.</summary>
+    private void Cache(string raw, int hash, string? normalized)
+    {
+        _cache.TryAdd(raw, normalized);
+        _cachedNumbers.Mark(hash);
     }
 
     /// <summary>The answer libphonenumber gives, uncached; the fast path must agree with it wherever it answers.</summary>

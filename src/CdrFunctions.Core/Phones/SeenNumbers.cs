@@ -11,10 +11,10 @@ internal sealed class SeenNumbers
     private readonly ulong[] _words = new ulong[Bits / 64];
     private int _marked;
 
-    /// <summary>Marks <paramref name="number"/>; whether it was marked already.</summary>
-    public bool MarkSeen(string number)
+    /// <summary>Marks the number of <paramref name="hash"/> (its string's hash code); whether it was marked already.</summary>
+    public bool MarkSeen(int hash)
     {
-        var bit = (uint)number.GetHashCode() % Bits;
+        var bit = (uint)hash % Bits;
         ref var word = ref _words[bit / 64];
         var mask = 1UL << (int)(bit % 64);
         if ((word & mask) != 0)
@@ -29,4 +29,31 @@ internal sealed class SeenNumbers
         }
         return false;
     }
+}
+
+/// <summary>
+/// Which numbers may be in a normalizer's cache: one bit per hash (other bits of it than <see cref="SeenNumbers"/>
+/// uses), never cleared, as the cache only grows. No bit means certainly not cached; a set bit means look.
+/// </summary>
+internal sealed class CachedNumbers
+{
+    private const int BitCount = 17;
+    private const int Bits = 1 << BitCount;
+
+    private readonly ulong[] _words = new ulong[Bits / 64];
+
+    public void Mark(int hash)
+    {
+        var bit = Bit(hash);
+        _words[bit / 64] |= 1UL << (int)(bit % 64);
+    }
+
+    public bool MayContain(int hash)
+    {
+        var bit = Bit(hash);
+        return (_words[bit / 64] & (1UL << (int)(bit % 64))) != 0;
+    }
+
+    // The hash's top bits: SeenNumbers takes its bottom ones.
+    private static uint Bit(int hash) => (uint)hash >> (32 - BitCount);
 }

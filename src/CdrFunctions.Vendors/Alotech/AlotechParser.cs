@@ -1,4 +1,4 @@
-using System.Buffers;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
@@ -19,14 +19,13 @@ namespace CdrFunctions.Vendors.Alotech;
 /// </summary>
 public sealed class AlotechParser(VendorClock clock, PhoneNumberNormalizer phones) : IDisposable
 {
-    private readonly ArrayBufferWriter<byte> _extrasBuffer = new(1024);
+    private readonly Utf8ExtrasWriter _extras = new();
     private readonly RecordWarnings _warnings = new();
     private readonly List<ParseResult> _results = new(100);
-    private Utf8JsonWriter? _extras;
     private ItemMapper? _readPage;
     private int _pageNumber;
 
-    public void Dispose() => _extras?.Dispose();
+    public void Dispose() => _extras.Dispose();
 
     /// <summary>Never throws for bad data: each record is mapped in its own guard, and the file in one.</summary>
     public IAsyncEnumerable<ParseResult> ParseAsync(Stream raw, RawFileInfo file, CancellationToken cancellationToken) =>
@@ -119,7 +118,7 @@ public sealed class AlotechParser(VendorClock clock, PhoneNumberNormalizer phone
                 else
                 {
                     // A bare array of CDRs, as a user may save one.
-                    ReadRecord(bytes.Span, $"record {index}");
+                    ReadRecord(bytes.Span, new Position(0, index));
                 }
             }
             foreach (var result in _results)
@@ -200,7 +199,7 @@ public sealed class AlotechParser(VendorClock clock, PhoneNumberNormalizer phone
                 }
                 for (var i = 1; reader.Read() && reader.TokenType != JsonTokenType.EndArray; i++)
                 {
-                    _results.Add(MapRecord(ref reader, source, $"page {pageNumber}, record {i}"));
+                    _results.Add(MapRecord(ref reader, source, new Position(pageNumber, i)));
                 }
             }
         }
@@ -215,7 +214,7 @@ public sealed class AlotechParser(VendorClock clock, PhoneNumberNormalizer phone
         ParseResult.Bad(new Quarantined($"page {pageNumber}", "the page has no CallList array (an error response?)", Quarantined.Cap(Encoding.UTF8.GetString(page))));
 
     /// <summary>Maps one record of a bare array into <see cref="_results"/>.</summary>
-    private void ReadRecord(ReadOnlySpan<byte> record, string position)
+    private void ReadRecord(ReadOnlySpan<byte> record, Position position)
     {
         _results.Clear();
         var reader = new Utf8JsonReader(record);
@@ -232,7 +231,7 @@ public sealed class AlotechParser(VendorClock clock, PhoneNumberNormalizer phone
     /// Maps the record the reader stands on and leaves the reader on its last token, whatever happens. The
     /// same guard as <see cref="ParseGuard.Record"/>: an exception quarantines the record with its reason.
     /// </summary>
-    private ParseResult MapRecord(ref Utf8JsonReader reader, ReadOnlySpan<byte> source, string position)
+    private ParseResult MapRecord(ref Utf8JsonReader reader, ReadOnlySpan<byte> source, Position position)
     {
         var start = reader;
         var startIndex = (int)reader.TokenStartIndex;
@@ -244,7 +243,7 @@ public sealed class AlotechParser(VendorClock clock, PhoneNumberNormalizer phone
             if (probe.BytesConsumed - startIndex > ParseGuard.MaxRecordBytes)
             {
                 reader = probe;
-                return ParseResult.Bad(new Quarantined(position, ParseGuard.TooLarge(probe.BytesConsumed - startIndex), Quarantined.Cap(Encoding.UTF8.GetString(source[startIndex..(int)probe.BytesConsumed]))));
+                return ParseResult.Bad(new Quarantined(position.ToString(), ParseGuard.TooLarge(probe.BytesConsumed - startIndex), Quarantined.Cap(Encoding.UTF8.GetString(source[startIndex..(int)probe.BytesConsumed]))));
             }
         }
         try
@@ -256,11 +255,11 @@ public sealed class AlotechParser(VendorClock clock, PhoneNumberNormalizer phone
             // The page was read whole once already, so skipping the record from its start cannot fail.
             reader = start;
             reader.Skip();
-            return ParseGuard.Failed(e, position, Encoding.UTF8.GetString(source[startIndex..(int)reader.BytesConsumed]));
+            return ParseGuard.Failed(e, position.ToString(), Encoding.UTF8.GetString(source[startIndex..(int)reader.BytesConsumed]));
         }
     }
 
-    private ParseResult MapRecordUnguarded(ref Utf8JsonReader reader, ReadOnlySpan<byte> source, int startIndex, string position)
+    private ParseResult MapRecordUnguarded(ref Utf8JsonReader reader, ReadOnlySpan<byte> source, int startIndex, Position position)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -270,23 +269,29 @@ public sealed class AlotechParser(VendorClock clock, PhoneNumberNormalizer phone
         }
         var f = new Fields();
         _warnings.Clear();
-        _extrasBuffer.ResetWrittenCount();
-        var extras = _extras ??= new Utf8JsonWriter(_extrasBuffer, CallExtras.WriterOptions);
-        extras.Reset(_extrasBuffer);
-        extras.WriteStartObject();
+        _extras.Start();
         Span<byte> unescaped = stackalloc byte[64];
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (!SafeJson.IsClean(reader.ValueSpan))
+            // Nearly every name is matched as sent; a mapped one is then printable ASCII, so clean and written as it is.
+            var field = reader.ValueIsEscaped ? Field.Other : Identify(reader.ValueSpan);
+            var verbatim = field != Field.Other || Utf8ExtrasWriter.IsVerbatim(in reader);
+            if (!verbatim && !SafeJson.IsClean(reader.ValueSpan))
             {
                 // A name with bad bytes matches no field: kept repaired in extras.
                 _warnings.Repaired(SafeJson.Unescape(reader.ValueSpan));
+                var extras = _extras.StartProperty();
                 Utf8Values.WriteName(ref reader, extras);
                 reader.Read();
                 Utf8Values.CopyValue(ref reader, extras);
+                _extras.EndProperty();
                 continue;
             }
-            var error = Read(ref reader, Identify(Utf8Values.CleanName(in reader, unescaped)), ref f, extras);
+            if (reader.ValueIsEscaped)
+            {
+                field = Identify(Utf8Values.CleanName(in reader, unescaped));
+            }
+            var error = Read(ref reader, field, verbatim, ref f);
             if (error is not null)
             {
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -298,9 +303,7 @@ public sealed class AlotechParser(VendorClock clock, PhoneNumberNormalizer phone
             }
         }
         var rec = source[startIndex..(int)reader.BytesConsumed];
-        _warnings.WriteTo(extras);
-        extras.WriteEndObject();
-        extras.Flush();
+        _warnings.WriteTo(_extras);
 
         if (f.Key is null)
         {
@@ -330,7 +333,7 @@ public sealed class AlotechParser(VendorClock clock, PhoneNumberNormalizer phone
             Queue = f.Queue,
             RecordingUrl = f.RecordingUrl,
             TransferCount = f.Transferred,
-            Extras = CallExtras.FromWrittenUtf8(_extrasBuffer.WrittenSpan),
+            Extras = _extras.ToExtras(),
         });
     }
 
@@ -381,41 +384,48 @@ public sealed class AlotechParser(VendorClock clock, PhoneNumberNormalizer phone
         "holdduration", "transferred", "agent", "agentid", "queue", "recordingurl", "callerid", "called_num",
     ];
 
-    /// <summary>Reads the value of the property the reader stands on (a clean name); the reader ends on the value's last token.</summary>
-    private string? Read(ref Utf8JsonReader r, Field field, ref Fields f, Utf8JsonWriter extras)
+    /// <summary>
+    /// Reads the value of the property the reader stands on (a clean name, <paramref name="verbatim"/> when it is
+    /// printable ASCII as sent); the reader ends on the value's last token.
+    /// </summary>
+    private string? Read(ref Utf8JsonReader r, Field field, bool verbatim, ref Fields f)
     {
         if (field is Field.Other or Field.CallerId or Field.CalledNum)
         {
             // Unmapped fields, and the original numbers (the columns hold the normalized form), stay in extras;
             // bad text in them is repaired with a warning rather than dropping the call.
-            if (field == Field.Other && r.ValueIsEscaped)
+            var name = r.ValueSpan;
+            bool repaired;
+            if (verbatim)
+            {
+                // Nearly every field: its name and value copied as they are, without the framework writer's checks.
+                r.Read();
+                repaired = !_extras.TryWriteVerbatim(name, in r) && CopyValue(ref r, field, name);
+            }
+            else if (field == Field.Other && r.ValueIsEscaped)
             {
                 // Rare: the warning would need the name unescaped by the reader standing on it.
                 var copy = r;
+                var extras = _extras.StartProperty();
                 Utf8Values.WriteName(ref copy, extras);
                 copy.Read();
                 if (Utf8Values.CopyValue(ref copy, extras))
                 {
                     _warnings.Repaired(Utf8Values.Decode(ref r, out _));
                 }
+                _extras.EndProperty();
                 r = copy;
                 return null;
             }
-            // The reader itself moves on: copying its state per field (with the GC's write barriers) was two fifths
-            // of mapping a record. A clean, unescaped name is its own bytes.
-            var name = r.ValueSpan;
-            Utf8Values.WriteName(ref r, extras);
-            r.Read();
-            bool repaired;
-            if (field != Field.Other && r.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
-            {
-                // A number's object or array is read below from its first token: copied from a copy of the reader.
-                var copy = r;
-                repaired = Utf8Values.CopyValue(ref copy, extras);
-            }
             else
             {
-                repaired = Utf8Values.CopyValue(ref r, extras);
+                // The reader itself moves on: copying its state per field (with the GC's write barriers) was two fifths
+                // of mapping a record.
+                var extras = _extras.StartProperty();
+                Utf8Values.WriteName(ref r, extras);
+                r.Read();
+                repaired = CopyValue(ref r, field, extras);
+                _extras.EndProperty();
             }
             if (repaired)
             {
@@ -458,8 +468,37 @@ public sealed class AlotechParser(VendorClock clock, PhoneNumberNormalizer phone
         return error;
     }
 
-    private static ParseResult Bad(string position, string reason, ReadOnlySpan<byte> rec) =>
-        ParseResult.Bad(new Quarantined(position, reason, Quarantined.Cap(Encoding.UTF8.GetString(rec))));
+    /// <summary>Writes the value the reader stands on, after the verbatim <paramref name="name"/>, through the framework writer; true when repaired.</summary>
+    private bool CopyValue(ref Utf8JsonReader r, Field field, ReadOnlySpan<byte> name)
+    {
+        var extras = _extras.StartProperty();
+        extras.WritePropertyName(name);
+        var repaired = CopyValue(ref r, field, extras);
+        _extras.EndProperty();
+        return repaired;
+    }
+
+    private static bool CopyValue(ref Utf8JsonReader r, Field field, Utf8JsonWriter extras)
+    {
+        if (field != Field.Other && r.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+        {
+            // A number's object or array is read below from its first token: copied from a copy of the reader.
+            var copy = r;
+            return Utf8Values.CopyValue(ref copy, extras);
+        }
+        return Utf8Values.CopyValue(ref r, extras);
+    }
+
+    private static ParseResult Bad(Position position, string reason, ReadOnlySpan<byte> rec) =>
+        ParseResult.Bad(new Quarantined(position.ToString(), reason, Quarantined.Cap(Encoding.UTF8.GetString(rec))));
+
+    /// <summary>Where a record is, made into text only for a quarantine entry rather than formatted for every record.</summary>
+    private readonly record struct Position(int Page, int Record)
+    {
+        public override string ToString() => Page > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"page {Page}, record {Record}")
+            : string.Create(CultureInfo.InvariantCulture, $"record {Record}");
+    }
 
     private struct Fields
     {

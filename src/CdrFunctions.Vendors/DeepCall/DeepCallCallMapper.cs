@@ -9,6 +9,8 @@ namespace CdrFunctions.Vendors.DeepCall;
 /// <summary>A call of the list or detail endpoint (field names of the documented detail example).</summary>
 internal sealed class DeepCallCallMapper(DeepCallOptions options) : DeepCallRecordMapper<DeepCallCallMapper.CallFields>(options)
 {
+    private string? _recordingPrefix;
+
     protected override ParseResult Build(in CallFields f, CallExtras extras, string position, JsonElement rec)
     {
         if (f.Id is null)
@@ -51,12 +53,18 @@ internal sealed class DeepCallCallMapper(DeepCallOptions options) : DeepCallReco
                 _ => CallOutcome.Unknown,
             },
             AgentId = f.Agent,
-            RecordingUrl = (f.Recording ?? f.LegRecording) is { } rcrd ? Options.RecordingUrl(rcrd) : null,
+            RecordingUrl = (f.Recording ?? f.LegRecording) is { } rcrd ? RecordingUrl(rcrd) : null,
             Extras = extras,
         });
     }
 
-    protected override string? Read(JsonProperty p, string name, ref CallFields f, Utf8JsonWriter extras)
+    /// <summary>
+    /// <see cref="DeepCallOptions.RecordingUrl"/> with its prefix worked out once per file: building the
+    /// <see cref="Uri"/> for every call showed as several per cent of the parse.
+    /// </summary>
+    private string RecordingUrl(string rcrd) => (_recordingPrefix ??= Options.RecordingUrl("")) + rcrd.Replace('*', '/');
+
+    protected override string? Read(JsonProperty p, string name, ref CallFields f, Utf8ExtrasWriter extras)
     {
         var v = p.Value;
         switch (name)
@@ -91,7 +99,8 @@ internal sealed class DeepCallCallMapper(DeepCallOptions options) : DeepCallReco
                 Extra(p, name, extras);
                 return Legs(v, name, ref f);
             case "api":
-                WriteApi(v, extras);
+                WriteApi(v, extras.StartProperty());
+                extras.EndProperty();
                 return null;
             default:
                 Extra(p, name, extras);

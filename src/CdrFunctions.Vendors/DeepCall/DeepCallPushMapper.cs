@@ -39,7 +39,7 @@ internal sealed class DeepCallPushMapper(DeepCallOptions options) : DeepCallReco
         });
     }
 
-    protected override string? Read(JsonProperty p, string name, ref PushFields f, Utf8JsonWriter extras)
+    protected override string? Read(JsonProperty p, string name, ref PushFields f, Utf8ExtrasWriter extras)
     {
         var v = p.Value;
         switch (name)

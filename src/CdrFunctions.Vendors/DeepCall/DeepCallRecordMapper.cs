@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using CdrFunctions.Pipeline.Model;
@@ -24,27 +23,33 @@ internal abstract class DeepCallRecordMapper<TFields>(DeepCallOptions options)
 
     protected RecordWarnings Warnings { get; } = new();
 
-    // One extras buffer and writer for the mapper's records, reset per record.
-    private readonly ArrayBufferWriter<byte> _extrasBuffer = new(1024);
-    private Utf8JsonWriter? _extras;
+    // One extras writer for the mapper's records, reset per record (its pooled buffer goes with the mapper, as a file's parse ends).
+    private Utf8ExtrasWriter? _extras;
 
     /// <summary>Never throws for bad data: an exception quarantines the record, with the exception as the reason.</summary>
     public ParseResult Map(JsonElement rec, string position) =>
         ParseGuard.Record((Mapper: this, Rec: rec, Position: position), s => s.Mapper.MapUnguarded(s.Rec, s.Position), position, s => SafeJson.RawText(s.Rec));
 
     /// <summary>Reads one known field into <paramref name="fields"/> (or keeps it in extras); an error quarantines the record.</summary>
-    protected abstract string? Read(JsonProperty p, string name, ref TFields fields, Utf8JsonWriter extras);
+    protected abstract string? Read(JsonProperty p, string name, ref TFields fields, Utf8ExtrasWriter extras);
 
     /// <summary>The record from its fields, or the reason it is quarantined.</summary>
     protected abstract ParseResult Build(in TFields fields, CallExtras extras, string position, JsonElement rec);
 
     /// <summary>Keeps a field in extras; bad text in it is repaired with a warning rather than dropping the call.</summary>
-    protected void Extra(JsonProperty p, string name, Utf8JsonWriter extras)
+    protected void Extra(JsonProperty p, string name, Utf8ExtrasWriter extras)
     {
-        if (SafeJson.WriteProperty(p, extras))
+        // Nearly every field: printable ASCII name and scalar as sent, copied without the framework writer's checks.
+        if (extras.TryWriteVerbatim(JsonMarshal.GetRawUtf8PropertyName(p), p.Value))
+        {
+            return;
+        }
+        var writer = extras.StartProperty();
+        if (SafeJson.WriteProperty(p, writer))
         {
             Warnings.Repaired(name);
         }
+        extras.EndProperty();
     }
 
     protected static ParseResult Bad(string position, string reason, JsonElement rec) =>
@@ -63,10 +68,8 @@ internal abstract class DeepCallRecordMapper<TFields>(DeepCallOptions options)
         }
         var fields = new TFields();
         Warnings.Clear();
-        _extrasBuffer.ResetWrittenCount();
-        var extras = _extras ??= new Utf8JsonWriter(_extrasBuffer, CallExtras.WriterOptions);
-        extras.Reset(_extrasBuffer);
-        extras.WriteStartObject();
+        var extras = _extras ??= new Utf8ExtrasWriter();
+        extras.Start();
         foreach (var p in rec.EnumerateObject())
         {
             var name = SafeJson.Name(p, out var badName);
@@ -80,8 +83,6 @@ internal abstract class DeepCallRecordMapper<TFields>(DeepCallOptions options)
             }
         }
         Warnings.WriteTo(extras);
-        extras.WriteEndObject();
-        extras.Flush();
-        return Build(fields, CallExtras.FromWrittenUtf8(_extrasBuffer.WrittenSpan), position, rec);
+        return Build(fields, extras.ToExtras(), position, rec);
     }
 }

@@ -87,7 +87,7 @@ public class PhoneFastPathTests
     public void Leaves_everything_else_to_the_library(string region, string raw) =>
         Assert.Null(PhoneFastPath.For(Util, region)!.TryNormalize(raw));
 
-    private static IEnumerable<(string Raw, bool VendorShape)> Samples(string region, Random random)
+    internal static IEnumerable<(string Raw, bool VendorShape)> Samples(string region, Random random)
     {
         var metadata = Util.GetMetadataForRegion(region);
         var cc = metadata.CountryCode.ToString(CultureInfo.InvariantCulture);

@@ -76,7 +76,7 @@ public class AlotechOnePassDifferentialTests
         await AssertSameAsync(Encoding.UTF8.GetBytes(replaced), field + " in place of callerid");
     }
 
-    private static async Task AssertSameAsync(byte[] input, string what)
+    internal static async Task AssertSameAsync(byte[] input, string what)
     {
         var expected = await RunAsync(input, (clock, phones) => new TwoPassAlotechParser(clock, phones).ParseAsync);
         var actual = await RunAsync(input, (clock, phones) => new AlotechParser(clock, phones).ParseAsync);

@@ -1,0 +1,51 @@
+using System.Text;
+using System.Text.Json;
+using CdrFunctions.Pipeline.Model;
+using CdrFunctions.Pipeline.Parsing;
+
+namespace CdrFunctions.Tests.Core.Parsing;
+
+/// <summary>
+/// The extras writer writes every property with its comma and turns the first comma into the object's brace:
+/// objects that start with each kind of write, an empty one, and records written one after another on the same
+/// writer are the framework writer's bytes.
+/// </summary>
+public class Utf8ExtrasWriterTests
+{
+    [Fact]
+    public void Every_first_write_and_every_reuse_gives_the_framework_writers_object()
+    {
+        var name = Utf8ExtrasWriter.Name("a");
+        var other = Utf8ExtrasWriter.Name("b_ü");
+        var warnings = new RecordWarnings();
+        warnings.Add("w");
+        (Action<Utf8ExtrasWriter> Ours, Action<Utf8JsonWriter> Framework)[] writes =
+        [
+            (w => { }, w => { }),
+            (w => w.WriteVerbatim(name, "x"u8), w => w.WriteString("a", "x")),
+            (w => w.WriteVerbatim(name, ""u8), w => w.WriteString("a", "")),
+            (w => w.WriteString(name, "\"q\""u8), w => w.WriteString("a", "\"q\"")),
+            (w => w.WriteNumber(name, -7), w => w.WriteNumber("a", -7)),
+            (w => warnings.WriteTo(w), w => warnings.WriteTo(w)),
+            (w => { w.WriteVerbatim(name, "x"u8); w.WriteNumber(other, 5); }, w => { w.WriteString("a", "x"); w.WriteNumber("b_ü", 5); }),
+            (w => { w.WriteNumber(other, 5); w.WriteString(name, "ö"u8); warnings.WriteTo(w); }, w => { w.WriteNumber("b_ü", 5); w.WriteString("a", "ö"); warnings.WriteTo(w); }),
+        ];
+        using var writer = new Utf8ExtrasWriter();
+        // Each object after each other one, on the one writer a parser keeps for its file.
+        foreach (var (ours, framework) in writes.Concat(writes.Reverse()))
+        {
+            writer.Start();
+            ours(writer);
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+            using (var expected = new Utf8JsonWriter(buffer, CallExtras.WriterOptions))
+            {
+                expected.WriteStartObject();
+                framework(expected);
+                expected.WriteEndObject();
+            }
+            var extras = writer.ToExtras();
+            Assert.Equal(Encoding.UTF8.GetString(buffer.WrittenSpan), extras.Json);
+            Assert.True(extras.Json != "{}" || ReferenceEquals(extras, CallExtras.Empty));
+        }
+    }
+}
