@@ -10,7 +10,7 @@ namespace CdrFunctions.Pipeline.Parsing;
 /// brackets and backslashes of a block become bit masks, the bytes inside strings are the prefix XOR of the
 /// quotes, and only the brackets outside them are counted. A block holding a backslash (rare in vendor data) is
 /// read a byte at a time, as is the tail. One <c>IndexOfAny</c> per string before (two per name and per text
-/// value) took a third of mapping a landed Alotech window.
+/// value) took a third of mapping a landed window of paged JSON.
 /// </summary>
 internal static class JsonStructure
 {
