@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using CdrFunctions.Pipeline.Model;
@@ -395,30 +396,23 @@ internal sealed class DeepCallCallMapper(DeepCallOptions options) : IDisposable
     /// <summary><c>api</c> is JSON inside a JSON string: kept parsed, or as the text when it is not JSON.</summary>
     private void WriteApi(ref Utf8JsonReader v)
     {
-        if (v.TokenType == JsonTokenType.String && Utf8Values.Decode(ref v, out var repaired) is { Length: > 0 } text)
+        if (v.TokenType == JsonTokenType.String && v.ValueSpan.Length > 0)
         {
-            if (repaired)
+            if (!SafeJson.IsClean(v.ValueSpan))
             {
-                _warnings.Repaired("api");
+                WriteApi(Encoding.UTF8.GetBytes(Utf8Values.Decode(ref v, out _)), repaired: true);
+                return;
             }
-            var utf8 = Encoding.UTF8.GetBytes(text);
-            var extras = _extras.StartProperty();
-            if (IsOneJsonValue(utf8))
+            // Clean text unescaped straight to UTF-8 (the bytes of its string), which never lengthens it.
+            var buffer = ArrayPool<byte>.Shared.Rent(v.ValueSpan.Length);
+            try
             {
-                var inner = new Utf8JsonReader(utf8);
-                inner.Read();
-                extras.WritePropertyName("api");
-                if (Utf8Values.CopyValue(ref inner, extras))
-                {
-                    _warnings.Repaired("api");
-                }
+                WriteApi(buffer.AsSpan(0, v.CopyString(buffer)), repaired: false);
             }
-            else
+            finally
             {
-                // Not JSON after all: kept as the vendor sent it.
-                extras.WriteString("api", text);
+                ArrayPool<byte>.Shared.Return(buffer);
             }
-            _extras.EndProperty();
             return;
         }
         // Nearly always an empty string, copied as it is; a nested value goes through the framework writer.
@@ -426,6 +420,36 @@ internal sealed class DeepCallCallMapper(DeepCallOptions options) : IDisposable
         {
             _warnings.Repaired("api");
         }
+    }
+
+    private void WriteApi(ReadOnlySpan<byte> text, bool repaired)
+    {
+        if (repaired)
+        {
+            _warnings.Repaired("api");
+        }
+        if (!IsOneJsonValue(text))
+        {
+            // Not JSON after all: kept as the vendor sent it.
+            var writer = _extras.StartProperty();
+            writer.WriteString("api"u8, text);
+            _extras.EndProperty();
+            return;
+        }
+        // Compact vendor JSON (as the API sends it) is written as it is; anything else as a writer copies it.
+        if (text[0] is (byte)'{' or (byte)'[' && _extras.TryWriteCompact("api"u8, text))
+        {
+            return;
+        }
+        var inner = new Utf8JsonReader(text);
+        inner.Read();
+        var extras = _extras.StartProperty();
+        extras.WritePropertyName("api"u8);
+        if (Utf8Values.CopyValue(ref inner, extras))
+        {
+            _warnings.Repaired("api");
+        }
+        _extras.EndProperty();
     }
 
     /// <summary>Whether <see cref="JsonDocument.Parse(ReadOnlyMemory{byte}, JsonDocumentOptions)"/> reads <paramref name="utf8"/> (one value, default options).</summary>

@@ -149,10 +149,12 @@ internal sealed class DeepCallWindowReader(DeepCallOptions options, DeepCallCall
     /// <summary>The window's results in order, mapped one at a time, once the whole file has been read.</summary>
     public IEnumerable<ParseResult> Results(ReadOnlyMemory<byte> json)
     {
-        var byId = new Dictionary<string, Detail>(StringComparer.Ordinal);
-        var keyed = new List<Detail>();
-        foreach (var detail in _details)
+        // A call's first detail by its clId, and whether a listed call used it (by the detail's place in the list).
+        var byId = new Dictionary<string, int>(StringComparer.Ordinal);
+        var used = new bool[_details.Count];
+        for (var i = 0; i < _details.Count; i++)
         {
+            var detail = _details[i];
             if (!detail.HasData)
             {
                 yield return ParseResult.Bad(new Quarantined($"detail {detail.Index}", "the detail response has no 'data' object", Quarantined.Cap(Text(json.Span, detail.Start, detail.End))));
@@ -164,25 +166,24 @@ internal sealed class DeepCallWindowReader(DeepCallOptions options, DeepCallCall
             else if (byId.TryGetValue(id, out var kept))
             {
                 // Never dropped silently: the first detail of a call is used, later ones are kept for review.
-                yield return ParseResult.Bad(new Quarantined($"detail {detail.Index}", $"a second detail for clId {JsonValues.Clip(id)}; detail {kept.Index} is used", Quarantined.Cap(Text(json.Span, detail.DataStart, detail.DataEnd))));
+                yield return ParseResult.Bad(new Quarantined($"detail {detail.Index}", $"a second detail for clId {JsonValues.Clip(id)}; detail {_details[kept].Index} is used", Quarantined.Cap(Text(json.Span, detail.DataStart, detail.DataEnd))));
             }
             else
             {
-                byId.Add(id, detail);
-                keyed.Add(detail);
+                byId.Add(id, i);
             }
         }
 
-        var used = new HashSet<string>(StringComparer.Ordinal);
         foreach (var listed in _listed)
         {
             if (listed.Record == 0)
             {
                 yield return ParseResult.Bad(new Quarantined($"list page {listed.Page}", $"the page has no array at '{options.List.ItemsPath}'", Quarantined.Cap(Text(json.Span, listed.Start, listed.End))));
             }
-            else if (listed.Id is { } id && byId.TryGetValue(id, out var detail))
+            else if (listed.Id is { } id && byId.TryGetValue(id, out var i))
             {
-                used.Add(id);
+                used[i] = true;
+                var detail = _details[i];
                 yield return Map(json.Span, detail.DataStart, detail.DataEnd, new DeepCallPosition(detail.Index, listed.Page, listed.Record, true));
             }
             else
@@ -190,8 +191,9 @@ internal sealed class DeepCallWindowReader(DeepCallOptions options, DeepCallCall
                 yield return Map(json.Span, listed.Start, listed.End, DeepCallPosition.OfListItem(listed.Page, listed.Record));
             }
         }
-        foreach (var detail in keyed.Where(d => !used.Contains(d.Id!)))
+        foreach (var i in byId.Values.Where(i => !used[i]).Order())
         {
+            var detail = _details[i];
             yield return Map(json.Span, detail.DataStart, detail.DataEnd, DeepCallPosition.OfDetail(detail.Index));
         }
     }
