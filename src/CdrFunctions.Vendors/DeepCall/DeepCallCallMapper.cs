@@ -25,9 +25,9 @@ internal sealed class DeepCallCallMapper(DeepCallOptions options) : IDisposable
     public void Dispose() => _extras.Dispose();
 
     /// <summary>
-    /// Maps the value the reader stands on and leaves the reader on its last token, whatever happens. Never throws
-    /// for bad data: an exception quarantines the record with its reason (as <see cref="ParseGuard.Record"/>), but
-    /// bad JSON syntax (the reader's own exception) is the file's and is thrown.
+    /// Maps the value the reader stands on (in a file already read whole once) and leaves the reader on its last
+    /// token, whatever happens. Never throws for bad data: an exception quarantines the record with its reason, as
+    /// <see cref="ParseGuard.Record"/> does.
     /// </summary>
     public ParseResult Map(ref Utf8JsonReader reader, ReadOnlySpan<byte> source, DeepCallPosition position)
     {
@@ -50,7 +50,7 @@ internal sealed class DeepCallCallMapper(DeepCallOptions options) : IDisposable
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // Skipping the record from its start throws again only for bad syntax, which ends the file.
+            // The file was read whole once already, so skipping the record from its start cannot fail.
             reader = start;
             reader.Skip();
             return ParseGuard.Failed(e, position.ToString(), Text(source, startIndex, reader));
