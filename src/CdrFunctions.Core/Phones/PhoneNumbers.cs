@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using System.Text;
 using PhoneNumbers;
 
@@ -88,22 +89,33 @@ public sealed class PhoneNumberNormalizer
     private string? Normalize(ReadOnlySpan<char> raw, string? rawString)
     {
         // One hash for both filters: most numbers of a file were never cached, and the cached-numbers filter says
-        // so without the dictionary hashing the number again.
-        var hash = string.GetHashCode(raw);
-        lock (_gate)
+        // so without the dictionary hashing the number again. The filters are hints, read and marked without the
+        // lock (a stale or lost bit only changes whether a number is looked up or cached, never its answer); the
+        // cache itself is touched only under it. A one-off caller the fast path answers takes no lock.
+        var hash = HintHash(raw);
+        if (_cachedNumbers.MayContain(hash))
         {
-            if (_cachedNumbers.MayContain(hash) && _lookup.TryGetValue(raw, out var cached))
+            lock (_gate)
             {
-                return cached;
-            }
-            if (_fastPath?.TryNormalize(raw) is { } fast)
-            {
-                if (_seen.MarkSeen(hash) && _cache.Count < MaxCacheEntries)
+                if (_lookup.TryGetValue(raw, out var cached))
                 {
-                    Cache(rawString ?? new string(raw), hash, fast);
+                    return cached;
                 }
-                return fast;
             }
+        }
+        if (_fastPath?.TryNormalize(raw) is { } fast)
+        {
+            if (_seen.MarkSeen(hash))
+            {
+                lock (_gate)
+                {
+                    if (_cache.Count < MaxCacheEntries)
+                    {
+                        Cache(rawString ?? new string(raw), hash, fast);
+                    }
+                }
+            }
+            return fast;
         }
         // The library's slower answer is computed outside the lock.
         rawString ??= new string(raw);
@@ -116,6 +128,28 @@ public sealed class PhoneNumberNormalizer
             }
         }
         return result;
+    }
+
+    /// <summary>
+    /// The filters' hash of a number: a multiplication per four characters and a finalizer, where the string hash
+    /// (randomized against crafted keys, which only the cache's own lookups need) takes several steps per two.
+    /// </summary>
+    internal static int HintHash(ReadOnlySpan<char> raw)
+    {
+        var blocks = MemoryMarshal.Cast<char, ulong>(raw);
+        var h = (ulong)raw.Length * 0x9E3779B97F4A7C15UL;
+        foreach (var block in blocks)
+        {
+            h = (h ^ block) * 0xBF58476D1CE4E5B9UL;
+        }
+        foreach (var c in raw[(blocks.Length * 4)..])
+        {
+            h = (h ^ c) * 0x94D049BB133111EBUL;
+        }
+        // MurmurHash3's finalizer: a multiplication moves bits only upwards, and the filters take the low bits too.
+        h = (h ^ (h >> 33)) * 0xFF51AFD7ED558CCDUL;
+        h = (h ^ (h >> 33)) * 0xC4CEB9FE1A85EC53UL;
+        return (int)(h ^ (h >> 33));
     }
 
     /// <summary>Caches an answer (the first one stays: both are the library's); every cached number is marked in the filter.</summary>

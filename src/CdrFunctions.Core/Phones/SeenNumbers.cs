@@ -5,6 +5,8 @@ namespace CdrFunctions.Pipeline.Phones;
 /// numbers have been marked. A false "seen" only lets a number into the cache early, but each costs a string and
 /// a cache entry: with one bit in 64 Kbit, one never-seen caller in 16 was cached (7% of an Engage Voice parse,
 /// whose callers never repeat); two bits in 256 Kbit (32 KB instead of 8) make it fewer than one in 250.
+/// Not synchronized: the normalizer marks it without its lock, as a bit or count lost between threads only
+/// changes which numbers are cached.
 /// </summary>
 internal sealed class SeenNumbers
 {
@@ -15,7 +17,7 @@ internal sealed class SeenNumbers
     private readonly ulong[] _words = new ulong[Bits / 64];
     private int _marked;
 
-    /// <summary>Marks the number of <paramref name="hash"/> (its string's hash code); whether it was marked already.</summary>
+    /// <summary>Marks the number of <paramref name="hash"/> (<see cref="PhoneNumberNormalizer.HintHash"/>); whether it was marked already.</summary>
     public bool MarkSeen(int hash)
     {
         // The low bits, and the top bits of the hash times a golden-ratio constant (which depend on all of them).
@@ -44,6 +46,7 @@ internal sealed class SeenNumbers
 /// <summary>
 /// Which numbers may be in a normalizer's cache: one bit per hash (other bits of it than <see cref="SeenNumbers"/>
 /// uses), never cleared, as the cache only grows. No bit means certainly not cached; a set bit means look.
+/// Read without the normalizer's lock (bits are set under it): a bit not seen yet only skips a lookup.
 /// </summary>
 internal sealed class CachedNumbers
 {
