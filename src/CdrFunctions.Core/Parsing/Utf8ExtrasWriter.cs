@@ -18,6 +18,11 @@ public sealed class Utf8ExtrasWriter : IDisposable
     private static readonly SearchValues<byte> Verbatim = SearchValues.Create(
         [.. Enumerable.Range(0x20, 0x7F - 0x20).Where(b => b is not ('"' or '\\')).Select(b => (byte)b)]);
 
+    // Printable ASCII but the backslash: nested JSON of these bytes holds no escape, so a writer writes it back as sent
+    // unless it has spaces between tokens.
+    private static readonly SearchValues<byte> Compact = SearchValues.Create(
+        [.. Enumerable.Range(0x20, 0x7F - 0x20).Where(b => b != '\\').Select(b => (byte)b)]);
+
     // Every property is written with its leading comma; ToExtras turns the first one into the object's brace.
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(1024);
     private int _length;
@@ -111,6 +116,40 @@ public sealed class Utf8ExtrasWriter : IDisposable
         }
         WriteVerbatimProperty(rawName, raw, quoted: false);
         return true;
+    }
+
+    /// <summary>
+    /// Writes <c>"name":value</c> for an object or array as sent (<paramref name="rawValue"/>, read whole) when the
+    /// framework's writer would write it back unchanged: printable ASCII with no backslash and no space between tokens;
+    /// <paramref name="utf8Name"/> must be verbatim. False, with nothing written, for any other value.
+    /// </summary>
+    public bool TryWriteCompact(ReadOnlySpan<byte> utf8Name, ReadOnlySpan<byte> rawValue)
+    {
+        if (rawValue.IndexOfAnyExcept(Compact) >= 0 || HasSpaceBetweenTokens(rawValue))
+        {
+            return false;
+        }
+        WriteVerbatimProperty(utf8Name, rawValue, quoted: false);
+        return true;
+    }
+
+    /// <summary>Whether a space of <paramref name="raw"/> (JSON without backslashes) stands outside its strings.</summary>
+    private static bool HasSpaceBetweenTokens(ReadOnlySpan<byte> raw)
+    {
+        // Without backslashes every quote opens or closes a string: a space after an even number of them is outside.
+        // Spaces are few (inside times like "4:13:18 pm"), so the quotes are counted only up to each.
+        var quotes = 0;
+        var counted = 0;
+        for (var i = raw.IndexOf((byte)' '); i >= 0; i = raw[counted..].IndexOf((byte)' ') is var next and >= 0 ? counted + next : -1)
+        {
+            quotes += raw[counted..i].Count((byte)'"');
+            if (quotes % 2 == 0)
+            {
+                return true;
+            }
+            counted = i + 1;
+        }
+        return false;
     }
 
     private void WriteVerbatimProperty(ReadOnlySpan<byte> utf8Name, ReadOnlySpan<byte> value, bool quoted)

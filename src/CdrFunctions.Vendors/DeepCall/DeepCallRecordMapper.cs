@@ -8,9 +8,9 @@ using CdrFunctions.Pipeline.Time;
 namespace CdrFunctions.Vendors.DeepCall;
 
 /// <summary>
-/// What mapping any DeepCall record to a <see cref="CallRecord"/> shares: one guard per record, the size cap, the
-/// known fields read into <typeparamref name="TFields"/>, every other field kept verbatim in extras, and bad text
-/// in a kept field repaired with a warning rather than dropping the call.
+/// What mapping a DeepCall record read as a document (a push report, one to a file) to a <see cref="CallRecord"/>
+/// shares: one guard per record, the size cap, the known fields read into <typeparamref name="TFields"/>, every other
+/// field kept verbatim in extras, and bad text in a kept field repaired with a warning rather than dropping the call.
 /// </summary>
 internal abstract class DeepCallRecordMapper<TFields>(DeepCallOptions options)
     where TFields : struct

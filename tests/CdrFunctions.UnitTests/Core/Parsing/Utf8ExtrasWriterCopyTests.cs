@@ -91,6 +91,78 @@ public class Utf8ExtrasWriterCopyTests
         }
     }
 
+    [Fact]
+    public void Nested_values_copied_as_sent_are_what_the_framework_writer_writes()
+    {
+        var detail = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Payloads", "DeepCall", "detail-example.json"));
+        var compact = Encoding.UTF8.GetBytes(System.Text.Json.Nodes.JsonNode.Parse(detail)!.ToJsonString());
+        byte[][] seeds =
+        [
+            detail, compact,
+            """{"a":{"x":[1,"\ud800",{"\udfff":2}]},"b":[],"c":{},"d":["ok",3,null],"e":["M\u00fcller"],"f":{"g":"Müller"},"h":[1.5e3,-0,true]}"""u8.ToArray(),
+            "{ \"a\" : [ 1 , 2 ] ,\t\"b\" :\n {\"c\":[\n]}, \"d\":{\"e\":\"\\u0041\"} }"u8.ToArray(),
+            """{"a":{"t":"4:13:18 pm","u":["x y z",""],"v":{"w":" "}},"b":["a" ,1],"c":{"d":"e"} ,"f":[{"g":"h\"i"}],"h":{"i":""}}"""u8.ToArray(),
+        ];
+        var mutator = new CdrFunctions.Tests.Robustness.Mutator(32, json: true);
+        var copied = 0;
+        foreach (var json in seeds.Concat(Enumerable.Range(0, 600).Select(i => mutator.Mutate(seeds[i % 2]))))
+        {
+            copied += AssertCompactCopiesSame(json);
+        }
+        Assert.True(copied > 100, $"{copied} nested values copied as sent");
+    }
+
+    /// <summary>
+    /// Every nested value of the document under a verbatim name that <see cref="Utf8ExtrasWriter.TryWriteCompact"/>
+    /// copies as sent comes out as the framework writer copies it; returns how many it copied.
+    /// </summary>
+    private static int AssertCompactCopiesSame(byte[] json)
+    {
+        var copied = 0;
+        var reader = new Utf8JsonReader(json);
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType != JsonTokenType.PropertyName || !Utf8ExtrasWriter.IsVerbatim(in reader))
+                {
+                    continue;
+                }
+                var name = reader.ValueSpan;
+                var value = reader;
+                value.Read();
+                if (value.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
+                {
+                    continue;
+                }
+                var start = (int)value.TokenStartIndex;
+                var end = value;
+                end.Skip();
+                using var writer = new Utf8ExtrasWriter();
+                writer.Start();
+                if (!writer.TryWriteCompact(name, json.AsSpan(start, (int)end.BytesConsumed - start)))
+                {
+                    continue;
+                }
+                var buffer = new ArrayBufferWriter<byte>();
+                using (var expected = new Utf8JsonWriter(buffer, CallExtras.WriterOptions))
+                {
+                    expected.WriteStartObject();
+                    expected.WritePropertyName(name);
+                    Assert.False(Utf8Values.CopyValue(ref value, expected), "a value copied as sent needs no repair");
+                    expected.WriteEndObject();
+                }
+                Assert.Equal(Encoding.UTF8.GetString(buffer.WrittenSpan), writer.ToExtras().Json);
+                copied++;
+            }
+        }
+        catch (JsonException)
+        {
+            // A mutation that is not JSON: the values before the fault were compared.
+        }
+        return copied;
+    }
+
     /// <summary>
     /// Every object of the document, its properties written as DeepCall's mappers wrote extras before
     /// (<see cref="SafeJson.WriteProperty"/> into one writer) and as they do now: the same bytes and repairs.
