@@ -235,6 +235,15 @@ public sealed class Utf8ExtrasWriter : IDisposable
         Append((byte)']');
     }
 
+    /// <summary>Where the next property will be written: a mark for <see cref="WrittenSince"/>.</summary>
+    public int Mark => _length;
+
+    /// <summary>The properties written since <paramref name="mark"/>, as <see cref="WriteAgain"/> takes them.</summary>
+    public ReadOnlySpan<byte> WrittenSince(int mark) => _buffer.AsSpan(mark, _length - mark);
+
+    /// <summary>Writes properties again as this writer wrote them before (<see cref="WrittenSince"/>): one copy.</summary>
+    public void WriteAgain(ReadOnlySpan<byte> properties) => Append(properties);
+
     /// <summary>Closes the object and returns it as extras.</summary>
     public CallExtras ToExtras()
     {

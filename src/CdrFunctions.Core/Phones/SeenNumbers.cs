@@ -1,12 +1,16 @@
 namespace CdrFunctions.Pipeline.Phones;
 
 /// <summary>
-/// Which numbers were seen before, approximately: one bit per hash of the number, all cleared once an eighth
-/// of them are set. A false "seen" (two numbers sharing a bit) only lets a number into the cache early.
+/// Which numbers were seen before, approximately: two bits per number (from its hash), all cleared once 8,192
+/// numbers have been marked. A false "seen" only lets a number into the cache early, but each costs a string and
+/// a cache entry: with one bit in 64 Kbit, one never-seen caller in 16 was cached (7% of an Engage Voice parse,
+/// whose callers never repeat); two bits in 256 Kbit (32 KB instead of 8) make it fewer than one in 250.
 /// </summary>
 internal sealed class SeenNumbers
 {
-    private const int Bits = 1 << 16;
+    private const int BitCount = 18;
+    private const int Bits = 1 << BitCount;
+    private const int MaxMarked = 8192;
 
     private readonly ulong[] _words = new ulong[Bits / 64];
     private int _marked;
@@ -14,21 +18,27 @@ internal sealed class SeenNumbers
     /// <summary>Marks the number of <paramref name="hash"/> (its string's hash code); whether it was marked already.</summary>
     public bool MarkSeen(int hash)
     {
-        var bit = (uint)hash % Bits;
-        ref var word = ref _words[bit / 64];
-        var mask = 1UL << (int)(bit % 64);
-        if ((word & mask) != 0)
+        // The low bits, and the top bits of the hash times a golden-ratio constant (which depend on all of them).
+        var first = (uint)hash % Bits;
+        var second = ((uint)hash * 0x9E3779B1u) >> (32 - BitCount);
+        var seen = IsSet(first) & IsSet(second);
+        if (seen)
         {
             return true;
         }
-        word |= mask;
-        if (++_marked > Bits / 8)
+        Set(first);
+        Set(second);
+        if (++_marked > MaxMarked)
         {
             Array.Clear(_words);
             _marked = 0;
         }
         return false;
     }
+
+    private bool IsSet(uint bit) => (_words[bit / 64] & (1UL << (int)(bit % 64))) != 0;
+
+    private void Set(uint bit) => _words[bit / 64] |= 1UL << (int)(bit % 64);
 }
 
 /// <summary>

@@ -36,6 +36,10 @@ internal sealed class EngageVoiceRecordMapper(VendorClock clock, PhoneNumberNorm
     private string? _lastResult;
     private CallOutcome _lastOutcome;
 
+    // What each disposition column of the file's columns wrote for its last value, by column index.
+    private EngageVoiceColumn[]? _lastWrittenColumns;
+    private EngageVoiceLastWritten?[] _lastWritten = [];
+
     public void Dispose() => _extras.Dispose();
 
     /// <summary>The call of the record, or its quarantine entry.</summary>
@@ -59,6 +63,11 @@ internal sealed class EngageVoiceRecordMapper(VendorClock clock, PhoneNumberNorm
         // in it is written to extras as it is.
         _plainRecord = csv.RawRecord.IndexOfAnyExcept(PlainRecordBytes) < 0;
         var validRecord = _plainRecord || Utf8.IsValid(csv.RawRecord);
+        if (!ReferenceEquals(columns, _lastWrittenColumns))
+        {
+            _lastWrittenColumns = columns;
+            _lastWritten = new EngageVoiceLastWritten?[columns.Length];
+        }
         var f = new Fields();
         _warnings.Clear();
         _extras.Start();
@@ -95,7 +104,7 @@ internal sealed class EngageVoiceRecordMapper(VendorClock clock, PhoneNumberNorm
                 Extra(column, value);
                 continue;
             }
-            var error = Read(column, value, ref f);
+            var error = Read(column, i, value, ref f);
             if (error is not null)
             {
                 return Bad(csv, error);
@@ -152,7 +161,7 @@ internal sealed class EngageVoiceRecordMapper(VendorClock clock, PhoneNumberNorm
     }
 
     /// <summary>One trimmed field into the record's fields and extras; an error text when the record cannot be a call.</summary>
-    private string? Read(EngageVoiceColumn column, ReadOnlySpan<byte> value, ref Fields f)
+    private string? Read(EngageVoiceColumn column, int index, ReadOnlySpan<byte> value, ref Fields f)
     {
         switch (column.Field)
         {
@@ -192,8 +201,14 @@ internal sealed class EngageVoiceRecordMapper(VendorClock clock, PhoneNumberNorm
                 Extra(column, value);
                 return null;
             case EngageVoiceField.Disposition:
-                Extra(column, value);
-                Disposition(column, value);
+                var last = _lastWritten[index] ??= new EngageVoiceLastWritten();
+                if (!last.TryWriteAgain(value, _extras))
+                {
+                    var mark = _extras.Mark;
+                    Extra(column, value);
+                    Disposition(column, value);
+                    last.Remember(value, _extras.WrittenSince(mark));
+                }
                 return null;
             default:
                 Extra(column, value);

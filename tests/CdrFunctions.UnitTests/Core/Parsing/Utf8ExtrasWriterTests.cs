@@ -48,4 +48,34 @@ public class Utf8ExtrasWriterTests
             Assert.True(extras.Json != "{}" || ReferenceEquals(extras, CallExtras.Empty));
         }
     }
+
+    [Fact]
+    public void Properties_written_again_are_the_properties_written_before()
+    {
+        var name = Utf8ExtrasWriter.Name("a");
+        var other = Utf8ExtrasWriter.Name("b_ü");
+        using var writer = new Utf8ExtrasWriter();
+        // Kept from one object, written again first, last and alone in the next ones.
+        writer.Start();
+        writer.WriteVerbatim(name, "x"u8);
+        var mark = writer.Mark;
+        writer.WriteNumber(other, 5);
+        writer.WriteString(name, "ö"u8);
+        var kept = writer.WrittenSince(mark).ToArray();
+        var whole = writer.ToExtras().Json;
+        writer.Start();
+        writer.WriteVerbatim(name, "x"u8);
+        writer.WriteAgain(kept);
+        Assert.Equal(whole, writer.ToExtras().Json);
+        writer.Start();
+        writer.WriteAgain(kept);
+        writer.WriteVerbatim(name, "x"u8);
+        Assert.Equal("{\"b_ü\":5,\"a\":\"ö\",\"a\":\"x\"}", writer.ToExtras().Json);
+        writer.Start();
+        writer.WriteAgain(kept);
+        Assert.Equal("{\"b_ü\":5,\"a\":\"ö\"}", writer.ToExtras().Json);
+        writer.Start();
+        writer.WriteAgain(writer.WrittenSince(writer.Mark));
+        Assert.Same(CallExtras.Empty, writer.ToExtras());
+    }
 }

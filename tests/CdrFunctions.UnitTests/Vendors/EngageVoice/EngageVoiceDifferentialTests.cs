@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using CdrFunctions.Pipeline.Model;
 using CdrFunctions.Pipeline.Phones;
@@ -100,6 +101,66 @@ public abstract class EngageVoiceDifferentialTests
         await AssertSameAsync(Encoding.UTF8.GetBytes("dnis,uii,enqueue_time,attempt_2_disp,ani\n8889918278,'1,4/20/20 6:12 AM,BUSY(x),\n"), "a reordered header");
     }
 
+    [Fact]
+    public async Task Values_repeated_row_after_row_read_the_same()
+    {
+        // A value that repeats, changes and comes back, in rows of printable ASCII and in rows with a quote,
+        // non-ASCII or invalid UTF-8 elsewhere; long values too.
+        var fields = Row.Split(',');
+        string[] values =
+        [
+            "ANSWER(5)", "ANSWER(5)", "ANSWER(6)", "BUSY(x)", "BUSY(y)", "ANSWER(5)", "", "ANSWER(5)", "É(9)", "É(9)", "ANSWER(5)", "a\"q(1)", "a\"q(1)",
+            "ANSWER(5) ", "ANSWER(5)", new string('A', 70) + "(1)", new string('A', 70) + "(1)", new string('B', 250) + "(7)",
+            new string('B', 250) + "(7)", "NOANSWER(20)", "NOANSWER(20)", "ANSWER(5)",
+        ];
+        string[] elsewhere = ["DTE", "Müller", "\"D,TE\"", "D\uFFFDTE"];
+        foreach (var column in new[] { 0, 19, 23, 29, 33 })
+        {
+            var rows = new StringBuilder();
+            for (var i = 0; i < values.Length * elsewhere.Length; i++)
+            {
+                var changed = (string[])fields.Clone();
+                var value = values[i % values.Length];
+                changed[column] = value.Contains('"', StringComparison.Ordinal) ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+                changed[column == 23 ? 27 : 23] = elsewhere[i / values.Length];
+                rows.Append(string.Join(',', changed)).Append('\n');
+            }
+            var bytes = Encoding.UTF8.GetBytes(rows.ToString());
+            await AssertSameAsync(bytes, $"column {column}");
+            await AssertSameAsync([.. Encoding.UTF8.GetBytes(Header + "\r\n"), .. bytes], $"column {column} under the header");
+            // The same rows with a byte that is not UTF-8 at all where U+FFFD stood.
+            await AssertSameAsync(ReplaceAll(bytes, Encoding.UTF8.GetBytes("\uFFFD"), [0xFF]), $"column {column} with invalid UTF-8 elsewhere");
+        }
+    }
+
+    /// <summary>
+    /// 3,000 rows in the simulator's shape from <paramref name="seed"/>: repeating and one-off numbers, both call
+    /// results, times minute by minute.
+    /// </summary>
+    protected static byte[] LongReport(int seed, string lineBreak)
+    {
+        var random = new Random(seed);
+        var csv = new StringBuilder(Header).Append(lineBreak);
+        var minute = new DateTime(2020, 4, 20, 0, 0, 0);
+        string[] dialled = ["8889918278", "8774489485", "8669918200"];
+        for (var i = 0; i < 3000; i++)
+        {
+            minute = minute.AddMinutes(random.Next(2));
+            var connected = random.Next(7) > 0;
+            var caller = random.Next(4) == 0 ? "2312866364" : string.Create(CultureInfo.InvariantCulture, $"{random.Next(200, 999)}{random.Next(2, 10)}{random.Next(1_000_000):D6}");
+            var time = minute.ToString("M/d/yy h:mm tt", CultureInfo.InvariantCulture);
+            var queue = random.Next(1, 40);
+            var talk = connected ? random.Next(5, 900) : 0;
+            csv.Append(CultureInfo.InvariantCulture, $"1111,DTE,'2020042509122501{i:D14},{caller},{dialled[random.Next(3)]},,,,,,,,0,{time},{time},{queue},")
+                .Append((connected ? "COMPLETE" : "ABANDON").PadRight(20))
+                .Append(CultureInfo.InvariantCulture, $",No,{(connected ? 2 : 1)},{(connected ? "CONNECTED" : "ABANDON")},{queue + talk},,")
+                .Append(connected ? string.Create(CultureInfo.InvariantCulture, $"4546,DTE,5854987200,{talk},") : ",,,,")
+                .Append(connected ? "4546,DTE,5854987200,ANSWER(5),,,," : "4546,DTE,5854987200,NOANSWER(20),,,,")
+                .Append(lineBreak);
+        }
+        return Encoding.UTF8.GetBytes(csv.ToString());
+    }
+
     protected async Task AssertSameAsync(byte[] input, string what)
     {
         var expected = await RunAsync(input, Reference);
@@ -122,6 +183,24 @@ public abstract class EngageVoiceDifferentialTests
             results.Add(r.Record is { } call ? CallJson.Serialize(call) : r.Quarantined!.ToString());
         }
         return results;
+    }
+
+    private static byte[] ReplaceAll(byte[] input, byte[] find, byte[] with)
+    {
+        var output = new List<byte>(input.Length);
+        for (var i = 0; i < input.Length;)
+        {
+            if (input.AsSpan(i).StartsWith(find))
+            {
+                output.AddRange(with);
+                i += find.Length;
+            }
+            else
+            {
+                output.Add(input[i++]);
+            }
+        }
+        return [.. output];
     }
 
     private static string Show(byte[] input) => Encoding.UTF8.GetString(input.AsSpan(0, Math.Min(input.Length, 2000)));
