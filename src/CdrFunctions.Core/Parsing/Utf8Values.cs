@@ -30,6 +30,24 @@ public static class Utf8Values
         return SafeJson.Unescape(raw);
     }
 
+    /// <summary>Longest text looked up in a <see cref="RepeatedText"/> (decoded on the stack); longer ones are made as usual.</summary>
+    private const int RepeatedChars = 256;
+
+    /// <summary>Text of a string or number, as <see cref="JsonValues.Text"/>; clean strings are shared through <paramref name="repeated"/>.</summary>
+    public static string? Text(ref Utf8JsonReader v, string field, out string? text, RecordWarnings? warnings, RepeatedText repeated)
+    {
+        var raw = v.ValueSpan;
+        if (v.TokenType != JsonTokenType.String || v.ValueIsEscaped || raw.Length > RepeatedChars || !Utf8.IsValid(raw))
+        {
+            return Text(ref v, field, out text, warnings);
+        }
+        // Clean UTF-8 decodes to at most as many chars as it has bytes; trimmed as string.Trim() would.
+        Span<char> chars = stackalloc char[RepeatedChars];
+        var trimmed = chars[..Encoding.UTF8.GetChars(raw, chars)].Trim();
+        text = trimmed.IsEmpty ? null : repeated.Get(trimmed);
+        return null;
+    }
+
     /// <summary>Text of a string or number, as <see cref="JsonValues.Text"/>.</summary>
     public static string? Text(ref Utf8JsonReader v, string field, out string? text, RecordWarnings? warnings = null)
     {

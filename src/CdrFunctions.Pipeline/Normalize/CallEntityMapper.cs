@@ -17,10 +17,16 @@ public static class CallEntityMapper
     public static List<(string PartitionKey, string RowKey)> KeysFor(CallRecord record, DateTimeOffset fallbackStart)
     {
         var start = record.StartUtc ?? fallbackStart;
-        var keys = new List<(string PartitionKey, string RowKey)>(4) { TableKeys.ById(record.Vendor, record.CallId), TableKeys.ByDay(record.Vendor, start, record.CallId) };
+        // The id is escaped once for all the call's rows (the by-id and by-day rows share the string).
+        var escapedId = TableKeys.Escape(record.CallId);
+        var keys = new List<(string PartitionKey, string RowKey)>(4)
+        {
+            (TableKeys.IdPartition(record.Vendor, record.CallId), escapedId),
+            (TableKeys.DayPartition(record.Vendor, start), escapedId),
+        };
         foreach (var number in NumbersOf(record))
         {
-            keys.Add(TableKeys.ByNumber(number, start, record.Vendor, record.CallId));
+            keys.Add((TableKeys.NumberPartition(number), TableKeys.NumberRow(start, record.Vendor, escapedId)));
         }
         return keys;
     }

@@ -62,11 +62,12 @@ public sealed class RawFileReader(CdrStorage storage, IOptions<NormalizeOptions>
         var followers = spanning ? await OpenFollowersAsync(vendor, window!.Value, parts!.PartsSpan, cancellationToken).ConfigureAwait(false) : [];
         try
         {
+            // Built once: every record of the file names it (and shares the one string).
             var file = new RawFileInfo(name.Name, window);
             var parsed = spanning ? parts!.ParseWithFollowersAsync(content, file, followers, cancellationToken) : vendor.ParseAsync(content, file, cancellationToken);
             await foreach (var result in parsed.ConfigureAwait(false))
             {
-                Sort(result, vendor, name, window, spanning ? parts!.PartsSpan : TimeSpan.Zero, parsedFile);
+                Sort(result, vendor, name, file.BlobName, window, spanning ? parts!.PartsSpan : TimeSpan.Zero, parsedFile);
             }
         }
         finally
@@ -82,7 +83,7 @@ public sealed class RawFileReader(CdrStorage storage, IOptions<NormalizeOptions>
         }
     }
 
-    private static void Sort(ParseResult result, ICdrVendor vendor, RawBlobName name, TimeWindow? window, TimeSpan partsSpan, ParsedRawFile into)
+    private static void Sort(ParseResult result, ICdrVendor vendor, RawBlobName name, string blobName, TimeWindow? window, TimeSpan partsSpan, ParsedRawFile into)
     {
         if (result.Quarantined is { } q)
         {
@@ -90,7 +91,7 @@ public sealed class RawFileReader(CdrStorage storage, IOptions<NormalizeOptions>
             into.FileError ??= q.FileLevel ? q.Reason : null;
             return;
         }
-        var record = result.Record! with { RawBlob = name.Name };
+        var record = result.Record! with { RawBlob = blobName };
         if (RecordLimits.Violation(record) is { } violation)
         {
             into.Quarantined.Add(new Quarantined($"callId {Quarantined.Cap(record.CallId)}", violation, Quarantined.Cap(CallJson.Serialize(record))));

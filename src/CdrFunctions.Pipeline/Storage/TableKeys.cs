@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.IO.Hashing;
 using System.Text;
@@ -59,33 +60,96 @@ public static class TableKeys
         return sb.ToString();
     }
 
-    public static string Bucket(string callId)
+    public static string Bucket(string callId) => BucketNames[BucketOf(callId)];
+
+    private static readonly string[] BucketNames = [.. Enumerable.Range(0, IdBuckets).Select(b => b.ToString("x2", CultureInfo.InvariantCulture))];
+
+    /// <summary>The hash of the id's UTF-8 bytes, taken without an array per call (ids are short; a long one rents one).</summary>
+    private static int BucketOf(string callId)
     {
-        var hash = XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(callId));
-        return (hash % IdBuckets).ToString("x2", CultureInfo.InvariantCulture);
+        const int OnStack = 512;
+        var most = Encoding.UTF8.GetMaxByteCount(callId.Length);
+        var rented = most > OnStack ? ArrayPool<byte>.Shared.Rent(most) : null;
+        try
+        {
+            Span<byte> bytes = rented ?? stackalloc byte[OnStack];
+            var length = Encoding.UTF8.GetBytes(callId, bytes);
+            return (int)(XxHash32.HashToUInt32(bytes[..length]) % IdBuckets);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 
     /// <summary>Point entity of a call: one read by (vendor, callId).</summary>
     public static (string PartitionKey, string RowKey) ById(string vendor, string callId) =>
-        ($"id|{vendor}|{Bucket(callId)}", Escape(callId));
+        (IdPartition(vendor, callId), Escape(callId));
+
+    /// <summary>The by-id partition of a call: its vendor and the bucket of its id.</summary>
+    public static string IdPartition(string vendor, string callId)
+    {
+        var partitions = t_idPartitions;
+        if (partitions is null || !string.Equals(partitions.Vendor, vendor, StringComparison.Ordinal))
+        {
+            // A thread normalizes one vendor's calls at a time: its 32 partition names are built once, not per call.
+            t_idPartitions = partitions = new IdPartitions(vendor, new string?[IdBuckets]);
+        }
+        var bucket = BucketOf(callId);
+        return partitions.Names[bucket] ??= $"id|{vendor}|{BucketNames[bucket]}";
+    }
 
     /// <summary>All calls of one vendor and UTC day, for reconciliation with raw window counts.</summary>
     public static (string PartitionKey, string RowKey) ByDay(string vendor, DateTimeOffset dayOf, string callId) =>
-        (string.Create(CultureInfo.InvariantCulture, $"day|{vendor}|{dayOf.UtcDateTime:yyyyMMdd}"), Escape(callId));
+        (DayPartition(vendor, dayOf), Escape(callId));
+
+    /// <summary>The by-day partition of a vendor's calls starting on the UTC day of <paramref name="dayOf"/>.</summary>
+    public static string DayPartition(string vendor, DateTimeOffset dayOf)
+    {
+        var day = dayOf.UtcDateTime.Date;
+        var last = t_dayPartition;
+        if (last is not null && last.Day == day && string.Equals(last.Vendor, vendor, StringComparison.Ordinal))
+        {
+            // A window's calls mostly share a day: its partition name is built once.
+            return last.Name;
+        }
+        var name = string.Create(CultureInfo.InvariantCulture, $"day|{vendor}|{day:yyyyMMdd}");
+        t_dayPartition = new DayPartitionName(vendor, day, name);
+        return name;
+    }
 
     /// <summary>Calls of one phone number, newest first: the row key starts with inverted start ticks.</summary>
     public static (string PartitionKey, string RowKey) ByNumber(string number, DateTimeOffset start, string vendor, string callId) =>
-        ($"num|{Escape(number)}", string.Create(CultureInfo.InvariantCulture, $"{InvertedTicks(start)}|{vendor}|{Escape(callId)}"));
+        (NumberPartition(number), NumberRow(start, vendor, Escape(callId)));
 
     public static string NumberPartition(string number) => $"num|{Escape(number)}";
 
+    /// <summary>A by-number row key from the call's id already escaped (<see cref="Escape"/>).</summary>
+    public static string NumberRow(DateTimeOffset start, string vendor, string escapedCallId) =>
+        string.Create(CultureInfo.InvariantCulture, $"{Inverted(start):D19}|{vendor}|{escapedCallId}");
+
     /// <summary>19 digits; ascending order of this string is descending order of time.</summary>
     public static string InvertedTicks(DateTimeOffset instant) =>
-        (DateTimeOffset.MaxValue.UtcTicks - instant.UtcTicks).ToString("D19", CultureInfo.InvariantCulture);
+        Inverted(instant).ToString("D19", CultureInfo.InvariantCulture);
+
+    private static long Inverted(DateTimeOffset instant) => DateTimeOffset.MaxValue.UtcTicks - instant.UtcTicks;
 
     /// <summary>Row-key bounds selecting start times in <c>[from, to)</c> of a number partition.</summary>
     public static (string LowerInclusive, string UpperExclusive) NumberRange(DateTimeOffset from, DateTimeOffset to) =>
         (InvertedTicks(OneTickBefore(to)), InvertedTicks(OneTickBefore(from)));
+
+    [ThreadStatic]
+    private static IdPartitions? t_idPartitions;
+
+    [ThreadStatic]
+    private static DayPartitionName? t_dayPartition;
+
+    private sealed record IdPartitions(string Vendor, string?[] Names);
+
+    private sealed record DayPartitionName(string Vendor, DateTime Day, string Name);
 
     private static DateTimeOffset OneTickBefore(DateTimeOffset instant) =>
         instant.UtcTicks == 0 ? new DateTimeOffset(0, TimeSpan.Zero) : instant.ToUniversalTime().AddTicks(-1);

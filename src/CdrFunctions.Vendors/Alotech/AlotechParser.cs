@@ -21,6 +21,9 @@ public sealed class AlotechParser(VendorClock clock, PhoneNumberNormalizer phone
 {
     private readonly Utf8ExtrasWriter _extras = new();
     private readonly RecordWarnings _warnings = new();
+
+    /// <summary>Agents and queues: a window's calls share a handful of them.</summary>
+    private readonly RepeatedText _repeated = new();
     private readonly List<ParseResult> _results = new(100);
     private ItemMapper? _readPage;
     private int _pageNumber;
@@ -454,9 +457,9 @@ public sealed class AlotechParser(VendorClock clock, PhoneNumberNormalizer phone
             Field.Duration => Utf8Values.Duration(ref r, "duration", out f.Duration, _warnings),
             Field.HoldDuration => Utf8Values.Duration(ref r, "holdduration", out f.HoldDuration, _warnings),
             Field.Transferred => Utf8Values.Count(ref r, "transferred", out f.Transferred),
-            Field.Agent => Utf8Values.Text(ref r, "agent", out f.Agent, _warnings),
-            Field.AgentId => Utf8Values.Text(ref r, "agentid", out f.AgentId, _warnings),
-            Field.Queue => Utf8Values.Text(ref r, "queue", out f.Queue, _warnings),
+            Field.Agent => Utf8Values.Text(ref r, "agent", out f.Agent, _warnings, _repeated),
+            Field.AgentId => Utf8Values.Text(ref r, "agentid", out f.AgentId, _warnings, _repeated),
+            Field.Queue => Utf8Values.Text(ref r, "queue", out f.Queue, _warnings, _repeated),
             Field.RecordingUrl => Utf8Values.Text(ref r, "recordingurl", out f.RecordingUrl, _warnings),
             Field.CallerId => Utf8Values.Text(ref r, "callerid", out f.CallerId, _warnings),
             _ => Utf8Values.Text(ref r, "called_num", out f.CalledNum, _warnings),
