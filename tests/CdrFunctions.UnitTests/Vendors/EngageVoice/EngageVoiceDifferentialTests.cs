@@ -164,7 +164,7 @@ public abstract class EngageVoiceDifferentialTests
     protected async Task AssertSameAsync(byte[] input, string what)
     {
         var expected = await RunAsync(input, Reference);
-        var actual = await RunAsync(input, (clock, phones) => new EngageVoiceParser(clock, phones).ParseAsync);
+        var actual = await RunAsync(input, Current);
         Assert.True(expected.Count == actual.Count, $"{what}: {expected.Count} results before, {actual.Count} now\n{Show(input)}");
         for (var i = 0; i < expected.Count; i++)
         {
@@ -172,9 +172,13 @@ public abstract class EngageVoiceDifferentialTests
         }
     }
 
+    /// <summary>The parser under test.</summary>
+    protected static readonly Func<VendorClock, PhoneNumberNormalizer, Parse> Current = (clock, phones) => new EngageVoiceParser(clock, phones).ParseAsync;
+
     protected delegate IAsyncEnumerable<ParseResult> Parse(Stream raw, RawFileInfo file, CancellationToken cancellationToken);
 
-    private static async Task<List<string>> RunAsync(byte[] input, Func<VendorClock, PhoneNumberNormalizer, Parse> create)
+    /// <summary>The results of the parser <paramref name="create"/> makes, over <paramref name="input"/>: each call's JSON or its quarantine entry.</summary>
+    protected static async Task<List<string>> RunAsync(byte[] input, Func<VendorClock, PhoneNumberNormalizer, Parse> create)
     {
         var parse = create(VendorClock.ForZone("US/Eastern"), new PhoneNumberNormalizer("US"));
         var results = new List<string>();

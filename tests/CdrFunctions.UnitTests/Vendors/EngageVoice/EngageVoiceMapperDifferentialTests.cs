@@ -1,3 +1,4 @@
+using System.Text;
 using CdrFunctions.Pipeline.Phones;
 using CdrFunctions.Pipeline.Time;
 using CdrFunctions.Tests.Vendors.EngageVoice.Reference;
@@ -27,5 +28,21 @@ public class EngageVoiceMapperDifferentialTests : EngageVoiceDifferentialTests
     public async Task A_long_report_reads_the_same(int seed, string lineBreak)
     {
         await AssertSameAsync(LongReport(seed, lineBreak), $"a report of seed {seed}");
+    }
+
+    [Fact]
+    public void The_long_report_holds_what_the_comparison_relies_on()
+    {
+        // The long-report comparison is only as strong as its rows: both call results, a caller who repeats and
+        // callers seen once, and calls in many minutes.
+        var rows = Encoding.UTF8.GetString(LongReport(31, "\n")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(r => r.Split(',')).ToList();
+        var callers = rows.GroupBy(r => r[3]).Select(g => g.Count()).ToList();
+
+        Assert.Equal(3000, rows.Count);
+        Assert.Contains(rows, r => r.Contains("CONNECTED"));
+        Assert.Contains(rows, r => r.Contains("ABANDON"));
+        Assert.Contains(callers, count => count > 100);
+        Assert.Contains(callers, count => count == 1);
+        Assert.True(rows.Select(r => r[13]).Distinct().Count() > 100);
     }
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using CdrFunctions.Pipeline.Phones;
 using CdrFunctions.Pipeline.Time;
 using CdrFunctions.Tests.Vendors.EngageVoice.Reference;
@@ -26,4 +27,20 @@ public class EngageVoiceRepeatDifferentialTests : EngageVoiceDifferentialTests
     [InlineData(52, "\n")]
     public Task A_long_report_reads_the_same(int seed, string lineBreak) =>
         AssertSameAsync(LongReport(seed, lineBreak), $"a report of seed {seed}");
+
+    [Fact]
+    public async Task A_row_after_repeated_dispositions_reads_as_the_row_read_alone()
+    {
+        // What the parser remembers from the rows before must not show in a row: each row of a long report (its
+        // dispositions repeat row after row and change) reads as it does at the start of a report of its own.
+        var report = Encoding.UTF8.GetString(LongReport(53, "\n")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var whole = await RunAsync(Encoding.UTF8.GetBytes(string.Join('\n', report) + "\n"), Current);
+
+        Assert.Equal(report.Length - 1, whole.Count);
+        for (var row = 1; row < report.Length; row += 97)
+        {
+            var alone = await RunAsync(Encoding.UTF8.GetBytes(report[0] + "\n" + report[row] + "\n"), Current);
+            Assert.Equal(whole[row - 1], Assert.Single(alone));
+        }
+    }
 }
