@@ -104,7 +104,7 @@ internal sealed class AzuriteBench : IAsyncDisposable
     }
 
     /// <summary>Batches of at most 100 entities of one partition, as transactions take them; built before timing.</summary>
-    public static List<TableTransactionAction[]> Batches(IEnumerable<TableEntity> entities) =>
+    public static List<TableTransactionAction[]> Batches(IEnumerable<ITableEntity> entities) =>
         entities
             .GroupBy(e => e.PartitionKey, StringComparer.Ordinal)
             .SelectMany(partition => partition.Chunk(BatchSize))

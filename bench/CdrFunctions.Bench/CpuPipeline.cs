@@ -70,9 +70,9 @@ internal static class CpuPipeline
     }
 
     /// <summary>Parse, limits, de-duplication, table entities, ordering and the curated CSV: the normalizer's CPU work.</summary>
-    public static async Task<(int Records, List<TableEntity> Entities)> NormalizeAsync(byte[] raw, CancellationToken cancellationToken)
+    public static async Task<(int Records, List<CallRowDictionary> Entities)> NormalizeAsync(byte[] raw, CancellationToken cancellationToken)
     {
-        var entities = new List<TableEntity>();
+        var entities = new List<CallRowDictionary>();
         await using var stream = new MemoryStream(raw, writable: false);
         var records = await NormalizeAsync(stream, entities.Add, parquet: false, cancellationToken);
         return (records, entities);
@@ -92,7 +92,7 @@ internal static class CpuPipeline
     public static Task<int> NormalizeStreamAsync(Stream raw, CancellationToken cancellationToken) =>
         NormalizeAsync(raw, static _ => { }, parquet: true, cancellationToken);
 
-    private static async Task<int> NormalizeAsync(Stream raw, Action<TableEntity> onEntity, bool parquet, CancellationToken cancellationToken)
+    private static async Task<int> NormalizeAsync(Stream raw, Action<CallRowDictionary> onEntity, bool parquet, CancellationToken cancellationToken)
     {
         using var parsed = await Reader.ReadAsync(Vendor, Name, raw, window: null, cancellationToken);
         if (parsed.Quarantined.Count > 0)

@@ -143,7 +143,7 @@ async Task StorageAsync()
         // The calls table now holds the last end-to-end run: look its calls up.
         await azurite.ResetNormalizedAsync(ct);
         await azurite.NormalizeAsync(ct);
-        var ids = entities.Select(e => e.GetString("CallId")).Distinct(StringComparer.Ordinal).ToList();
+        var ids = entities.Select(e => (string)e["CallId"]).Distinct(StringComparer.Ordinal).ToList();
         Runner.Log($"Lookups: {LookupBench.Clients} clients × {options.LookupsPerClient} requests per round, over HTTP and as raw point reads");
         await using (var lookups = await LookupBench.StartAsync(azurite.ConnectionString, ids, ct))
         {

@@ -146,7 +146,7 @@ public sealed class CallRowResolver(CdrStorage storage, CallClaims claims, Vendo
     /// or it was decided one by one (after a conflict), its outcome.
     /// </summary>
     private sealed record Plan(
-        string CallId, string? OldOwner, CallClaim? Winner, TableTransactionAction? ById, List<TableEntity> Others,
+        string CallId, string? OldOwner, CallClaim? Winner, TableTransactionAction? ById, List<CallRowDictionary> Others,
         List<(string PartitionKey, string RowKey)> Stale, int ByIdRemoved, CallRowOutcome? Outcome = null);
 
     /// <summary>Decides and writes the by-id rows of calls of one bucket; the plans say what remains to write.</summary>
@@ -186,7 +186,7 @@ public sealed class CallRowResolver(CdrStorage storage, CallClaims claims, Vendo
     private async Task WriteByIdAsync(string vendor, List<Plan> plans, WinnerRecords records, bool decideAgain, List<Plan> result, CancellationToken cancellationToken)
     {
         result.AddRange(plans.Where(p => p.ById is null));
-        foreach (var batch in TableBatchWriter.Split(plans.Where(p => p.ById is not null).ToList(), p => (TableEntity)p.ById!.Entity))
+        foreach (var batch in TableBatchWriter.Split(plans.Where(p => p.ById is not null).ToList(), p => p.ById!.Entity))
         {
             try
             {
@@ -312,7 +312,7 @@ public sealed class CallRowResolver(CdrStorage storage, CallClaims claims, Vendo
     }
 
     /// <summary>The winner's rows (by id first), each naming the claim it shows.</summary>
-    private static List<TableEntity> Entities(CallClaim winner) =>
+    private static List<CallRowDictionary> Entities(CallClaim winner) =>
         CallEntityMapper.ToEntities(winner.Record, winner.KeyStart, [new(OwnerKeyColumn, winner.ClaimKey), new(KeyStartColumn, winner.KeyStart)]);
 
     private static bool Shows(TableEntity current, CallClaim winner) =>

@@ -13,7 +13,7 @@ public sealed class TableBatchWriter(TableClient table, int maxParallelism = 8)
     internal const int MaxBatchEntities = 100;
     internal const int MaxBatchBytes = 3 * 1024 * 1024;
 
-    public async Task<int> UpsertAsync(IEnumerable<TableEntity> entities, CancellationToken cancellationToken)
+    public async Task<int> UpsertAsync(IEnumerable<ITableEntity> entities, CancellationToken cancellationToken)
     {
         var batches = entities
             .GroupBy(e => e.PartitionKey, StringComparer.Ordinal)
@@ -26,11 +26,11 @@ public sealed class TableBatchWriter(TableClient table, int maxParallelism = 8)
         return batches.Count;
     }
 
-    private static IEnumerable<List<TableTransactionAction>> SplitPartition(IEnumerable<TableEntity> partition) =>
+    private static IEnumerable<List<TableTransactionAction>> SplitPartition(IEnumerable<ITableEntity> partition) =>
         Split(partition, e => e).Select(batch => batch.ConvertAll(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)));
 
     /// <summary>Items of one partition in transaction-sized batches: at most 100 entities and about 3 MiB each.</summary>
-    internal static IEnumerable<List<T>> Split<T>(IEnumerable<T> items, Func<T, TableEntity> entityOf)
+    internal static IEnumerable<List<T>> Split<T>(IEnumerable<T> items, Func<T, ITableEntity> entityOf)
     {
         var batch = new List<T>(MaxBatchEntities);
         var bytes = 0;
@@ -53,10 +53,11 @@ public sealed class TableBatchWriter(TableClient table, int maxParallelism = 8)
     }
 
     /// <summary>JSON payload size, generously: UTF-8 worst case for strings plus per-property overhead.</summary>
-    private static int EstimateBytes(TableEntity entity)
+    private static int EstimateBytes(ITableEntity entity)
     {
         var size = 512;
-        foreach (var (key, value) in entity)
+        // Every entity written here is a dictionary (a TableEntity or a CallRowDictionary): the client writes it as one.
+        foreach (var (key, value) in (IDictionary<string, object>)entity)
         {
             size += key.Length + 64 + (value is string s ? Encoding.UTF8.GetMaxByteCount(s.Length) : 32);
         }

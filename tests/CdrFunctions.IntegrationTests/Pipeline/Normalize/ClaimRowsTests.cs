@@ -32,10 +32,8 @@ public class ClaimRowsTests
             Vendor = "alotech", CallId = "X", FromNumber = "+905559998877", StartUtc = W8.Start.AddMinutes(40),
             AgentName = "ghost", RawBlob = windowBlob,
         };
-        foreach (var e in CallEntityMapper.ToEntities(ghost, ghost.StartUtc!.Value))
+        foreach (var e in CallEntityMapper.ToEntities(ghost, ghost.StartUtc!.Value, [new(CallRowResolver.OwnerKeyColumn, "2|0|ghost"), new(CallRowResolver.KeyStartColumn, ghost.StartUtc.Value)]))
         {
-            e[CallRowResolver.OwnerKeyColumn] = "2|0|ghost";
-            e[CallRowResolver.KeyStartColumn] = ghost.StartUtc.Value;
             await world.Storage.Calls.UpsertEntityAsync(e, TableUpdateMode.Replace);
         }
 
