@@ -48,4 +48,28 @@ public static class IsoUtc
     }
 
     public static string? Format(DateTimeOffset? value) => value is { } v ? Format(v) : null;
+
+    /// <summary>The most bytes <see cref="FormatUtf8"/> writes.</summary>
+    public const int MaxUtf8Length = 28;
+
+    /// <summary><see cref="Format(DateTimeOffset)"/> as UTF-8 into <paramref name="destination"/>, without a string; returns the bytes written.</summary>
+    public static int FormatUtf8(DateTimeOffset value, Span<byte> destination)
+    {
+        // "O" of a UTC time is yyyy-MM-ddTHH:mm:ss.fffffffZ; Format drops the fraction's trailing zeros, and the point with them.
+        if (!value.UtcDateTime.TryFormat(destination, out _, "O", System.Globalization.CultureInfo.InvariantCulture))
+        {
+            throw new ArgumentException($"Needs {MaxUtf8Length} bytes.", nameof(destination));
+        }
+        var end = MaxUtf8Length - 1;
+        while (destination[end - 1] == (byte)'0')
+        {
+            end--;
+        }
+        if (destination[end - 1] == (byte)'.')
+        {
+            end--;
+        }
+        destination[end] = (byte)'Z';
+        return end + 1;
+    }
 }

@@ -11,7 +11,7 @@ namespace CdrFunctions.Tests.Pipeline.Normalize;
 /// The curated CSV as <see cref="CuratedCsv.WriteAsync"/> writes it, against CsvHelper's writer with the options it
 /// had (<see cref="CsvHelperCuratedCsvReference"/>): the same bytes for the vendors' sample payloads, a seeded fuzz of
 /// records full of what CSV quoting, formula escaping and UTF-8 care about, fields larger than any buffer, no records,
-/// and a round trip through <see cref="CuratedCsv.ReadAsync"/>.
+/// and a round trip through <see cref="CuratedCsv.ReadAsync"/>; and that a cancelled write stops between records.
 /// </summary>
 public class CuratedCsvDifferentialTests
 {
@@ -102,6 +102,41 @@ public class CuratedCsvDifferentialTests
         {
             Assert.True(records[i] == read[i], $"record {i} reads back as {read[i]}, written {records[i]}");
         }
+    }
+
+    [Fact]
+    public async Task Cancellation_stops_the_write_between_records()
+    {
+        using var cancellation = new CancellationTokenSource();
+        var read = 0;
+        IEnumerable<CallRecord> Endless()
+        {
+            var random = new Random(5);
+            while (true)
+            {
+                read++;
+                yield return RandomRecords.Any(random);
+            }
+        }
+        // Cancelled as the first chunk is written: the record after it is read, but not written.
+        var readAtWrite = 0;
+        var output = new Utf8CsvWriterTests.RecordingStream
+        {
+            OnWrite = () =>
+            {
+                readAtWrite = read;
+                cancellation.Cancel();
+            },
+        };
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => CuratedCsv.WriteAsync(Endless(), output, cancellation.Token));
+        Assert.Single(output.Writes);
+        Assert.Equal(cancellation.Token, Assert.Single(output.Tokens));
+        Assert.True(readAtWrite > 0);
+        Assert.Equal(readAtWrite + 1, read);
+
+        var before = new MemoryStream();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => CuratedCsv.WriteAsync(Endless(), before, cancellation.Token));
+        Assert.Equal(0, before.Length);
     }
 
     private static async Task<byte[]> WriteAsync(IEnumerable<CallRecord> records)
