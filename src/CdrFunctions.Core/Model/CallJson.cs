@@ -55,19 +55,20 @@ public static class IsoUtc
     /// <summary><see cref="Format(DateTimeOffset)"/> as UTF-8 into <paramref name="destination"/>, without a string; returns the bytes written.</summary>
     public static int FormatUtf8(DateTimeOffset value, Span<byte> destination)
     {
-        // "O" of a UTC time is yyyy-MM-ddTHH:mm:ss.fffffffZ; Format drops the fraction's trailing zeros, and the point with them.
-        if (!value.UtcDateTime.TryFormat(destination, out _, "O", System.Globalization.CultureInfo.InvariantCulture))
+        ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, MaxUtf8Length);
+        // "s" (yyyy-MM-ddTHH:mm:ss) has a fast path that "O" and custom formats lack; the fraction follows without its trailing zeros.
+        var utc = value.UtcDateTime;
+        utc.TryFormat(destination, out var end, "s", System.Globalization.CultureInfo.InvariantCulture);
+        var fraction = (int)(utc.Ticks % TimeSpan.TicksPerSecond);
+        if (fraction != 0)
         {
-            throw new ArgumentException($"Needs {MaxUtf8Length} bytes.", nameof(destination));
-        }
-        var end = MaxUtf8Length - 1;
-        while (destination[end - 1] == (byte)'0')
-        {
-            end--;
-        }
-        if (destination[end - 1] == (byte)'.')
-        {
-            end--;
+            destination[end++] = (byte)'.';
+            fraction.TryFormat(destination[end..], out var digits, "D7", System.Globalization.CultureInfo.InvariantCulture);
+            end += digits;
+            while (destination[end - 1] == (byte)'0')
+            {
+                end--;
+            }
         }
         destination[end] = (byte)'Z';
         return end + 1;

@@ -20,6 +20,7 @@ internal sealed class Utf8CsvWriter(Stream output) : IDisposable
     private static readonly SearchValues<byte> NeedQuotes = SearchValues.Create(",\"\r\n"u8);
 
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(2 * ChunkSize);
+    private byte[] _scratch = ArrayPool<byte>.Shared.Rent(1024);
     private int _length;
     private bool _inRecord;
 
@@ -67,53 +68,48 @@ internal sealed class Utf8CsvWriter(Stream output) : IDisposable
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Returns the buffer to the pool; what was not flushed is dropped.</summary>
+    /// <summary>Returns the buffers to the pool; what was not flushed is dropped.</summary>
     public void Dispose()
     {
         ArrayPool<byte>.Shared.Return(_buffer);
+        ArrayPool<byte>.Shared.Return(_scratch);
         _buffer = [];
+        _scratch = [];
         _length = 0;
     }
 
     private void WriteText(byte? prefix, ReadOnlySpan<char> text)
     {
-        // The prefix, the text, two quotes and one more byte per quote in the text.
-        var field = StartField(1 + Encoding.UTF8.GetMaxByteCount(text.Length) + 2 + text.Length);
-        var start = _length;
+        // Room for the prefix and the text at up to 3 bytes a UTF-16 unit, and for all of that doubled and quoted.
+        var maxBytes = 1 + (3 * text.Length);
+        var field = StartField(2 + (2 * maxBytes));
+        var length = 0;
         if (prefix is { } p)
         {
-            field[0] = p;
-            _length++;
+            field[length++] = p;
         }
-        _length += Encoding.UTF8.GetBytes(text, _buffer.AsSpan(_length));
-        if (_buffer.AsSpan(start, _length - start).ContainsAny(NeedQuotes))
+        length += Encoding.UTF8.GetBytes(text, field[length..]);
+        if (field[..length].ContainsAny(NeedQuotes))
         {
-            Quote(start);
+            length = Quote(field, length);
         }
+        _length += length;
     }
 
-    /// <summary>
-    /// Encloses the field from <paramref name="start"/> to the end of the buffer in quotes and doubles each quote in it,
-    /// in place from the end, so that every byte moves once.
-    /// </summary>
-    private void Quote(int start)
+    /// <summary>Encloses the first <paramref name="length"/> bytes of <paramref name="field"/> in quotes, doubling each quote in them.</summary>
+    private int Quote(Span<byte> field, int length)
     {
-        var buffer = _buffer.AsSpan();
-        var end = _length;
-        var quotes = buffer[start..end].Count((byte)'"');
-        _length = end + quotes + 2;
-        buffer[_length - 1] = (byte)'"';
-        // How far the bytes after the last quote not yet moved go: one for the opening quote, one per quote up to there.
-        for (var shift = quotes + 1; shift > 1; shift--)
+        if (_scratch.Length < length)
         {
-            var quote = start + buffer[start..end].LastIndexOf((byte)'"');
-            buffer[(quote + 1)..end].CopyTo(buffer[(quote + 1 + shift)..]);
-            buffer[quote + shift - 1] = (byte)'"';
-            buffer[quote + shift] = (byte)'"';
-            end = quote;
+            ArrayPool<byte>.Shared.Return(_scratch);
+            _scratch = ArrayPool<byte>.Shared.Rent(length);
         }
-        buffer[start..end].CopyTo(buffer[(start + 1)..]);
-        buffer[start] = (byte)'"';
+        var unquoted = _scratch.AsSpan(0, length);
+        field[..length].CopyTo(unquoted);
+        field[0] = (byte)'"';
+        var end = 1 + QuoteDoubling.Copy(unquoted, field[1..]);
+        field[end] = (byte)'"';
+        return end + 1;
     }
 
     /// <summary>Writes the separator the field needs and returns room for <paramref name="maxBytes"/> of it.</summary>
