@@ -27,7 +27,8 @@ public static class CuratedCsv
 
     /// <summary>
     /// Writes the records with <see cref="Utf8CsvWriter"/>: byte for byte what CsvHelper's writer wrote with LF newlines
-    /// and invariant culture, in about half its time (doubling the quotes of the extras JSON, quoted in every row, was most of it).
+    /// and invariant culture, in about half its time (doubling the quotes of the extras JSON, quoted in every row, was
+    /// most of it).
     /// </summary>
     public static async Task WriteAsync(IEnumerable<CallRecord> records, Stream output, CancellationToken cancellationToken)
     {
