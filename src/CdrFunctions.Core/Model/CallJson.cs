@@ -48,4 +48,29 @@ public static class IsoUtc
     }
 
     public static string? Format(DateTimeOffset? value) => value is { } v ? Format(v) : null;
+
+    /// <summary>The most bytes <see cref="FormatUtf8"/> writes.</summary>
+    public const int MaxUtf8Length = 28;
+
+    /// <summary><see cref="Format(DateTimeOffset)"/> as UTF-8 into <paramref name="destination"/>, without a string; returns the bytes written.</summary>
+    public static int FormatUtf8(DateTimeOffset value, Span<byte> destination)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, MaxUtf8Length);
+        // "s" (yyyy-MM-ddTHH:mm:ss) has a fast path that "O" and custom formats lack; the fraction follows without its trailing zeros.
+        var utc = value.UtcDateTime;
+        utc.TryFormat(destination, out var end, "s", System.Globalization.CultureInfo.InvariantCulture);
+        var fraction = (int)(utc.Ticks % TimeSpan.TicksPerSecond);
+        if (fraction != 0)
+        {
+            destination[end++] = (byte)'.';
+            fraction.TryFormat(destination[end..], out var digits, "D7", System.Globalization.CultureInfo.InvariantCulture);
+            end += digits;
+            while (destination[end - 1] == (byte)'0')
+            {
+                end--;
+            }
+        }
+        destination[end] = (byte)'Z';
+        return end + 1;
+    }
 }

@@ -18,13 +18,6 @@ public static class CuratedCsv
         "queue", "recordingUrl", "transferCount", "rawBlob", "extras",
     ];
 
-    private static readonly CsvWriterOptions WriterOptions = new()
-    {
-        NewLine = "\n",
-        Separator = ',',
-        FormatProvider = CultureInfo.InvariantCulture,
-    };
-
     private static readonly CsvReaderOptions ReaderOptions = new()
     {
         Separator = ',',
@@ -32,36 +25,71 @@ public static class CuratedCsv
         FormatProvider = CultureInfo.InvariantCulture,
     };
 
+    /// <summary>
+    /// Writes the records with <see cref="Utf8CsvWriter"/>: byte for byte what CsvHelper's writer wrote with LF newlines
+    /// and invariant culture, in about half its time (doubling the quotes of the extras JSON, quoted in every row, was
+    /// most of it).
+    /// </summary>
     public static async Task WriteAsync(IEnumerable<CallRecord> records, Stream output, CancellationToken cancellationToken)
     {
-        await using var csv = CsvWriter.Create(output, WriterOptions, leaveOpen: true);
-        csv.WriteHeader(Columns.ToArray());
+        using var csv = new Utf8CsvWriter(output);
+        foreach (var column in Columns)
+        {
+            csv.WriteField(column);
+        }
+        await csv.EndRecordAsync(cancellationToken).ConfigureAwait(false);
         foreach (var r in records)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            csv.WriteField(SpreadsheetText.EscapeCell(r.Vendor));
-            csv.WriteField(SpreadsheetText.EscapeCell(r.CallId));
-            csv.WriteField(SpreadsheetText.EscapeCell(r.Direction.ToWire()));
-            csv.WriteField(SpreadsheetText.EscapePhone(r.FromNumber));
-            csv.WriteField(SpreadsheetText.EscapePhone(r.ToNumber));
-            csv.WriteField(IsoUtc.Format(r.StartUtc));
-            csv.WriteField(IsoUtc.Format(r.AnswerUtc));
-            csv.WriteField(IsoUtc.Format(r.EndUtc));
-            csv.WriteField(r.QueueSeconds, default);
-            csv.WriteField(r.TalkSeconds, default);
-            csv.WriteField(r.HoldSeconds, default);
-            csv.WriteField(r.TotalSeconds, default);
-            csv.WriteField(SpreadsheetText.EscapeCell(r.Outcome.ToWire()));
-            csv.WriteField(SpreadsheetText.EscapeCell(r.AgentId));
-            csv.WriteField(SpreadsheetText.EscapeCell(r.AgentName));
-            csv.WriteField(SpreadsheetText.EscapeCell(r.Queue));
-            csv.WriteField(SpreadsheetText.EscapeCell(r.RecordingUrl));
-            csv.WriteField(r.TransferCount, default);
-            csv.WriteField(SpreadsheetText.EscapeCell(r.RawBlob));
-            csv.WriteField(SpreadsheetText.EscapeCell(r.Extras.Json));
+            WriteText(csv, r.Vendor);
+            WriteText(csv, r.CallId);
+            WriteText(csv, r.Direction.ToWire());
+            WritePhone(csv, r.FromNumber);
+            WritePhone(csv, r.ToNumber);
+            csv.WriteField(r.StartUtc);
+            csv.WriteField(r.AnswerUtc);
+            csv.WriteField(r.EndUtc);
+            csv.WriteField(r.QueueSeconds);
+            csv.WriteField(r.TalkSeconds);
+            csv.WriteField(r.HoldSeconds);
+            csv.WriteField(r.TotalSeconds);
+            WriteText(csv, r.Outcome.ToWire());
+            WriteText(csv, r.AgentId);
+            WriteText(csv, r.AgentName);
+            WriteText(csv, r.Queue);
+            WriteText(csv, r.RecordingUrl);
+            csv.WriteField(r.TransferCount);
+            WriteText(csv, r.RawBlob);
+            WriteText(csv, r.Extras.Json);
             await csv.EndRecordAsync(cancellationToken).ConfigureAwait(false);
         }
         await csv.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A text cell, escaped as <see cref="SpreadsheetText.EscapeCell"/> does.</summary>
+    private static void WriteText(Utf8CsvWriter csv, string? text)
+    {
+        if (SpreadsheetText.NeedsEscape(text))
+        {
+            csv.WriteField(SpreadsheetText.Escape, text);
+        }
+        else
+        {
+            csv.WriteField(text);
+        }
+    }
+
+    /// <summary>A phone cell, escaped as <see cref="SpreadsheetText.EscapePhone"/> does.</summary>
+    private static void WritePhone(Utf8CsvWriter csv, string? number)
+    {
+        if (SpreadsheetText.PhoneNeedsEscape(number))
+        {
+            csv.WriteField(SpreadsheetText.Escape, number);
+        }
+        else
+        {
+            csv.WriteField(number);
+        }
     }
 
     public static async Task<List<CallRecord>> ReadAsync(Stream input, CancellationToken cancellationToken)

@@ -12,8 +12,10 @@ public static class SpreadsheetText
 
     private static ReadOnlySpan<char> Triggers => ['=', '+', '-', '@', '\t', '\r', Escape];
 
-    public static string? EscapeCell(string? text) =>
-        string.IsNullOrEmpty(text) || !Triggers.Contains(text[0]) ? text : Escape + text;
+    public static string? EscapeCell(string? text) => NeedsEscape(text) ? Escape + text : text;
+
+    /// <summary>Whether <see cref="EscapeCell"/> prefixes the cell, for writers that write the apostrophe themselves.</summary>
+    public static bool NeedsEscape(ReadOnlySpan<char> cell) => !cell.IsEmpty && Triggers.Contains(cell[0]);
 
     public static string? Unescape(string? cell) =>
         string.IsNullOrEmpty(cell) || cell[0] != Escape ? cell : cell[1..];
@@ -22,15 +24,18 @@ public static class SpreadsheetText
     /// A phone column holds E.164 (<c>+905321234567</c>) or bare digits, left alone; anything else is escaped as text.
     /// An escaped cell starts with an apostrophe, which no number does, so <see cref="Unescape"/> reads both.
     /// </summary>
-    public static string? EscapePhone(string? number) => IsPlainNumber(number) ? number : EscapeCell(number);
+    public static string? EscapePhone(string? number) => PhoneNeedsEscape(number) ? Escape + number : number;
 
-    private static bool IsPlainNumber(string? value)
+    /// <summary>Whether <see cref="EscapePhone"/> prefixes the cell, for writers that write the apostrophe themselves.</summary>
+    public static bool PhoneNeedsEscape(ReadOnlySpan<char> number) => !IsPlainNumber(number) && NeedsEscape(number);
+
+    private static bool IsPlainNumber(ReadOnlySpan<char> value)
     {
-        if (string.IsNullOrEmpty(value))
+        if (value.IsEmpty)
         {
             return true;
         }
-        var digits = value[0] == '+' ? value.AsSpan(1) : value.AsSpan();
+        var digits = value[0] == '+' ? value[1..] : value;
         return digits.Length > 0 && !digits.ContainsAnyExceptInRange('0', '9');
     }
 }
