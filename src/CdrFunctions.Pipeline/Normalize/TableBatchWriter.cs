@@ -55,9 +55,13 @@ public sealed class TableBatchWriter(TableClient table, int maxParallelism = 8)
     /// <summary>JSON payload size, generously: UTF-8 worst case for strings plus per-property overhead.</summary>
     private static int EstimateBytes(ITableEntity entity)
     {
+        if (entity is not IDictionary<string, object> columns)
+        {
+            // A typed entity would be written by reflection, which this estimate cannot see.
+            throw new ArgumentException($"Batches here hold dictionary entities (TableEntity, CallRowDictionary), not {entity.GetType().Name}.", nameof(entity));
+        }
         var size = 512;
-        // Every entity written here is a dictionary (a TableEntity or a CallRowDictionary): the client writes it as one.
-        foreach (var (key, value) in (IDictionary<string, object>)entity)
+        foreach (var (key, value) in columns)
         {
             size += key.Length + 64 + (value is string s ? Encoding.UTF8.GetMaxByteCount(s.Length) : 32);
         }
