@@ -38,13 +38,11 @@ public static class CallJson
 
 public static class IsoUtc
 {
-    /// <summary><c>2025-11-22T10:43:18Z</c>; fractional seconds only when present.</summary>
+    /// <summary><c>2025-11-22T10:43:18Z</c>; fractional seconds only when present. One definition: <see cref="FormatUtf8"/>'s.</summary>
     public static string Format(DateTimeOffset value)
     {
-        var utc = value.UtcDateTime;
-        return utc.Ticks % TimeSpan.TicksPerSecond == 0
-            ? utc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)
-            : utc.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        Span<byte> utf8 = stackalloc byte[MaxUtf8Length];
+        return System.Text.Encoding.ASCII.GetString(utf8[..FormatUtf8(value, utf8)]);
     }
 
     public static string? Format(DateTimeOffset? value) => value is { } v ? Format(v) : null;

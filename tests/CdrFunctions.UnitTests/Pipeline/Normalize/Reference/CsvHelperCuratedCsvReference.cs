@@ -30,9 +30,9 @@ internal static class CsvHelperCuratedCsvReference
             csv.WriteField(SpreadsheetText.EscapeCell(r.Direction.ToWire()));
             csv.WriteField(SpreadsheetText.EscapePhone(r.FromNumber));
             csv.WriteField(SpreadsheetText.EscapePhone(r.ToNumber));
-            csv.WriteField(IsoUtc.Format(r.StartUtc));
-            csv.WriteField(IsoUtc.Format(r.AnswerUtc));
-            csv.WriteField(IsoUtc.Format(r.EndUtc));
+            csv.WriteField(Time(r.StartUtc));
+            csv.WriteField(Time(r.AnswerUtc));
+            csv.WriteField(Time(r.EndUtc));
             csv.WriteField(r.QueueSeconds, default);
             csv.WriteField(r.TalkSeconds, default);
             csv.WriteField(r.HoldSeconds, default);
@@ -49,4 +49,11 @@ internal static class CsvHelperCuratedCsvReference
         }
         await csv.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Times as IsoUtc.Format wrote them at 72f9dcb, kept here so the reference shares no code with the writer.</summary>
+    internal static string? Time(DateTimeOffset? value) => value?.UtcDateTime is not { } utc
+        ? null
+        : utc.Ticks % TimeSpan.TicksPerSecond == 0
+            ? utc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)
+            : utc.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
 }
