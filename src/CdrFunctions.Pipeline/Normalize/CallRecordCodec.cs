@@ -40,7 +40,7 @@ internal static class CallRecordCodec
         WriteText(output, r.RecordingUrl);
         WriteInt(output, r.TransferCount);
         WriteText(output, r.RawBlob);
-        WriteText(output, r.Extras.Json);
+        WriteUtf8(output, r.Extras.Utf8);
     }
 
     public static CallRecord Read(ReadOnlySpan<byte> input)
@@ -115,6 +115,15 @@ internal static class CallRecordCodec
         output.Advance(5 + utf16.Length);
     }
 
+    private static void WriteUtf8(ArrayBufferWriter<byte> output, ReadOnlySpan<byte> utf8)
+    {
+        var span = output.GetSpan(5 + utf8.Length);
+        span[0] = Utf8Text;
+        BinaryPrimitives.WriteInt32LittleEndian(span[1..], utf8.Length);
+        utf8.CopyTo(span[5..]);
+        output.Advance(5 + utf8.Length);
+    }
+
     private static void WriteInt(ArrayBufferWriter<byte> output, int? value)
     {
         var span = output.GetSpan(5);
@@ -147,11 +156,11 @@ internal static class CallRecordCodec
             };
         }
 
-        /// <summary>Extras were valid JSON when written, so they are taken back without parsing them again.</summary>
+        /// <summary>Extras were valid JSON in UTF-8 when written, so they are taken back without parsing them again.</summary>
         public CallExtras Extras()
         {
-            var kind = TextBytes(out var bytes);
-            return kind == Utf8Text ? CallExtras.FromWrittenUtf8(bytes) : CallExtras.FromJson(new string(MemoryMarshal.Cast<byte, char>(bytes)));
+            TextBytes(out var bytes);
+            return CallExtras.FromWrittenUtf8(bytes);
         }
 
         private byte TextBytes(out ReadOnlySpan<byte> bytes)

@@ -60,7 +60,7 @@ public static class CuratedCsv
             WriteText(csv, r.RecordingUrl);
             csv.WriteField(r.TransferCount);
             WriteText(csv, r.RawBlob);
-            WriteText(csv, r.Extras.Json);
+            WriteExtras(csv, r.Extras);
             await csv.EndRecordAsync(cancellationToken).ConfigureAwait(false);
         }
         await csv.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -76,6 +76,19 @@ public static class CuratedCsv
         else
         {
             csv.WriteField(text);
+        }
+    }
+
+    /// <summary>The extras cell, as <see cref="WriteText"/> writes its text, from its UTF-8 when no escape is needed (always: it is an object).</summary>
+    private static void WriteExtras(Utf8CsvWriter csv, CallExtras extras)
+    {
+        if (SpreadsheetText.NeedsEscape(extras.Utf8))
+        {
+            WriteText(csv, extras.Json);
+        }
+        else
+        {
+            csv.WriteUtf8Field(extras.Utf8);
         }
     }
 

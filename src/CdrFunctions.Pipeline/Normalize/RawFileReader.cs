@@ -110,7 +110,7 @@ public sealed class RawFileReader(CdrStorage storage, IOptions<NormalizeOptions>
             }
             return;
         }
-        into.Warned += record.Extras.Json.Contains("\"_warnings\"", StringComparison.Ordinal) ? 1 : 0;
+        into.Warned += record.Extras.Utf8.IndexOf("\"_warnings\""u8) >= 0 ? 1 : 0;
         if (!into.Calls.Add(record, record.StartUtc ?? FallbackStart(name, window)))
         {
             into.Duplicates++;

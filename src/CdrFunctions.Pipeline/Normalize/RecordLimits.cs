@@ -24,10 +24,11 @@ public static class RecordLimits
         }
         return Field("fromNumber", r.FromNumber) ?? Field("toNumber", r.ToNumber) ?? Field("agentId", r.AgentId)
             ?? Field("agentName", r.AgentName) ?? Field("queue", r.Queue) ?? Field("recordingUrl", r.RecordingUrl)
-            ?? (r.Extras.Json.Length > MaxExtrasChars
-                ? $"the vendor fields kept in extras are {r.Extras.Json.Length:N0} characters long, over the {MaxExtrasChars:N0} limit of a table column"
-                : null);
+            ?? Extras(r.Extras.JsonLength);
     }
+
+    private static string? Extras(int chars) =>
+        chars > MaxExtrasChars ? $"the vendor fields kept in extras are {chars:N0} characters long, over the {MaxExtrasChars:N0} limit of a table column" : null;
 
     private static string? Field(string name, string? value) =>
         value is { Length: > MaxFieldChars } ? $"field '{name}' is {value.Length:N0} characters long, over the {MaxFieldChars:N0} limit" : null;

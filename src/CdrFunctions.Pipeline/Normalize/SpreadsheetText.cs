@@ -17,6 +17,9 @@ public static class SpreadsheetText
     /// <summary>Whether <see cref="EscapeCell"/> prefixes the cell, for writers that write the apostrophe themselves.</summary>
     public static bool NeedsEscape(ReadOnlySpan<char> cell) => !cell.IsEmpty && Triggers.Contains(cell[0]);
 
+    /// <summary><see cref="NeedsEscape(ReadOnlySpan{char})"/> of a cell's UTF-8: every trigger is ASCII, one byte.</summary>
+    public static bool NeedsEscape(ReadOnlySpan<byte> utf8Cell) => !utf8Cell.IsEmpty && utf8Cell[0] < 0x80 && Triggers.Contains((char)utf8Cell[0]);
+
     public static string? Unescape(string? cell) =>
         string.IsNullOrEmpty(cell) || cell[0] != Escape ? cell : cell[1..];
 

@@ -89,12 +89,19 @@ internal sealed class Utf8CsvWriter(Stream output) : IDisposable
             field[length++] = p;
         }
         length += Encoding.UTF8.GetBytes(text, field[length..]);
-        if (field[..length].ContainsAny(NeedQuotes))
-        {
-            length = Quote(field, length);
-        }
-        _length += length;
+        _length += QuoteIfNeeded(field, length);
     }
+
+    /// <summary>A field already in UTF-8 (valid: the caller's promise), written as its text would be.</summary>
+    public void WriteUtf8Field(ReadOnlySpan<byte> utf8)
+    {
+        var field = StartField(2 + (2 * utf8.Length));
+        utf8.CopyTo(field);
+        _length += QuoteIfNeeded(field, utf8.Length);
+    }
+
+    private int QuoteIfNeeded(Span<byte> field, int length) =>
+        field[..length].ContainsAny(NeedQuotes) ? Quote(field, length) : length;
 
     /// <summary>Encloses the first <paramref name="length"/> bytes of <paramref name="field"/> in quotes, doubling each quote in them.</summary>
     private int Quote(Span<byte> field, int length)

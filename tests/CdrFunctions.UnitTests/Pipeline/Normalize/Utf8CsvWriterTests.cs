@@ -42,6 +42,44 @@ public class Utf8CsvWriterTests
     }
 
     [Fact]
+    public async Task A_utf8_field_is_written_as_its_text_would_be()
+    {
+        var random = new Random(21);
+        string[] pieces = ["a", "\"", ",", "\r", "\n", "\r\n", " ", "ç", "日本", "😀", "{\"k\":\"v\"}", "'", "="];
+        var texts = new List<string> { "", "\"", "x", "{}" };
+        for (var i = 0; i < 1_000; i++)
+        {
+            texts.Add(string.Concat(Enumerable.Range(0, random.Next(1, 12)).Select(_ => pieces[random.Next(pieces.Length)])));
+        }
+
+        foreach (var text in texts)
+        {
+            var utf8 = Encoding.UTF8.GetBytes(text);
+            Assert.Equal(
+                await WriteAsync(csv => { csv.WriteField("x"); csv.WriteField(text); }),
+                await WriteAsync(csv => { csv.WriteField("x"); csv.WriteUtf8Field(utf8); }));
+        }
+    }
+
+    [Fact]
+    public void The_utf8_escape_decision_is_the_texts_for_every_first_character()
+    {
+        Span<byte> utf8 = stackalloc byte[8];
+        for (var c = 0; c <= char.MaxValue; c++)
+        {
+            if (char.IsSurrogate((char)c))
+            {
+                continue;
+            }
+            var text = $"{(char)c}x";
+            var length = Encoding.UTF8.GetBytes(text, utf8);
+            Assert.Equal(SpreadsheetText.NeedsEscape(text), SpreadsheetText.NeedsEscape(utf8[..length]));
+        }
+        Assert.False(SpreadsheetText.NeedsEscape(ReadOnlySpan<byte>.Empty));
+        Assert.True(SpreadsheetText.NeedsEscape("=1"u8));
+    }
+
+    [Fact]
     public async Task A_prefix_is_part_of_the_field_and_of_its_quoting()
     {
         Assert.Equal("'=1,\"'=\"\"a,b\"\"\",',\"'\r\"\n", await WriteAsync(csv =>
