@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Azure.Data.Tables;
 using CdrFunctions.Pipeline.Landing;
@@ -30,6 +31,7 @@ internal static class CpuPipeline
     private static readonly RawFileReader Reader = new(CdrStorage.FromConnectionString(CdrStorage.DevelopmentStorage), MsOptions.Create(new NormalizeOptions()));
 
     /// <summary>Baseline: the cost of just reading the JSON (one DOM, every property's name and value).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int ReadJson(byte[] raw)
     {
         using var document = JsonDocument.Parse(raw);
@@ -59,6 +61,7 @@ internal static class CpuPipeline
     };
 
     /// <summary>The vendor parser alone; a fresh parser per file, as <see cref="AlotechVendor.ParseAsync"/> makes one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static async Task<int> ParseAsync(byte[] raw, CancellationToken cancellationToken)
     {
         var records = 0;
@@ -92,6 +95,7 @@ internal static class CpuPipeline
     public static Task<int> NormalizeStreamAsync(Stream raw, CancellationToken cancellationToken) =>
         NormalizeAsync(raw, static _ => { }, parquet: true, cancellationToken);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static async Task<int> NormalizeAsync(Stream raw, Action<CallRowDictionary> onEntity, bool parquet, CancellationToken cancellationToken)
     {
         using var parsed = await Reader.ReadAsync(Vendor, Name, raw, window: null, cancellationToken);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using CdrFunctions.Pipeline.Vendors;
 using CdrFunctions.Vendors.DeepCall;
@@ -14,6 +15,7 @@ internal static class VendorParsing
     private static readonly EngageVoiceOptions EngageVoice = new();
 
     /// <summary>Baseline: one <see cref="JsonDocument"/> of the file, every property's name and value read, nested ones too.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int ReadDeepCallJson(byte[] raw)
     {
         using var document = JsonDocument.Parse(raw);
@@ -54,6 +56,7 @@ internal static class VendorParsing
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static async Task<int> ParseDeepCallAsync(byte[] raw, CancellationToken cancellationToken)
     {
         var parser = DeepCallVendor.CreateParser(DeepCall);
@@ -67,6 +70,7 @@ internal static class VendorParsing
     }
 
     /// <summary>Baseline: CsvHelper reading every field of every row as a string, as a plain CSV import does.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static async Task<int> ReadEngageVoiceCsvAsync(byte[] raw, CancellationToken cancellationToken)
     {
         await using var stream = new MemoryStream(raw, writable: false);
@@ -84,6 +88,7 @@ internal static class VendorParsing
         return checksum > 0 ? rows : 0;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static async Task<int> ParseEngageVoiceAsync(byte[] raw, CancellationToken cancellationToken)
     {
         using var parser = EngageVoiceVendor.CreateParser(EngageVoice);
