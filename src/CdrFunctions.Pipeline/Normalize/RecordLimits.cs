@@ -24,10 +24,10 @@ public static class RecordLimits
         }
         return Field("fromNumber", r.FromNumber) ?? Field("toNumber", r.ToNumber) ?? Field("agentId", r.AgentId)
             ?? Field("agentName", r.AgentName) ?? Field("queue", r.Queue) ?? Field("recordingUrl", r.RecordingUrl)
-            ?? Extras(r.Extras.JsonLength);
+            ?? ExtrasTooLong(r.Extras.JsonLength);
     }
 
-    private static string? Extras(int chars) =>
+    private static string? ExtrasTooLong(int chars) =>
         chars > MaxExtrasChars ? $"the vendor fields kept in extras are {chars:N0} characters long, over the {MaxExtrasChars:N0} limit of a table column" : null;
 
     private static string? Field(string name, string? value) =>

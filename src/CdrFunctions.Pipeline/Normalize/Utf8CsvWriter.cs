@@ -33,6 +33,14 @@ internal sealed class Utf8CsvWriter(Stream output) : IDisposable
         WriteText((byte)asciiPrefix, text);
     }
 
+    /// <summary>A field already in UTF-8 (valid: the caller's promise), written as its text would be.</summary>
+    public void WriteUtf8Field(ReadOnlySpan<byte> utf8)
+    {
+        var field = StartField(2 + (2 * utf8.Length));
+        utf8.CopyTo(field);
+        _length += QuoteIfNeeded(field, utf8.Length);
+    }
+
     public void WriteField(int? value)
     {
         var field = StartField(11);
@@ -90,14 +98,6 @@ internal sealed class Utf8CsvWriter(Stream output) : IDisposable
         }
         length += Encoding.UTF8.GetBytes(text, field[length..]);
         _length += QuoteIfNeeded(field, length);
-    }
-
-    /// <summary>A field already in UTF-8 (valid: the caller's promise), written as its text would be.</summary>
-    public void WriteUtf8Field(ReadOnlySpan<byte> utf8)
-    {
-        var field = StartField(2 + (2 * utf8.Length));
-        utf8.CopyTo(field);
-        _length += QuoteIfNeeded(field, utf8.Length);
     }
 
     private int QuoteIfNeeded(Span<byte> field, int length) =>

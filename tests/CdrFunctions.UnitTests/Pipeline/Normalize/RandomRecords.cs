@@ -22,41 +22,22 @@ internal static class RandomRecords
     private static readonly string[] Phones = ["+905321234567", "05321234567", "+", "++1", "12a", " 123", "123 ", "=1+2", "'0532", "-5", "@x", "\t1", "+90 532"];
 
     /// <summary>Any call, lone surrogates and undefined enum values included.</summary>
-    public static CallRecord Any(Random random) => new()
-    {
-        Vendor = Text(random, Pieces) ?? "",
-        CallId = Text(random, Pieces) ?? "",
-        Direction = (CallDirection)random.Next(-1, 6),
-        FromNumber = Phone(random, Pieces),
-        ToNumber = Phone(random, Pieces),
-        StartUtc = Time(random),
-        AnswerUtc = Time(random),
-        EndUtc = Time(random),
-        QueueSeconds = Int(random),
-        TalkSeconds = Int(random),
-        HoldSeconds = Int(random),
-        TotalSeconds = Int(random),
-        Outcome = (CallOutcome)random.Next(-1, 8),
-        AgentId = Text(random, Pieces),
-        AgentName = Text(random, Pieces),
-        Queue = Text(random, Pieces),
-        RecordingUrl = Text(random, Pieces),
-        TransferCount = Int(random),
-        RawBlob = Text(random, Pieces),
-        Extras = Extras(random),
-    };
+    public static CallRecord Any(Random random) => Build(random, Pieces, static text => text, directions: (-1, 6), outcomes: (-1, 8));
 
     /// <summary>
     /// A call the curated CSV reads back as it was: no lone surrogates (UTF-8 has no form for them), no empty optional
     /// text (it reads back as null) and defined enum values.
     /// </summary>
-    public static CallRecord Readable(Random random) => new()
+    public static CallRecord Readable(Random random) => Build(random, ReadablePieces, NullIfEmpty, directions: (0, 4), outcomes: (0, 6));
+
+    /// <summary>A call from <paramref name="pieces"/>, its optional text passed through <paramref name="optional"/>; fields drawn in one fixed order.</summary>
+    private static CallRecord Build(Random random, string[] pieces, Func<string?, string?> optional, (int Min, int Max) directions, (int Min, int Max) outcomes) => new()
     {
-        Vendor = Text(random, ReadablePieces) ?? "",
-        CallId = Text(random, ReadablePieces) ?? "",
-        Direction = (CallDirection)random.Next(0, 4),
-        FromNumber = NullIfEmpty(Phone(random, ReadablePieces)),
-        ToNumber = NullIfEmpty(Phone(random, ReadablePieces)),
+        Vendor = Text(random, pieces) ?? "",
+        CallId = Text(random, pieces) ?? "",
+        Direction = (CallDirection)random.Next(directions.Min, directions.Max),
+        FromNumber = optional(Phone(random, pieces)),
+        ToNumber = optional(Phone(random, pieces)),
         StartUtc = Time(random),
         AnswerUtc = Time(random),
         EndUtc = Time(random),
@@ -64,13 +45,13 @@ internal static class RandomRecords
         TalkSeconds = Int(random),
         HoldSeconds = Int(random),
         TotalSeconds = Int(random),
-        Outcome = (CallOutcome)random.Next(0, 6),
-        AgentId = NullIfEmpty(Text(random, ReadablePieces)),
-        AgentName = NullIfEmpty(Text(random, ReadablePieces)),
-        Queue = NullIfEmpty(Text(random, ReadablePieces)),
-        RecordingUrl = NullIfEmpty(Text(random, ReadablePieces)),
+        Outcome = (CallOutcome)random.Next(outcomes.Min, outcomes.Max),
+        AgentId = optional(Text(random, pieces)),
+        AgentName = optional(Text(random, pieces)),
+        Queue = optional(Text(random, pieces)),
+        RecordingUrl = optional(Text(random, pieces)),
         TransferCount = Int(random),
-        RawBlob = NullIfEmpty(Text(random, ReadablePieces)),
+        RawBlob = optional(Text(random, pieces)),
         Extras = Extras(random),
     };
 
