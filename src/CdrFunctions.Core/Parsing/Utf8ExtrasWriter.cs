@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text.Json;
 using CdrFunctions.Pipeline.Model;
 
@@ -72,11 +74,51 @@ public sealed class Utf8ExtrasWriter : IDisposable
         {
             Grow(needed);
         }
-        var to = _buffer.AsSpan(_length);
-        prefix.CopyTo(to);
-        utf8Value.CopyTo(to[prefix.Length..]);
-        to[needed - 1] = (byte)'"';
+        var to = _buffer.AsSpan(_length, needed);
+        CopyShort(prefix, to);
+        CopyShort(utf8Value, to[prefix.Length..]);
+        to[^1] = (byte)'"';
         _length += needed;
+    }
+
+    /// <summary>
+    /// Copies <paramref name="from"/> to the start of <paramref name="to"/> (at least as long). Names and values are
+    /// nearly always under 32 bytes, and for those two overlapping loads and stores beat a call to the general copy,
+    /// whose size dispatch cost more than the copy itself (two calls a field, ~5% of an Engage Voice parse).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyShort(ReadOnlySpan<byte> from, Span<byte> to)
+    {
+        var n = from.Length;
+        if ((uint)n > 32 || to.Length < n)
+        {
+            from.CopyTo(to);
+            return;
+        }
+        ref var source = ref MemoryMarshal.GetReference(from);
+        ref var target = ref MemoryMarshal.GetReference(to);
+        if (n >= 16)
+        {
+            Unsafe.WriteUnaligned(ref target, Unsafe.ReadUnaligned<Vector128<byte>>(ref source));
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref target, n - 16), Unsafe.ReadUnaligned<Vector128<byte>>(ref Unsafe.Add(ref source, n - 16)));
+        }
+        else if (n >= 8)
+        {
+            Unsafe.WriteUnaligned(ref target, Unsafe.ReadUnaligned<ulong>(ref source));
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref target, n - 8), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref source, n - 8)));
+        }
+        else if (n >= 4)
+        {
+            Unsafe.WriteUnaligned(ref target, Unsafe.ReadUnaligned<uint>(ref source));
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref target, n - 4), Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref source, n - 4)));
+        }
+        else if (n > 0)
+        {
+            // 1-3 bytes: the first, the middle and the last (some the same).
+            target = source;
+            Unsafe.Add(ref target, n >> 1) = Unsafe.Add(ref source, n >> 1);
+            Unsafe.Add(ref target, n - 1) = Unsafe.Add(ref source, n - 1);
+        }
     }
 
     /// <summary>

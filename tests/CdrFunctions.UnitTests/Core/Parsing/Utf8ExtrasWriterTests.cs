@@ -50,6 +50,26 @@ public class Utf8ExtrasWriterTests
     }
 
     [Fact]
+    public void Verbatim_names_and_values_of_every_short_length_are_copied_whole()
+    {
+        // The short copies take 1-3, 4-7, 8-15 and 16-32 bytes in overlapping pieces; longer ones the general copy.
+        using var writer = new Utf8ExtrasWriter();
+        for (var nameLength = 1; nameLength <= 40; nameLength++)
+        {
+            var nameText = string.Concat(Enumerable.Range(0, nameLength).Select(i => (char)('a' + (i % 26))));
+            var name = Utf8ExtrasWriter.Name(nameText);
+            for (var valueLength = 0; valueLength <= 40; valueLength++)
+            {
+                var value = string.Concat(Enumerable.Range(0, valueLength).Select(i => (char)('0' + ((i * 7) + nameLength) % 10)));
+                writer.Start();
+                writer.WriteVerbatim(name, Encoding.UTF8.GetBytes(value));
+                writer.WriteVerbatim(name, Encoding.UTF8.GetBytes(value + "x"));
+                Assert.Equal($"{{\"{nameText}\":\"{value}\",\"{nameText}\":\"{value}x\"}}", writer.ToExtras().Json);
+            }
+        }
+    }
+
+    [Fact]
     public void Properties_written_again_are_the_properties_written_before()
     {
         var name = Utf8ExtrasWriter.Name("a");
