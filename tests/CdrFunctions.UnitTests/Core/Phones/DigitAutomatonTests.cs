@@ -62,10 +62,34 @@ public class DigitAutomatonTests
     [InlineData("[0-35-9]{2,3}", "0599", false)]
     [InlineData("(?:1[2-4]?){2}5", "1135", true)]
     [InlineData("(?:1[2-4]?){2}5", "11345", false)]
+    // Two digits a step: a non-digit in either place of a pair, or in the odd last place, is no match.
+    [InlineData("[0-9]{4}", "1234", true)]
+    [InlineData("[0-9]{4}", "a234", false)]
+    [InlineData("[0-9]{4}", "1a34", false)]
+    [InlineData("[0-9]{4}", "123a", false)]
+    [InlineData("[0-9]{3}", "123", true)]
+    [InlineData("[0-9]{3}", "12a", false)]
+    [InlineData("[0-9]{3}", "12:", false)]
+    [InlineData("[0-9]{3}", "12/", false)]
     public void Reads_the_metadata_syntax(string pattern, string digits, bool matches)
     {
         Assert.Equal(new Regex("^(?:" + pattern + ")$").IsMatch(digits), matches);
         Assert.Equal(matches, DigitAutomaton.TryCompile(pattern)!.IsMatch(digits));
+    }
+
+    [Fact]
+    public void A_large_automaton_steps_one_digit_at_a_time_with_the_same_answers()
+    {
+        // Over 255 states (every 3-digit prefix a state of its own): no pair table, the single steps answer.
+        var pattern = string.Join('|', Enumerable.Range(0, 300).Select(i => $"{i:D3}[0-4]{{{(i % 3) + 1}}}"));
+        var automaton = DigitAutomaton.TryCompile(pattern)!;
+        var regex = new Regex("^(?:" + pattern + ")$");
+        var random = new Random(7);
+        for (var i = 0; i < 5_000; i++)
+        {
+            var digits = string.Concat(Enumerable.Range(0, random.Next(1, 8)).Select(_ => (char)('0' + random.Next(10))));
+            Assert.True(regex.IsMatch(digits) == automaton.IsMatch(digits), $"'{digits}'");
+        }
     }
 
     [Fact]
