@@ -39,6 +39,10 @@ internal sealed class PhoneFastPath
     // alternation is a full match of one of its alternatives. Null for a length no type allows.
     private readonly DigitAutomaton?[] _validByLength;
 
+    // The first characters of the international prefix, the country code and the national prefix, when all three are
+    // literal; null otherwise. A national number that starts with none of them takes the shortcut in TryNormalize.
+    private readonly string? _prefixStarts;
+
     private PhoneFastPath(PhoneMetadata metadata, HashSet<int> callingCodes, DigitAutomaton generalPattern, DigitAutomaton?[] validByLength)
     {
         _countryCode = metadata.CountryCode;
@@ -71,6 +75,10 @@ internal sealed class PhoneFastPath
         _generalLengths = metadata.GeneralDesc.PossibleLengthList;
         _generalLocalOnlyLengths = metadata.GeneralDesc.PossibleLengthLocalOnlyList;
         _validByLength = validByLength;
+        if (_literalIddPrefix is { Length: > 0 } idd && (!_hasNationalPrefix || _literalNationalPrefix is { Length: > 0 }))
+        {
+            _prefixStarts = string.Concat(idd.AsSpan(0, 1), _countryCodeText.AsSpan(0, 1), _literalNationalPrefix is { } national ? national.AsSpan(0, 1) : []);
+        }
     }
 
     /// <summary>The validity automaton of each national number length, or null when a pattern is not one <see cref="DigitAutomaton"/> reads.</summary>
@@ -150,6 +158,10 @@ internal sealed class PhoneFastPath
     /// <summary>The library's E.164 form of <paramref name="raw"/> when the trace is sure it is valid; null means "ask the library".</summary>
     public string? TryNormalize(ReadOnlySpan<char> raw)
     {
+        if (IsUsualNationalNumber(raw))
+        {
+            return IsValid(raw) ? string.Concat("+", _countryCodeText, raw) : null;
+        }
         // Spaces and hyphens between digits are dropped by the library's normalization before any rule looks at
         // the number (and match none of its extension patterns), so they change nothing here either.
         if (raw.Length is < 4 or > MaxRawLength || !char.IsAsciiDigit(raw[^1]))
@@ -224,6 +236,18 @@ internal sealed class PhoneFastPath
         }
         return string.Concat("+", _countryCodeText, national);
     }
+
+    /// <summary>
+    /// The shape nearly every caller number has: only digits, no leading zero, of a national number's length, and
+    /// starting with none of the prefixes. For it the trace below keeps the digits as the national number and only asks
+    /// <see cref="IsValid"/>, so that is all this asks, without copying the digits or matching the prefixes.
+    /// </summary>
+    private bool IsUsualNationalNumber(ReadOnlySpan<char> raw) =>
+        _prefixStarts is { } starts
+        && raw.Length is >= 4 and >= MinNsnLength and <= MaxNsnLength
+        && raw[0] != '0'
+        && !starts.Contains(raw[0])
+        && !raw.ContainsAnyExceptInRange('0', '9');
 
     private int CountryCodeLength(ReadOnlySpan<char> digits)
     {

@@ -79,7 +79,9 @@ public sealed class PhoneNumberNormalizer
         {
             return Normalize(Encoding.UTF8.GetString(utf8));
         }
-        Span<char> chars = stackalloc char[utf8.Length];
+        // A constant size: a variable one is a localloc that clears its bytes in a loop, every number.
+        Span<char> chars = stackalloc char[MaxStackChars];
+        chars = chars[..utf8.Length];
         Ascii.ToUtf16(utf8, chars, out _);
         // A number starts with a digit or '+': only text that starts with white space can be nothing else.
         return chars.IsEmpty || (char.IsWhiteSpace(chars[0]) && chars.IsWhiteSpace()) ? null : Normalize(chars, null);
