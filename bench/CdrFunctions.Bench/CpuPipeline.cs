@@ -61,7 +61,6 @@ internal static class CpuPipeline
     };
 
     /// <summary>The vendor parser alone; a fresh parser per file, as <see cref="AlotechVendor.ParseAsync"/> makes one.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static async Task<int> ParseAsync(byte[] raw, CancellationToken cancellationToken)
     {
         var records = 0;
@@ -95,7 +94,6 @@ internal static class CpuPipeline
     public static Task<int> NormalizeStreamAsync(Stream raw, CancellationToken cancellationToken) =>
         NormalizeAsync(raw, static _ => { }, parquet: true, cancellationToken);
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static async Task<int> NormalizeAsync(Stream raw, Action<CallRowDictionary> onEntity, bool parquet, CancellationToken cancellationToken)
     {
         using var parsed = await Reader.ReadAsync(Vendor, Name, raw, window: null, cancellationToken);

@@ -18,12 +18,12 @@ internal static class Runner
 
     public static readonly TimeSpan CpuWarmupTime = TimeSpan.FromSeconds(5);
 
-    // The warm-up does not reach the loops that drive each step (the baselines' and the consumers of each parser),
-    // which are called once a round: a method with a loop starts as tier-0 code and moves to on-stack-replacement
-    // code inside its first call, and stays there for the whole run, where a long-running host calls its reader
-    // often enough to tier it up. How good that code is varies from process to process: the Engage Voice step ran
-    // 31 ms in some processes and 51 ms in others on one build (50,000 rows). Those loops are therefore marked
-    // [MethodImpl(MethodImplOptions.AggressiveOptimization)], baselines and parsers alike, and run optimized at once.
+    // The synchronous baselines (CpuPipeline.ReadJson, VendorParsing.ReadDeepCallJson) loop over a whole file in one
+    // call a round, so the warm-up leaves them in on-stack-replacement code; they are marked AggressiveOptimization to
+    // run optimized from their first call. C# keeps that attribute on an async method's stub, not on its state
+    // machine, so it is not used on the async steps. A step's time can differ by up to ~1.6x between processes of
+    // one build (the Engage Voice step 31 or ~50 ms) with OSR off and with tiered compilation off alike; the baseline
+    // slows with it, which is why every figure is a ratio taken within one process.
 
     /// <summary>
     /// <paramref name="warmups"/> warm-up rounds (one by default; more while <paramref name="warmupTime"/> has not

@@ -56,7 +56,6 @@ internal static class VendorParsing
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static async Task<int> ParseDeepCallAsync(byte[] raw, CancellationToken cancellationToken)
     {
         var parser = DeepCallVendor.CreateParser(DeepCall);
@@ -70,7 +69,6 @@ internal static class VendorParsing
     }
 
     /// <summary>Baseline: CsvHelper reading every field of every row as a string, as a plain CSV import does.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static async Task<int> ReadEngageVoiceCsvAsync(byte[] raw, CancellationToken cancellationToken)
     {
         await using var stream = new MemoryStream(raw, writable: false);
@@ -88,7 +86,6 @@ internal static class VendorParsing
         return checksum > 0 ? rows : 0;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static async Task<int> ParseEngageVoiceAsync(byte[] raw, CancellationToken cancellationToken)
     {
         using var parser = EngageVoiceVendor.CreateParser(EngageVoice);
