@@ -84,7 +84,7 @@ public sealed class Utf8ExtrasWriter : IDisposable
     /// <summary>
     /// Copies <paramref name="from"/> to the start of <paramref name="to"/> (at least as long). Names and values are
     /// nearly always under 32 bytes, and for those two overlapping loads and stores beat a call to the general copy,
-    /// whose size dispatch cost more than the copy itself (two calls a field, ~5% of an Engage Voice parse).
+    /// whose size dispatch cost more than the copy itself (two calls a field; Memmove was 9% of an Engage Voice parse).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void CopyShort(ReadOnlySpan<byte> from, Span<byte> to)
