@@ -40,7 +40,7 @@ internal static class CallRecordCodec
         WriteText(output, r.RecordingUrl);
         WriteInt(output, r.TransferCount);
         WriteText(output, r.RawBlob);
-        WriteUtf8(output, r.Extras.Utf8);
+        WriteBytes(output, Utf8Text, r.Extras.Utf8);
     }
 
     public static CallRecord Read(ReadOnlySpan<byte> input)
@@ -107,21 +107,17 @@ internal static class CallRecordCodec
             output.Advance(5 + written);
             return;
         }
-        var utf16 = MemoryMarshal.AsBytes(text.AsSpan());
-        span = output.GetSpan(5 + utf16.Length);
-        span[0] = Utf16Text;
-        BinaryPrimitives.WriteInt32LittleEndian(span[1..], utf16.Length);
-        utf16.CopyTo(span[5..]);
-        output.Advance(5 + utf16.Length);
+        WriteBytes(output, Utf16Text, MemoryMarshal.AsBytes(text.AsSpan()));
     }
 
-    private static void WriteUtf8(ArrayBufferWriter<byte> output, ReadOnlySpan<byte> utf8)
+    /// <summary>A text field of the given kind: the kind, the byte count, the bytes.</summary>
+    private static void WriteBytes(ArrayBufferWriter<byte> output, byte kind, ReadOnlySpan<byte> bytes)
     {
-        var span = output.GetSpan(5 + utf8.Length);
-        span[0] = Utf8Text;
-        BinaryPrimitives.WriteInt32LittleEndian(span[1..], utf8.Length);
-        utf8.CopyTo(span[5..]);
-        output.Advance(5 + utf8.Length);
+        var span = output.GetSpan(5 + bytes.Length);
+        span[0] = kind;
+        BinaryPrimitives.WriteInt32LittleEndian(span[1..], bytes.Length);
+        bytes.CopyTo(span[5..]);
+        output.Advance(5 + bytes.Length);
     }
 
     private static void WriteInt(ArrayBufferWriter<byte> output, int? value)
