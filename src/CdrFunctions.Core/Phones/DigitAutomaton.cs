@@ -33,6 +33,9 @@ internal sealed class DigitAutomaton
         _pairs = accepting.Length < DeadPair ? Pairs(next, accepting.Length) : null;
     }
 
+    /// <summary>Whether <see cref="IsMatch"/> steps two digits at a time (a small automaton), as the tests check.</summary>
+    internal bool StepsByPairs => _pairs is not null;
+
     private static byte[] Pairs(short[] next, int states)
     {
         var pairs = new byte[states * 100];

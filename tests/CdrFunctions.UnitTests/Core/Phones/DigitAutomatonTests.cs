@@ -74,7 +74,10 @@ public class DigitAutomatonTests
     public void Reads_the_metadata_syntax(string pattern, string digits, bool matches)
     {
         Assert.Equal(new Regex("^(?:" + pattern + ")$").IsMatch(digits), matches);
-        Assert.Equal(matches, DigitAutomaton.TryCompile(pattern)!.IsMatch(digits));
+        var automaton = DigitAutomaton.TryCompile(pattern)!;
+        // Every pattern here is small: the two-digit steps (and the odd last digit's single step) give these answers.
+        Assert.True(automaton.StepsByPairs);
+        Assert.Equal(matches, automaton.IsMatch(digits));
     }
 
     [Fact]
@@ -83,6 +86,7 @@ public class DigitAutomatonTests
         // Over 255 states (every 3-digit prefix a state of its own): no pair table, the single steps answer.
         var pattern = string.Join('|', Enumerable.Range(0, 300).Select(i => $"{i:D3}[0-4]{{{(i % 3) + 1}}}"));
         var automaton = DigitAutomaton.TryCompile(pattern)!;
+        Assert.False(automaton.StepsByPairs);
         var regex = new Regex("^(?:" + pattern + ")$");
         var random = new Random(7);
         for (var i = 0; i < 5_000; i++)
