@@ -26,8 +26,24 @@ public sealed record CallRecord
     public string? Queue { get; init; }
     public string? RecordingUrl { get; init; }
     public int? TransferCount { get; init; }
-    public string? RawBlob { get; init; }
+    public string? RawBlob { get => _rawBlob; init => _rawBlob = value; }
     public CallExtras Extras { get; init; } = CallExtras.Empty;
+
+    private string? _rawBlob;
+
+    /// <summary>
+    /// This record with <see cref="RawBlob"/> set, for the one reader that owns the records a parser yields (no parser
+    /// keeps one): an unnamed record is named in place, so a window's records are not each copied to add their blob.
+    /// </summary>
+    internal CallRecord NamedFrom(string rawBlob)
+    {
+        if (_rawBlob is null)
+        {
+            _rawBlob = rawBlob;
+            return this;
+        }
+        return _rawBlob == rawBlob ? this : this with { RawBlob = rawBlob };
+    }
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<CallDirection>))]

@@ -91,7 +91,7 @@ public sealed class RawFileReader(CdrStorage storage, IOptions<NormalizeOptions>
             into.FileError ??= q.FileLevel ? q.Reason : null;
             return;
         }
-        var record = result.Record! with { RawBlob = blobName };
+        var record = result.Record!.NamedFrom(blobName);
         if (RecordLimits.Violation(record) is { } violation)
         {
             into.Quarantined.Add(new Quarantined($"callId {Quarantined.Cap(record.CallId)}", violation, Quarantined.Cap(CallJson.Serialize(record))));

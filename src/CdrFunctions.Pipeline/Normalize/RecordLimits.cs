@@ -24,11 +24,14 @@ public static class RecordLimits
         }
         return Field("fromNumber", r.FromNumber) ?? Field("toNumber", r.ToNumber) ?? Field("agentId", r.AgentId)
             ?? Field("agentName", r.AgentName) ?? Field("queue", r.Queue) ?? Field("recordingUrl", r.RecordingUrl)
-            ?? ExtrasTooLong(r.Extras.JsonLength);
+            ?? ExtrasTooLong(r.Extras);
     }
 
-    private static string? ExtrasTooLong(int chars) =>
-        chars > MaxExtrasChars ? $"the vendor fields kept in extras are {chars:N0} characters long, over the {MaxExtrasChars:N0} limit of a table column" : null;
+    /// <summary>UTF-8 is never shorter than its UTF-16 count, so only long extras are counted.</summary>
+    private static string? ExtrasTooLong(CallExtras extras) =>
+        extras.Utf8.Length > MaxExtrasChars && extras.JsonLength is var chars and > MaxExtrasChars
+            ? $"the vendor fields kept in extras are {chars:N0} characters long, over the {MaxExtrasChars:N0} limit of a table column"
+            : null;
 
     private static string? Field(string name, string? value) =>
         value is { Length: > MaxFieldChars } ? $"field '{name}' is {value.Length:N0} characters long, over the {MaxFieldChars:N0} limit" : null;

@@ -110,4 +110,16 @@ public sealed class CallExtrasTests
         static CallRecord Call(string value) =>
             new() { Vendor = "alotech", CallId = "1", Extras = CallExtras.FromJson($$"""{"v":"{{value}}"}""") };
     }
+
+    [Fact]
+    public void Ascii_extras_at_the_limit_pass_and_one_byte_over_is_refused()
+    {
+        // One byte a unit: the bytes alone decide, on either side of the limit.
+        var wrapper = """{"v":""}""".Length;
+        Assert.Null(RecordLimits.Violation(Call(RecordLimits.MaxExtrasChars - wrapper)));
+        Assert.Contains($"{RecordLimits.MaxExtrasChars + 1:N0} characters", RecordLimits.Violation(Call(RecordLimits.MaxExtrasChars - wrapper + 1)));
+
+        static CallRecord Call(int length) =>
+            new() { Vendor = "alotech", CallId = "1", Extras = CallExtras.FromJson($$"""{"v":"{{new string('a', length)}}"}""") };
+    }
 }
