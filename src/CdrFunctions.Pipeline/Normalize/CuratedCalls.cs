@@ -46,13 +46,24 @@ public sealed class CuratedCalls(CallRecordStore? store)
             _keys.Sort(static (a, b) => a.KeyStart != b.KeyStart ? a.KeyStart.CompareTo(b.KeyStart) : string.CompareOrdinal(a.CallId, b.CallId));
             _sorted = true;
         }
+        var unread = new List<string>(ChunkSize);
         for (var first = 0; first < _keys.Count; first += ChunkSize)
         {
-            var chunk = _keys.GetRange(first, Math.Min(ChunkSize, _keys.Count - first));
-            var read = store is null ? null : store.GetMany(chunk.Where(k => k.Record is null).Select(k => k.CallId));
-            foreach (var key in chunk)
+            var end = Math.Min(first + ChunkSize, _keys.Count);
+            unread.Clear();
+            for (var i = first; i < end; i++)
             {
-                yield return key.Record ?? read![key.CallId];
+                if (_keys[i].Record is null)
+                {
+                    unread.Add(_keys[i].CallId);
+                }
+            }
+            // Read in the chunk's order, so each record is the next one read (Add made sure the store holds them).
+            var read = unread.Count == 0 ? [] : store!.GetEach(unread);
+            var next = 0;
+            for (var i = first; i < end; i++)
+            {
+                yield return _keys[i].Record ?? read[next++]!;
             }
         }
     }

@@ -120,6 +120,29 @@ public sealed class CallRecordStoreTests : IDisposable
         Assert.All(wanted, r => Assert.Equal(r, read[r.CallId]));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(40)]
+    [InlineData(100)]
+    public void Each_id_gets_its_record_at_its_place_in_memory_or_from_the_file(int recordsInMemory)
+    {
+        using var store = new CallRecordStore(recordsInMemory, _folder);
+        var records = Enumerable.Range(0, 100).Select(i => Full($"id-{i}") with { TalkSeconds = i }).ToList();
+        records.ForEach(r => store.Add(r, Start));
+        var random = new Random(11);
+        // Shuffled, with ids the store does not hold and one asked twice.
+        var asked = records.Select(r => r.CallId).Concat(["nope", "id-7", "also-nope"]).OrderBy(_ => random.Next()).ToList();
+
+        var each = store.GetEach(asked);
+
+        Assert.Equal(asked.Count, each.Length);
+        for (var i = 0; i < asked.Count; i++)
+        {
+            Assert.Equal(records.SingleOrDefault(r => r.CallId == asked[i]), each[i]);
+        }
+        Assert.Empty(store.GetEach([]));
+    }
+
     private static CallRecord Full(string id) => new()
     {
         Vendor = "alotech",
