@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Azure.Data.Tables;
 using CdrFunctions.Pipeline.Model;
 using CdrFunctions.Pipeline.Storage;
@@ -14,34 +15,61 @@ public static class CallEntityMapper
     /// <summary>Every column a record can have.</summary>
     private const int RecordColumns = 20;
 
+    /// <summary>By id, by day and one per distinct number (two at most).</summary>
+    private const int MaxRows = 4;
+
     public static List<(string PartitionKey, string RowKey)> KeysFor(CallRecord record, DateTimeOffset fallbackStart)
+    {
+        var keys = new RowKeys();
+        var count = Keys(record, fallbackStart, keys);
+        return [.. ((ReadOnlySpan<(string, string)>)keys)[..count]];
+    }
+
+    /// <summary>A call's row keys, at most <see cref="MaxRows"/>, into <paramref name="keys"/>; returns how many.</summary>
+    private static int Keys(CallRecord record, DateTimeOffset fallbackStart, Span<(string PartitionKey, string RowKey)> keys)
     {
         var start = record.StartUtc ?? fallbackStart;
         // The id is escaped once for all the call's rows (the by-id and by-day rows share the string).
         var escapedId = TableKeys.Escape(record.CallId);
-        var keys = new List<(string PartitionKey, string RowKey)>(4)
+        keys[0] = (TableKeys.IdPartition(record.Vendor, record.CallId), escapedId);
+        keys[1] = (TableKeys.DayPartition(record.Vendor, start), escapedId);
+        var count = 2;
+        var (first, second) = DistinctNumbers(record);
+        if (first is not null)
         {
-            (TableKeys.IdPartition(record.Vendor, record.CallId), escapedId),
-            (TableKeys.DayPartition(record.Vendor, start), escapedId),
-        };
-        foreach (var number in NumbersOf(record))
-        {
-            keys.Add((TableKeys.NumberPartition(number), TableKeys.NumberRow(start, record.Vendor, escapedId)));
+            keys[count++] = (TableKeys.NumberPartition(first), TableKeys.NumberRow(start, record.Vendor, escapedId));
         }
-        return keys;
+        if (second is not null)
+        {
+            keys[count++] = (TableKeys.NumberPartition(second), TableKeys.NumberRow(start, record.Vendor, escapedId));
+        }
+        return count;
+    }
+
+    /// <summary>A call's keys on the stack: the entities of a window are built without a list of keys per call.</summary>
+    [InlineArray(MaxRows)]
+    private struct RowKeys
+    {
+        private (string PartitionKey, string RowKey) _first;
     }
 
     public static IEnumerable<string> NumbersOf(CallRecord record)
     {
-        if (!string.IsNullOrEmpty(record.FromNumber))
+        var (first, second) = DistinctNumbers(record);
+        if (first is not null)
         {
-            yield return record.FromNumber;
+            yield return first;
         }
-        if (!string.IsNullOrEmpty(record.ToNumber) && record.ToNumber != record.FromNumber)
+        if (second is not null)
         {
-            yield return record.ToNumber;
+            yield return second;
         }
     }
+
+    /// <summary>The call's numbers without empty ones or a repeat: the caller's, then the called.</summary>
+    private static (string? First, string? Second) DistinctNumbers(CallRecord record) => (
+        string.IsNullOrEmpty(record.FromNumber) ? null : record.FromNumber,
+        string.IsNullOrEmpty(record.ToNumber) || record.ToNumber == record.FromNumber ? null : record.ToNumber);
 
     /// <summary>
     /// The record's rows, sharing one column set built once (with <paramref name="moreColumns"/>): each row adds only its
@@ -50,9 +78,10 @@ public static class CallEntityMapper
     public static List<CallRowDictionary> ToEntities(CallRecord record, DateTimeOffset fallbackStart, IReadOnlyList<KeyValuePair<string, object>>? moreColumns = null)
     {
         var columns = Columns(record, moreColumns ?? []);
-        var keys = KeysFor(record, fallbackStart);
-        var rows = new List<CallRowDictionary>(keys.Count);
-        foreach (var (partitionKey, rowKey) in keys)
+        var keys = new RowKeys();
+        var count = Keys(record, fallbackStart, keys);
+        var rows = new List<CallRowDictionary>(count);
+        foreach (var (partitionKey, rowKey) in ((ReadOnlySpan<(string, string)>)keys)[..count])
         {
             rows.Add(new CallRowDictionary(partitionKey, rowKey, columns));
         }
