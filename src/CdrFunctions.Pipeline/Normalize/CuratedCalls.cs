@@ -12,7 +12,8 @@ public sealed class CuratedCalls(CallRecordStore? store)
     /// <summary>Records read back from the store at a time: enough for the file's reads to be few, small against a window.</summary>
     private const int ChunkSize = 1_000;
 
-    private readonly List<Key> _keys = [];
+    // Sized for a file that owns the calls it holds, the usual case: the list is not grown through the large object heap.
+    private readonly List<Key> _keys = new(store?.Count ?? 0);
     private bool _sorted;
 
     public int Count => _keys.Count;
