@@ -96,16 +96,19 @@ public sealed class CallRecordStore : IDisposable
     }
 
     /// <summary>The records of those of <paramref name="callIds"/> held here, by id; spilled ones read in file order.</summary>
-    public Dictionary<string, CallRecord> GetMany(IEnumerable<string> callIds)
+    public Dictionary<string, CallRecord> GetMany(IEnumerable<string> callIds) => GetMany(callIds, static record => record);
+
+    /// <summary>What <paramref name="select"/> makes of each record of <paramref name="callIds"/> held here, by id.</summary>
+    public Dictionary<string, T> GetMany<T>(IEnumerable<string> callIds, Func<CallRecord, T> select)
     {
         var ids = callIds as IReadOnlyList<string> ?? [.. callIds];
         var records = GetEach(ids);
-        var found = new Dictionary<string, CallRecord>(ids.Count, StringComparer.Ordinal);
+        var found = new Dictionary<string, T>(ids.Count, StringComparer.Ordinal);
         for (var i = 0; i < ids.Count; i++)
         {
             if (records[i] is { } record)
             {
-                found[ids[i]] = record;
+                found[ids[i]] = select(record);
             }
         }
         return found;

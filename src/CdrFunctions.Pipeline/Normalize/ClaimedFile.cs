@@ -9,20 +9,7 @@ public sealed record ClaimedFile(ParsedRawFile File, CallSource Source, TimeWind
     public CallClaim ClaimOf(CallRecord record) => new(record, record.StartUtc ?? FallbackStart, Source.Key);
 
     /// <summary>The claims of those of <paramref name="callIds"/> the file holds, by id (spilled records read back).</summary>
-    public Dictionary<string, CallClaim> ClaimsOf(IEnumerable<string> callIds)
-    {
-        var ids = callIds as IReadOnlyList<string> ?? [.. callIds];
-        var records = File.Calls.GetEach(ids);
-        var claims = new Dictionary<string, CallClaim>(ids.Count, StringComparer.Ordinal);
-        for (var i = 0; i < ids.Count; i++)
-        {
-            if (records[i] is { } record)
-            {
-                claims[ids[i]] = ClaimOf(record);
-            }
-        }
-        return claims;
-    }
+    public Dictionary<string, CallClaim> ClaimsOf(IEnumerable<string> callIds) => File.Calls.GetMany(callIds, ClaimOf);
 
     public void Dispose() => File.Dispose();
 }
