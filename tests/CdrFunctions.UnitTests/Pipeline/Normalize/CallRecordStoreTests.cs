@@ -11,15 +11,9 @@ namespace CdrFunctions.Tests.Pipeline.Normalize;
 public sealed class CallRecordStoreTests : IDisposable
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 27, 10, 0, 0, TimeSpan.Zero);
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "cdr-store-test-" + Guid.NewGuid().ToString("N"));
+    private readonly ScratchFolder _folder = new();
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_folder))
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-    }
+    public void Dispose() => _folder.Dispose();
 
     [Fact]
     public void Records_read_back_from_the_file_equal_the_records_written_to_it()
@@ -38,7 +32,7 @@ public sealed class CallRecordStoreTests : IDisposable
                 Extras = CallExtras.FromJson("""{"nested":{"a":[1,2,"ç"]},"x":"\u0000"}"""),
             },
         };
-        using var store = new CallRecordStore(recordsInMemory: 0, _folder);
+        using var store = new CallRecordStore(recordsInMemory: 0, _folder.Path);
         foreach (var r in records)
         {
             Assert.True(store.Add(r, r.StartUtc ?? Start));
@@ -62,7 +56,7 @@ public sealed class CallRecordStoreTests : IDisposable
     [InlineData(100)]
     public void A_later_copy_replaces_the_earlier_one_in_memory_or_in_the_file(int recordsInMemory)
     {
-        using var store = new CallRecordStore(recordsInMemory, _folder);
+        using var store = new CallRecordStore(recordsInMemory, _folder.Path);
         for (var i = 0; i < 20; i++)
         {
             Assert.True(store.Add(Full($"c{i:D2}"), Start.AddMinutes(i)));
@@ -89,7 +83,7 @@ public sealed class CallRecordStoreTests : IDisposable
     [Fact]
     public void Disposing_removes_the_file_and_a_store_within_its_limit_makes_none()
     {
-        var store = new CallRecordStore(recordsInMemory: 1, _folder);
+        var store = new CallRecordStore(recordsInMemory: 1, _folder.Path);
         store.Add(Full("a"), Start);
         Assert.Null(store.SpillFile);
         store.Add(Full("b"), Start);
@@ -106,7 +100,7 @@ public sealed class CallRecordStoreTests : IDisposable
     [Fact]
     public void Many_records_far_apart_in_the_file_are_read_back_in_any_order()
     {
-        using var store = new CallRecordStore(recordsInMemory: 0, _folder);
+        using var store = new CallRecordStore(recordsInMemory: 0, _folder.Path);
         var random = new Random(14);
         var records = Enumerable.Range(0, 3_000)
             .Select(i => Full($"id-{i}") with { Extras = CallExtras.FromJson($$"""{"pad":"{{new string('x', random.Next(0, 3_000))}}"}""") })
@@ -126,7 +120,7 @@ public sealed class CallRecordStoreTests : IDisposable
     [InlineData(100)]
     public void Each_id_gets_its_record_at_its_place_in_memory_or_from_the_file(int recordsInMemory)
     {
-        using var store = new CallRecordStore(recordsInMemory, _folder);
+        using var store = new CallRecordStore(recordsInMemory, _folder.Path);
         var records = Enumerable.Range(0, 100).Select(i => Full($"id-{i}") with { TalkSeconds = i }).ToList();
         records.ForEach(r => store.Add(r, Start));
         var random = new Random(11);

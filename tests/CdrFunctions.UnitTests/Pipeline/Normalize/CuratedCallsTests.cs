@@ -10,15 +10,9 @@ namespace CdrFunctions.Tests.Pipeline.Normalize;
 public sealed class CuratedCallsTests : IDisposable
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 27, 10, 0, 0, TimeSpan.Zero);
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "cdr-curated-test-" + Guid.NewGuid().ToString("N"));
+    private readonly ScratchFolder _folder = new();
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_folder))
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-    }
+    public void Dispose() => _folder.Dispose();
 
     [Theory]
     [InlineData(0)]
@@ -26,7 +20,7 @@ public sealed class CuratedCallsTests : IDisposable
     [InlineData(5_000)]
     public void Given_and_stored_records_come_out_in_key_order_across_chunks(int recordsInMemory)
     {
-        using var store = new CallRecordStore(recordsInMemory, _folder);
+        using var store = new CallRecordStore(recordsInMemory, _folder.Path);
         var random = new Random(27);
         var calls = new CuratedCalls(store);
         var expected = new List<(DateTimeOffset KeyStart, CallRecord Record)>();
@@ -54,7 +48,7 @@ public sealed class CuratedCallsTests : IDisposable
     [Fact]
     public void A_call_neither_given_nor_stored_is_refused()
     {
-        using var store = new CallRecordStore(10, _folder);
+        using var store = new CallRecordStore(10, _folder.Path);
         Assert.Throws<ArgumentException>(() => new CuratedCalls(store).Add("missing", Start, record: null));
     }
 }
