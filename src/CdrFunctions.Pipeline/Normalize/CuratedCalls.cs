@@ -59,8 +59,9 @@ public sealed class CuratedCalls(CallRecordStore? store)
                     unread.Add(_keys[i].CallId);
                 }
             }
-            // Read in the chunk's order, so each record is the next one read (Add made sure the store holds them).
-            var read = unread.Count == 0 ? [] : store!.GetEach(unread);
+            // Read in the chunk's order, so each record is the next one read (Add made sure the store holds them; without
+            // a store every record was given).
+            var read = store is null ? [] : store.GetEach(unread);
             var next = 0;
             for (var i = first; i < end; i++)
             {
