@@ -14,6 +14,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+# A busy 2-core machine can take longer than the test platform's 90 s to start a test host (and its hang guard).
+export VSTEST_CONNECTION_TIMEOUT="${VSTEST_CONNECTION_TIMEOUT:-300}"
 
 RESULTS_DIR="$ROOT/TestResults"
 AZURITE_BIN="$ROOT/tools/node_modules/.bin/azurite"
@@ -76,6 +78,10 @@ for trx in "$RESULTS_DIR"/*.trx; do
 done
 if (( files == 0 )); then
   echo "No test results were written (dotnet test exited with code $test_rc; see above)."
+  failed=1
+elif (( test_rc != 0 && failed == 0 )); then
+  # An aborted run (a hung or crashed test host) counts no failure in its results, yet did not pass.
+  echo "dotnet test exited with code $test_rc although its results count no failure: a test run was aborted (see above)."
   failed=1
 fi
 
