@@ -201,7 +201,8 @@ public sealed class PullRunner(
     /// Lands the planned windows, up to the vendor's <see cref="PullSchedule.WindowConcurrency"/> at a time (their
     /// requests share the vendor's rate limiter). <paramref name="afterEach"/> sees committed windows strictly in
     /// plan order, so a checkpoint only moves over a contiguous run of them. A failed window stops new ones from
-    /// starting while running ones finish; so do a rate limit (ours or the vendor's 429: not a failure, the rest
+    /// starting while running ones finish, and those before it still go to <paramref name="afterEach"/> (the
+    /// checkpoint reaches the gap); so do a rate limit (ours or the vendor's 429: not a failure, the rest
     /// resumes next run) and <paramref name="afterEach"/> saying stop. Returns what landed (in plan order), the
     /// first failure and the first rate limit, if any.
     /// </summary>
@@ -215,6 +216,8 @@ public sealed class PullRunner(
         int next = 0, handedOver = 0, done = 0;
         long records = 0;
         var stop = false;
+        // Not stop: a failed or rate-limited window stops new windows, but the committed ones before it are still handed over.
+        var handingOver = true;
         string? error = null;
         (TimeWindow, string)? limited = null;
         var limitedIndex = int.MaxValue;
@@ -291,9 +294,10 @@ public sealed class PullRunner(
             while (fatal is null && handedOver < plan.Count && results[handedOver] is { } ready)
             {
                 handedOver++;
-                if (afterEach is not null && !stop && !await afterEach(ready).ConfigureAwait(false))
+                // Without the lease (lost on renewal) this run may not move the checkpoint at all.
+                if (afterEach is not null && handingOver && lease.Current is not null && !await afterEach(ready).ConfigureAwait(false))
                 {
-                    stop = true;
+                    (stop, handingOver) = (true, false);
                 }
             }
             Report();

@@ -3,6 +3,7 @@ using System.Text;
 using CdrFunctions.Pipeline;
 using CdrFunctions.Pipeline.Model;
 using CdrFunctions.Pipeline.Pull;
+using CdrFunctions.Pipeline.Resilience;
 using CdrFunctions.Pipeline.Time;
 using CdrFunctions.Pipeline.Vendors;
 using Microsoft.Extensions.Configuration;
@@ -107,6 +108,101 @@ public class ConcurrentPullTests
         Assert.Equal(Midnight.AddHours(11), await h.CheckpointAsync(vendor.Name));
     }
 
+    [Fact]
+    public async Task A_window_before_the_gap_that_commits_after_a_later_one_failed_still_advances_the_checkpoint_to_the_gap()
+    {
+        var vendor = new GatedVendor(concurrency: 3);
+        await using var h = await Harness.StartAsync(vendor);
+        var progress = new ProgressLog();
+        var run = Task.Run(() => h.Runner.RunScheduledAsync(vendor.Name, progress, None));
+
+        await progress.WaitForRunningAsync(3);
+        vendor.Fail(1);
+        await progress.WaitForHandledAsync(1);
+        vendor.Release(0);
+        await progress.WaitForHandledAsync(2);
+        // Window 0 committed after window 1 failed: the checkpoint still moves over it, up to the gap.
+        Assert.Equal(Midnight.AddHours(1), await h.CheckpointAsync(vendor.Name));
+        vendor.Release(2);
+        var result = await run;
+
+        Assert.Equal(PullRunStatus.Failed, result.Status);
+        Assert.Contains("01:00", result.Error);
+        Assert.Equal([0, 2], result.Windows.Select(w => w.Window.Start.Hour));
+        Assert.Equal(3, vendor.Started);
+        Assert.Equal(Midnight.AddHours(1), result.CheckpointAfter);
+        Assert.Equal(Midnight.AddHours(1), await h.CheckpointAsync(vendor.Name));
+    }
+
+    [Fact]
+    public async Task A_window_beyond_the_gap_that_commits_after_the_failure_does_not_move_the_checkpoint_past_the_gap()
+    {
+        var vendor = new GatedVendor(concurrency: 3);
+        await using var h = await Harness.StartAsync(vendor);
+        var progress = new ProgressLog();
+        var run = Task.Run(() => h.Runner.RunScheduledAsync(vendor.Name, progress, None));
+
+        await progress.WaitForRunningAsync(3);
+        vendor.Fail(1);
+        await progress.WaitForHandledAsync(1);
+        vendor.Release(2);
+        await progress.WaitForHandledAsync(2);
+        Assert.Equal(Midnight, await h.CheckpointAsync(vendor.Name));
+        vendor.Release(0);
+        var result = await run;
+
+        Assert.Equal(PullRunStatus.Failed, result.Status);
+        Assert.Equal([0, 2], result.Windows.Select(w => w.Window.Start.Hour));
+        Assert.Equal(3, vendor.Started);
+        Assert.Equal(Midnight.AddHours(1), await h.CheckpointAsync(vendor.Name));
+    }
+
+    [Fact]
+    public async Task A_window_before_a_rate_limited_one_that_commits_after_the_limit_still_advances_the_checkpoint_to_it()
+    {
+        var vendor = new GatedVendor(concurrency: 3);
+        await using var h = await Harness.StartAsync(vendor);
+        var progress = new ProgressLog();
+        var run = Task.Run(() => h.Runner.RunScheduledAsync(vendor.Name, progress, None));
+
+        await progress.WaitForRunningAsync(3);
+        vendor.Limit(1);
+        await progress.WaitForHandledAsync(1);
+        vendor.Release(0);
+        vendor.Release(2);
+        var result = await run;
+
+        Assert.Equal(PullRunStatus.RateLimited, result.Status);
+        Assert.Equal([0, 2], result.Windows.Select(w => w.Window.Start.Hour));
+        Assert.Equal(3, vendor.Started);
+        Assert.Equal(Midnight.AddHours(1), await h.CheckpointAsync(vendor.Name));
+    }
+
+    [Fact]
+    public async Task Windows_that_commit_after_the_run_lost_its_lease_do_not_touch_the_checkpoint()
+    {
+        var vendor = new GatedVendor(concurrency: 3);
+        await using var h = await Harness.StartAsync(vendor);
+        var progress = new ProgressLog();
+        var run = Task.Run(() => h.Runner.RunScheduledAsync(vendor.Name, progress, None));
+
+        await progress.WaitForRunningAsync(3);
+        var leased = await h.Checkpoints.GetAsync(vendor.Name, None);
+        Assert.NotNull(await h.Checkpoints.TryReplaceAsync(leased! with { LeaseOwner = "another run", LeaseUntil = Now.AddHours(1) }, None));
+        // Window 1 commits out of order, so the run renews its lease before starting window 3, and finds it taken.
+        vendor.Release(1);
+        await progress.WaitForHandledAsync(1);
+        vendor.Release(0);
+        vendor.Release(2);
+        var result = await run;
+
+        Assert.Equal(3, vendor.Started);
+        Assert.Contains(result.Warnings, w => w.Contains("run lease was taken", StringComparison.Ordinal));
+        Assert.Null(result.CheckpointAfter);
+        var checkpoint = await h.Checkpoints.GetAsync(vendor.Name, None);
+        Assert.Equal((Midnight, "another run"), (checkpoint!.Watermark, checkpoint.LeaseOwner));
+    }
+
     private static async Task Eventually(Func<Task<bool>> condition)
     {
         for (var i = 0; i < 500; i++)
@@ -123,6 +219,49 @@ public class ConcurrentPullTests
     private sealed class SyncProgress(Action<PullProgress> report) : IProgress<PullProgress>
     {
         public void Report(PullProgress value) => report(value);
+    }
+
+    /// <summary>
+    /// The runner's progress reports, awaited to know what it has handled: it reports once after each finished window,
+    /// with one window fewer running (a window started in its place is reported separately).
+    /// </summary>
+    private sealed class ProgressLog : IProgress<PullProgress>
+    {
+        private readonly List<PullProgress> _reports = [];
+        private readonly List<(Func<bool> Reached, TaskCompletionSource Signal)> _waits = [];
+
+        public void Report(PullProgress value)
+        {
+            lock (_reports)
+            {
+                _reports.Add(value);
+                foreach (var wait in _waits.Where(w => w.Reached()).ToList())
+                {
+                    wait.Signal.TrySetResult();
+                    _waits.Remove(wait);
+                }
+            }
+        }
+
+        public Task WaitForRunningAsync(int count) => WaitForAsync(() => _reports.Any(p => p.WindowsRunning >= count));
+
+        public Task WaitForHandledAsync(int windows) =>
+            WaitForAsync(() => _reports.Zip(_reports.Skip(1)).Count(p => p.Second.WindowsRunning < p.First.WindowsRunning) >= windows);
+
+        private Task WaitForAsync(Func<bool> reached)
+        {
+            lock (_reports)
+            {
+                if (reached())
+                {
+                    return Task.CompletedTask;
+                }
+                var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _waits.Add((reached, signal));
+                // Only so that a runner that never gets there fails the test instead of hanging it.
+                return signal.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            }
+        }
     }
 
     /// <summary>A vendor whose window pulls wait for the test to release (or fail) them, counting what runs at once.</summary>
@@ -155,6 +294,8 @@ public class ConcurrentPullTests
         public void Release(int hour) => Gate(hour).TrySetResult();
 
         public void Fail(int hour) => Gate(hour).TrySetException(new InvalidOperationException($"window at {hour:00}:00 failed"));
+
+        public void Limit(int hour) => Gate(hour).TrySetException(new VendorRateLimitedException(Name, "429 Too Many Requests", TimeSpan.FromMinutes(1)));
 
         public void ReleaseAll()
         {
@@ -214,6 +355,8 @@ public class ConcurrentPullTests
     private sealed class Harness(ServiceProvider services) : IAsyncDisposable
     {
         public PullRunner Runner => services.GetRequiredService<PullRunner>();
+
+        public CheckpointStore Checkpoints => services.GetRequiredService<CheckpointStore>();
 
         public static async Task<Harness> StartAsync(ICdrVendor vendor)
         {
