@@ -79,7 +79,7 @@ internal static class DemoCommand
             var samples = new List<(string Vendor, string CallId)>();
             foreach (var simulation in simulations)
             {
-                var pull = await Progress.RunAsync($"pull {simulation.Vendor}", p => services.GetRequiredService<PullRunner>().BackfillAsync(simulation.Vendor, from, to, p, ct)).ConfigureAwait(false);
+                var pull = await Progress.RunAsync(ProgressLine.Pull($"pull {simulation.Vendor}"), p => services.GetRequiredService<PullRunner>().BackfillAsync(simulation.Vendor, from, to, p, ct)).ConfigureAwait(false);
                 if (pull.Status == PullRunStatus.Failed)
                 {
                     Reports.Print(pull);

@@ -28,7 +28,7 @@ internal static class NormalizeCommand
     {
         var blobs = await normalizer.ListRawBlobsAsync(vendor, from, to, ct).ConfigureAwait(false);
         var results = new List<NormalizeResult>(blobs.Count);
-        await Progress.RunAsync("normalize", async progress =>
+        await Progress.RunAsync(ProgressLine.Normalize, async progress =>
         {
             foreach (var blob in blobs)
             {

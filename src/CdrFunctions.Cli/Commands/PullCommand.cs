@@ -18,7 +18,7 @@ internal static class PullCommand
             }
             await using var services = CliHost.Build();
             var runner = services.GetRequiredService<PullRunner>();
-            var result = await Progress.RunAsync("pull", p => runner.BackfillAsync(vendor, start, end, p, ct)).ConfigureAwait(false);
+            var result = await Progress.RunAsync(ProgressLine.Pull("pull"), p => runner.BackfillAsync(vendor, start, end, p, ct)).ConfigureAwait(false);
             Reports.Print(result);
             return result.Status switch
             {
