@@ -3,7 +3,10 @@ using Spectre.Console;
 
 namespace CdrFunctions.Cli;
 
-/// <summary>A progress bar on stderr for long pulls and replays; plain lines when stderr is not a terminal.</summary>
+/// <summary>
+/// Progress of long pulls and replays on stderr (stdout carries only the command's output): a bar on a terminal,
+/// plain lines (<see cref="PlainProgress"/>) when stderr is a log or a pipe.
+/// </summary>
 internal static class Progress
 {
     private static readonly IAnsiConsole Err = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
@@ -12,7 +15,10 @@ internal static class Progress
     {
         if (Console.IsErrorRedirected)
         {
-            return await work(new Progress<PullProgress>()).ConfigureAwait(false);
+            using var plain = new PlainProgress(line, Console.Error, TimeProvider.System);
+            var result = await work(plain).ConfigureAwait(false);
+            plain.Finish();
+            return result;
         }
         return await Err.Progress()
             .AutoClear(false)

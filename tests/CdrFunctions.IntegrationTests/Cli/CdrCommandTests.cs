@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Azure.Data.Tables;
 using CdrFunctions.Pipeline.Storage;
 using CdrFunctions.Simulators.Alotech;
@@ -154,6 +156,32 @@ public class CdrCommandTests
         var unknown = await CdrProcess.RunAsync(env, "lookup", "--vendor", "alotech", "--call-id", "no-such-call");
         Assert.Equal(1, unknown.ExitCode);
         Assert.Contains("no call alotech/no-such-call", unknown.Stderr);
+    }
+
+    [Fact]
+    public async Task Pull_and_normalize_write_plain_progress_lines_to_a_redirected_stderr_and_keep_stdout_for_their_report()
+    {
+        var storage = await AzuriteFixture.NewStorageAsync();
+        await using var simulator = await AlotechSimulator.StartAsync(new AlotechSimulatorOptions());
+        var env = AlotechEnvironment(storage, simulator);
+        string[] range = ["--from", "2026-11-21T10:00:00Z", "--to", "2026-11-21T12:00:00Z"];
+
+        var pull = await CdrProcess.RunAsync(env, ["pull", "--vendor", "alotech", .. range]);
+        var normalize = await CdrProcess.RunAsync(env, ["normalize", "--vendor", "alotech", .. range]);
+
+        Assert.True(pull.ExitCode == 0 && normalize.ExitCode == 0, pull.Stderr + normalize.Stderr);
+        // The last line says where the pull ended, with the rate the vendor's limiter let requests through.
+        var pulled = Assert.Single(pull.StderrLines, l => l.StartsWith("pull 2/2 windows,", StringComparison.Ordinal) && l.EndsWith(" req/s", StringComparison.Ordinal));
+        var rate = Regex.Match(pulled, @", ([\d.]+) req/s$").Groups[1].Value;
+        Assert.True(double.Parse(rate, CultureInfo.InvariantCulture) > 0, pulled);
+        Assert.Contains(normalize.StderrLines, l => Regex.IsMatch(l, @"^normalize 2/2 blobs, [\d,]+ calls$"));
+        Assert.DoesNotContain("req/s", normalize.Stderr, StringComparison.Ordinal);
+        foreach (var run in new[] { pull, normalize })
+        {
+            Assert.DoesNotContain('\r', run.Stderr);
+            Assert.DoesNotContain('\u001b', run.Stderr);
+            Assert.DoesNotContain(" 2/2 ", run.Stdout, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
