@@ -203,6 +203,24 @@ public class ConcurrentPullTests
         Assert.Equal((Midnight, "another run"), (checkpoint!.Watermark, checkpoint.LeaseOwner));
     }
 
+    [Fact]
+    public async Task Progress_carries_the_request_rate_the_vendor_limiter_let_through()
+    {
+        var vendor = new GatedVendor(concurrency: 3);
+        await using var h = await Harness.StartAsync(vendor);
+        var limiter = h.RateLimiters.For(vendor.Name, new VendorHttpOptions { RateLimit = "100/1s" });
+        vendor.Limiter = limiter;
+        vendor.ReleaseAll();
+        var progress = new ConcurrentQueue<PullProgress>();
+
+        var result = await h.Runner.BackfillAsync(vendor.Name, Midnight, Midnight.AddHours(4), new SyncProgress(progress.Enqueue), None);
+
+        Assert.Equal(PullRunStatus.Completed, result.Status);
+        Assert.Equal(4, limiter.Requests);
+        // The rate is requests over at least a second: positive once a request went through, never above their count.
+        Assert.InRange(progress.Last().RequestsPerSecond, double.Epsilon, 4);
+    }
+
     private static async Task Eventually(Func<Task<bool>> condition)
     {
         for (var i = 0; i < 500; i++)
@@ -289,6 +307,9 @@ public class ConcurrentPullTests
         public int MaxRunning => Volatile.Read(ref _maxRunning);
         public int Started => Volatile.Read(ref _started);
 
+        /// <summary>When set, each window sends one request through it, as a vendor's HTTP client does.</summary>
+        public RequestRateLimiter? Limiter { get; set; }
+
         private TaskCompletionSource Gate(int hour) => _gates.GetOrAdd(hour, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 
         public void Release(int hour) => Gate(hour).TrySetResult();
@@ -330,6 +351,10 @@ public class ConcurrentPullTests
                 {
                     await Gate(window.Start.Hour).Task.WaitAsync(cancellationToken);
                 }
+                if (Limiter is { } limiter)
+                {
+                    await limiter.AcquireAsync(cancellationToken);
+                }
                 await sink.WriteAsync(Encoding.UTF8.GetBytes($"[\"{window.Start:O}\"]"), cancellationToken);
                 sink.AddRecords(RecordsPerWindow);
             }
@@ -357,6 +382,8 @@ public class ConcurrentPullTests
         public PullRunner Runner => services.GetRequiredService<PullRunner>();
 
         public CheckpointStore Checkpoints => services.GetRequiredService<CheckpointStore>();
+
+        public VendorRateLimiters RateLimiters => services.GetRequiredService<VendorRateLimiters>();
 
         public static async Task<Harness> StartAsync(ICdrVendor vendor)
         {
