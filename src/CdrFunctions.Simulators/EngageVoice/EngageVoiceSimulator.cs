@@ -27,8 +27,10 @@ public sealed class EngageVoiceSimulator : SimulatorHost<EngageVoiceSimulatorSta
         RequestDelegate rcToken = tokens.RingCentralTokenAsync;
         RequestDelegate exchange = tokens.ExchangeAsync;
         RequestDelegate refresh = tokens.RefreshAsync;
-        RequestDelegate inputControls = reports.InputControlsAsync;
-        RequestDelegate interactionMetadata = new EngageVoiceInteractionEndpoint(State).InteractionMetadataAsync;
+        // The account's routes share one pacer, as an account-wide limit would. Not the token routes: RingCentral's
+        // is another host in production, and the exchange has its own documented limit (ExchangesPerMinute).
+        var inputControls = State.Pacing.Wrap(reports.InputControlsAsync);
+        var interactionMetadata = State.Pacing.Wrap(new EngageVoiceInteractionEndpoint(State).InteractionMetadataAsync);
         var report = State.Pacing.Wrap(reports.ReportAsync);
         endpoints.MapPost("/restapi/oauth/token", rcToken);
         endpoints.MapPost("/api/auth/login/rc/accesstoken", exchange);

@@ -31,7 +31,7 @@ public class EngageVoiceInteractionSimulatorTests
         return (sim, http, token, time);
     }
 
-    private static Task<HttpResponseMessage> PostAsync(HttpClient http, EngageVoiceSimulator sim, string? bearer, string sub = "99999999", string? body = null, string account = "400012345")
+    internal static Task<HttpResponseMessage> PostAsync(HttpClient http, EngageVoiceSimulator sim, string? bearer, string sub = "99999999", string? body = null, string account = "400012345")
     {
         var request = new HttpRequestMessage(HttpMethod.Post, new Uri(sim.BaseUrl, $"voice/api/cx/integration/v1/accounts/{account}/sub-accounts/{sub}/interaction-metadata"))
         {

@@ -17,7 +17,7 @@ public class EngageVoiceSimulatorTests
 
     private static readonly DateTimeOffset From = new(2026, 11, 21, 21, 0, 0, TimeSpan.Zero);
 
-    private static HttpRequestMessage Report(EngageVoiceSimulator sim, string? apiToken = "sim-engage-api-token", string? bearer = null, string body = Body)
+    internal static HttpRequestMessage Report(EngageVoiceSimulator sim, string? apiToken = "sim-engage-api-token", string? bearer = null, string body = Body)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, new Uri(sim.BaseUrl, "voice/api/v1/admin/accounts/12345678/reportsStreaming"))
         {
@@ -34,7 +34,7 @@ public class EngageVoiceSimulatorTests
         return request;
     }
 
-    private static async Task<JsonElement> ExchangeAsync(HttpClient http, EngageVoiceSimulator sim)
+    internal static async Task<JsonElement> ExchangeAsync(HttpClient http, EngageVoiceSimulator sim)
     {
         using var response = await ExchangeResponseAsync(http, sim);
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();

@@ -1,5 +1,7 @@
 using System.Net;
+using System.Text.Json;
 using CdrFunctions.Simulators.Alotech;
+using CdrFunctions.Simulators.EngageVoice;
 
 namespace CdrFunctions.Tests.Simulators;
 
@@ -45,5 +47,57 @@ public class RequestPacerTests
         using var first = await http.PostAsync("api/v2/callreport/reportCount", new StringContent("{}"));
         using var second = await http.PostAsync("api/v2/callreport/reportCount", new StringContent("{}"));
         Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
+    }
+
+    [Fact]
+    public async Task Engage_voice_answers_429_beyond_its_limit_on_both_streams_from_one_budget_and_tokens_do_not_count()
+    {
+        await using var simulator = await EngageVoiceSimulator.StartAsync(new EngageVoiceSimulatorOptions { RateLimit = 3, RateLimitPeriod = TimeSpan.FromMinutes(1) });
+        using var http = new HttpClient();
+        var bearer = (await EngageVoiceSimulatorTests.ExchangeAsync(http, simulator)).GetProperty("accessToken").GetString();
+        var inputControls = new Uri(simulator.BaseUrl, "voice/api/v1/admin/accounts/12345678/users/42/reports/inputControls");
+
+        var answers = new List<HttpResponseMessage>
+        {
+            await http.SendAsync(EngageVoiceSimulatorTests.Report(simulator)),
+            await EngageVoiceInteractionSimulatorTests.PostAsync(http, simulator, bearer),
+            await http.SendAsync(new HttpRequestMessage(HttpMethod.Get, inputControls) { Headers = { { "X-Auth-Token", "sim-engage-api-token" } } }),
+            await EngageVoiceInteractionSimulatorTests.PostAsync(http, simulator, bearer),
+            await http.SendAsync(EngageVoiceSimulatorTests.Report(simulator)),
+        };
+
+        Assert.Equal([200, 200, 200, 429, 429], answers.Select(a => (int)a.StatusCode));
+        Assert.All(answers.Skip(3), a => Assert.InRange(a.Headers.RetryAfter!.Delta!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60)));
+        Assert.Equal(3, simulator.State.Pacing.AdmittedRequests);
+        Assert.Equal(2, simulator.State.Pacing.ThrottledRequests);
+        // Turned away before the endpoint: the sub-account's own limit (3 a minute) spent one request, not two.
+        Assert.Single(simulator.InteractionRequests);
+        // The token routes keep only their own documented limit, so a spent budget still lets a client renew.
+        Assert.Equal(JsonValueKind.String, (await EngageVoiceSimulatorTests.ExchangeAsync(http, simulator)).GetProperty("accessToken").ValueKind);
+        answers.ForEach(a => a.Dispose());
+    }
+
+    [Fact]
+    public async Task Engage_voice_latency_delays_the_report_and_interaction_metadata()
+    {
+        await using var simulator = await EngageVoiceSimulator.StartAsync(new EngageVoiceSimulatorOptions { Latency = TimeSpan.FromMilliseconds(200) });
+        using var http = new HttpClient();
+        var bearer = (await EngageVoiceSimulatorTests.ExchangeAsync(http, simulator)).GetProperty("accessToken").GetString();
+
+        // Each twice: a route's first answer can be slow on its own (compiling, generating the day).
+        foreach (var send in new Func<Task<HttpResponseMessage>>[]
+        {
+            () => http.SendAsync(EngageVoiceSimulatorTests.Report(simulator)),
+            () => http.SendAsync(EngageVoiceSimulatorTests.Report(simulator)),
+            () => EngageVoiceInteractionSimulatorTests.PostAsync(http, simulator, bearer),
+            () => EngageVoiceInteractionSimulatorTests.PostAsync(http, simulator, bearer),
+        })
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            using var answer = await send();
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            // A lower bound only, as above.
+            Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(190), $"answered after {watch.Elapsed}");
+        }
     }
 }
