@@ -7,6 +7,8 @@ public sealed class AlotechSimulation(AlotechSimulator simulator) : IVendorSimul
 {
     public string Vendor => "alotech";
 
+    public RequestPacer Pacing => simulator.State.Pacing;
+
     public IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
     {
         ["Vendors:Alotech:Enabled"] = "true",

@@ -3,12 +3,15 @@ using System.Reflection;
 namespace CdrFunctions.Simulators.Common;
 
 /// <summary>
-/// A running vendor simulator as a local run sees it: the settings that point the vendor at it, and its
+/// A running vendor simulator as a local run sees it: the settings that point the vendor at it, its pace, and its
 /// ground truth. Each simulator folder provides one; <see cref="VendorSimulations"/> finds them.
 /// </summary>
 public interface IVendorSimulation : IAsyncDisposable
 {
     string Vendor { get; }
+
+    /// <summary>The simulated API's rate limit and latency, adjustable while running (<c>cdr simulate --rate-limit --latency</c>).</summary>
+    RequestPacer Pacing { get; }
 
     /// <summary>Configuration (keys as in appsettings, <c>Vendors:&lt;Vendor&gt;:...</c>) that enables the vendor against this simulator.</summary>
     IReadOnlyDictionary<string, string?> Settings { get; }

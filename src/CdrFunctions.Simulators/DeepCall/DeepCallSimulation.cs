@@ -7,6 +7,8 @@ public sealed class DeepCallSimulation(DeepCallSimulator simulator) : IVendorSim
 {
     public string Vendor => "deepcall";
 
+    public RequestPacer Pacing => simulator.State.Pacing;
+
     public IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
     {
         ["Vendors:DeepCall:Enabled"] = "true",

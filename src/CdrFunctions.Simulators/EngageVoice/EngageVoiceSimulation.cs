@@ -13,6 +13,8 @@ public sealed class EngageVoiceSimulation(EngageVoiceSimulator simulator) : IVen
 {
     public string Vendor => "engagevoice";
 
+    public RequestPacer Pacing => simulator.State.Pacing;
+
     public IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
     {
         ["Vendors:EngageVoice:Enabled"] = "true",

@@ -140,6 +140,9 @@ public sealed class ThrowAwayVendorTests
     {
         public string Vendor => "toy";
 
+        // Not wired to the toy's route: nothing here paces it.
+        public RequestPacer Pacing { get; } = new();
+
         public async Task<PushReceipt> ReceiveAsync(HttpRequest request, string? path, CancellationToken cancellationToken)
         {
             using var body = new MemoryStream();
@@ -171,6 +174,9 @@ public sealed class ThrowAwayVendorTests
         private int _requests;
 
         public string Vendor => "toy";
+
+        // Not wired to the toy's route: nothing here paces it.
+        public RequestPacer Pacing { get; } = new();
 
         public IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
         {
