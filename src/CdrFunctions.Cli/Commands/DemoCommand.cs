@@ -32,12 +32,13 @@ internal static class DemoCommand
             Description = "KEY=VALUE configuration on top of the simulators' own, repeatable (e.g. Vendors:<Vendor>:Enabled=false).",
             AllowMultipleArgumentsPerToken = false,
         };
-        var command = new Command("demo", "Pull simulated calls of every vendor into local storage (Azurite), normalize, look up, then serve the API.") { hours, once, settings };
-        command.SetAction((parse, ct) => CliErrors.RunAsync(() => RunAsync(parse.GetValue(hours), parse.GetValue(once), parse.GetValue(settings) ?? [], ct)));
+        var pace = SimulatorPaceOptions.Create();
+        var command = new Command("demo", "Pull simulated calls of every vendor into local storage (Azurite), normalize, look up, then serve the API.") { hours, once, settings, pace.RateLimit, pace.Latency };
+        command.SetAction((parse, ct) => CliErrors.RunAsync(() => RunAsync(parse.GetValue(hours), parse.GetValue(once), parse.GetValue(settings) ?? [], pace.Read(parse), ct)));
         return command;
     }
 
-    private static async Task<int> RunAsync(int hours, bool once, string[] settings, CancellationToken ct)
+    private static async Task<int> RunAsync(int hours, bool once, string[] settings, SimulatorPace pace, CancellationToken ct)
     {
         if (hours is < 1 or > 24 * 31)
         {
@@ -57,7 +58,7 @@ internal static class DemoCommand
         var simulations = await VendorSimulations.StartAllAsync(ct).ConfigureAwait(false);
         try
         {
-            var overrides = simulations.SelectMany(s => s.Settings).ToDictionary(kv => kv.Key, kv => kv.Value);
+            var overrides = pace.Apply(simulations);
             foreach (var (key, value) in extra)
             {
                 overrides[key] = value;
@@ -69,6 +70,10 @@ internal static class DemoCommand
             await using var services = CliHost.Build(overrides);
             var storage = services.GetRequiredService<CdrStorage>();
             AnsiConsole.MarkupLine($"Storage: [bold]{Markup.Escape(storage.DescribedAs)}[/]{(azurite is null ? "" : " (Azurite started by this demo, in memory)")}");
+            if (pace.Describe() is { } described)
+            {
+                AnsiConsole.MarkupLine(Markup.Escape(described));
+            }
 
             // The last hour that ended at least 15 minutes ago: vendors are given their settle time (RingCX asks for it).
             var settled = DateTime.UtcNow.AddMinutes(-15);

@@ -16,12 +16,13 @@ internal static class SimulateCommand
         var vendors = new Option<string[]>("--vendor") { Description = "Vendors to simulate (default: every registered simulator).", AllowMultipleArgumentsPerToken = true };
         var sample = new Option<FileInfo>("--sample") { Description = "The settings sample to start from.", DefaultValueFactory = _ => new FileInfo("local.settings.sample.json") };
         var output = new Option<FileInfo?>("--write-settings") { Description = "Where to write the Core Tools settings file, e.g. src/CdrFunctions/local.settings.json." };
-        var command = new Command("simulate", "Run vendor simulators and write a local.settings.json for func start that points at them.") { vendors, sample, output };
-        command.SetAction((parse, ct) => CliErrors.RunAsync(() => RunAsync(parse.GetValue(vendors) ?? [], parse.GetValue(sample)!, parse.GetValue(output), ct)));
+        var pace = SimulatorPaceOptions.Create();
+        var command = new Command("simulate", "Run vendor simulators and write a local.settings.json for func start that points at them.") { vendors, sample, output, pace.RateLimit, pace.Latency };
+        command.SetAction((parse, ct) => CliErrors.RunAsync(() => RunAsync(parse.GetValue(vendors) ?? [], parse.GetValue(sample)!, parse.GetValue(output), pace.Read(parse), ct)));
         return command;
     }
 
-    private static async Task<int> RunAsync(string[] vendors, FileInfo sample, FileInfo? output, CancellationToken ct)
+    private static async Task<int> RunAsync(string[] vendors, FileInfo sample, FileInfo? output, SimulatorPace pace, CancellationToken ct)
     {
         var all = await VendorSimulations.StartAllAsync(ct).ConfigureAwait(false);
         var unknown = vendors.Where(v => !all.Any(s => s.Vendor.Equals(v, StringComparison.OrdinalIgnoreCase))).ToList();
@@ -36,7 +37,7 @@ internal static class SimulateCommand
             {
                 await unused.DisposeAsync().ConfigureAwait(false);
             }
-            var settings = chosen.SelectMany(s => s.Settings).ToDictionary(kv => kv.Key, kv => kv.Value);
+            var settings = pace.Apply(chosen);
             if (output is not null)
             {
                 if (!sample.Exists)
@@ -49,6 +50,10 @@ internal static class SimulateCommand
             foreach (var simulation in chosen)
             {
                 Console.Out.WriteLine($"cdr simulate: {simulation.Vendor} simulator at {simulation.Settings.FirstOrDefault(kv => kv.Key.EndsWith(":BaseUrl", StringComparison.Ordinal) || kv.Key.EndsWith(":Host", StringComparison.Ordinal)).Value}");
+            }
+            if (pace.Describe() is { } described)
+            {
+                Console.Out.WriteLine($"cdr simulate: {described}");
             }
             Console.Out.WriteLine("cdr simulate: running until Ctrl+C.");
             await Task.Delay(Timeout.Infinite, ct).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false);
