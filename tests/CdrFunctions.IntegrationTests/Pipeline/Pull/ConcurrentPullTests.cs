@@ -111,12 +111,9 @@ public class ConcurrentPullTests
     [Fact]
     public async Task A_window_before_the_gap_that_commits_after_a_later_one_failed_still_advances_the_checkpoint_to_the_gap()
     {
-        var vendor = new GatedVendor(concurrency: 3);
-        await using var h = await Harness.StartAsync(vendor);
-        var progress = new ProgressLog();
-        var run = Task.Run(() => h.Runner.RunScheduledAsync(vendor.Name, progress, None));
+        var (vendor, h, progress, run) = await StartThreeRunningAsync();
+        await using var harness = h;
 
-        await progress.WaitForRunningAsync(3);
         vendor.Fail(1);
         await progress.WaitForHandledAsync(1);
         vendor.Release(0);
@@ -137,12 +134,9 @@ public class ConcurrentPullTests
     [Fact]
     public async Task A_window_beyond_the_gap_that_commits_after_the_failure_does_not_move_the_checkpoint_past_the_gap()
     {
-        var vendor = new GatedVendor(concurrency: 3);
-        await using var h = await Harness.StartAsync(vendor);
-        var progress = new ProgressLog();
-        var run = Task.Run(() => h.Runner.RunScheduledAsync(vendor.Name, progress, None));
+        var (vendor, h, progress, run) = await StartThreeRunningAsync();
+        await using var harness = h;
 
-        await progress.WaitForRunningAsync(3);
         vendor.Fail(1);
         await progress.WaitForHandledAsync(1);
         vendor.Release(2);
@@ -160,12 +154,9 @@ public class ConcurrentPullTests
     [Fact]
     public async Task A_window_before_a_rate_limited_one_that_commits_after_the_limit_still_advances_the_checkpoint_to_it()
     {
-        var vendor = new GatedVendor(concurrency: 3);
-        await using var h = await Harness.StartAsync(vendor);
-        var progress = new ProgressLog();
-        var run = Task.Run(() => h.Runner.RunScheduledAsync(vendor.Name, progress, None));
+        var (vendor, h, progress, run) = await StartThreeRunningAsync();
+        await using var harness = h;
 
-        await progress.WaitForRunningAsync(3);
         vendor.Limit(1);
         await progress.WaitForHandledAsync(1);
         vendor.Release(0);
@@ -181,12 +172,9 @@ public class ConcurrentPullTests
     [Fact]
     public async Task Windows_that_commit_after_the_run_lost_its_lease_do_not_touch_the_checkpoint()
     {
-        var vendor = new GatedVendor(concurrency: 3);
-        await using var h = await Harness.StartAsync(vendor);
-        var progress = new ProgressLog();
-        var run = Task.Run(() => h.Runner.RunScheduledAsync(vendor.Name, progress, None));
+        var (vendor, h, progress, run) = await StartThreeRunningAsync();
+        await using var harness = h;
 
-        await progress.WaitForRunningAsync(3);
         var leased = await h.Checkpoints.GetAsync(vendor.Name, None);
         Assert.NotNull(await h.Checkpoints.TryReplaceAsync(leased! with { LeaseOwner = "another run", LeaseUntil = Now.AddHours(1) }, None));
         // Window 1 commits out of order, so the run renews its lease before starting window 3, and finds it taken.
@@ -219,6 +207,26 @@ public class ConcurrentPullTests
         Assert.Equal(4, limiter.Requests);
         // The rate is requests over at least a second: positive once a request went through, never above their count.
         Assert.InRange(progress.Last().RequestsPerSecond, double.Epsilon, 4);
+    }
+
+    /// <summary>A scheduled run of the gated vendor, three windows at a time, once all three are running.</summary>
+    private static async Task<(GatedVendor Vendor, Harness Harness, ProgressLog Progress, Task<PullRunResult> Run)> StartThreeRunningAsync()
+    {
+        var vendor = new GatedVendor(concurrency: 3);
+        var h = await Harness.StartAsync(vendor);
+        var progress = new ProgressLog();
+        var run = Task.Run(() => h.Runner.RunScheduledAsync(vendor.Name, progress, None));
+        try
+        {
+            await progress.WaitForRunningAsync(3);
+        }
+        catch
+        {
+            // The test never gets the harness to dispose.
+            await h.DisposeAsync();
+            throw;
+        }
+        return (vendor, h, progress, run);
     }
 
     private static async Task Eventually(Func<Task<bool>> condition)
