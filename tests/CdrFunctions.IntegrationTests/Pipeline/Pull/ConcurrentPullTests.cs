@@ -242,11 +242,6 @@ public class ConcurrentPullTests
         Assert.Fail("The condition did not become true.");
     }
 
-    private sealed class SyncProgress(Action<PullProgress> report) : IProgress<PullProgress>
-    {
-        public void Report(PullProgress value) => report(value);
-    }
-
     /// <summary>
     /// The runner's progress reports, awaited to know what it has handled: it reports once after each finished window,
     /// with one window fewer running (a window started in its place is reported separately).

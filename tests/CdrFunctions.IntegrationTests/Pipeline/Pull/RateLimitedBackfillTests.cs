@@ -55,18 +55,4 @@ public class RateLimitedBackfillTests
         var byId = (await h.TableSnapshotAsync()).Keys.Where(k => k.Item1.StartsWith("id|alotech|", StringComparison.Ordinal)).Select(k => k.Item2);
         Assert.Equal(truth.Select(c => TableKeys.Escape(c.Key)).Order(), byId.Order());
     }
-
-    /// <summary>Reports on the runner's thread: <see cref="Progress{T}"/> would post them after the run returned.</summary>
-    private sealed class SyncProgress(Action<PullProgress> report) : IProgress<PullProgress>
-    {
-        private readonly Lock _gate = new();
-
-        public void Report(PullProgress value)
-        {
-            lock (_gate)
-            {
-                report(value);
-            }
-        }
-    }
 }
